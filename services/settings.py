@@ -1,0 +1,186 @@
+"""All configuration, read from ``EAKTE_*`` environment variables.
+
+Defaults give the embedded mode: SQLite, the local write-once store, SQLite FTS5 search
+and in-process workers, with all data under ``./data``.  Nested groups use ``__``
+(``EAKTE_OCR__LANGUAGES``); the S3 settings additionally have the flat names
+``EAKTE_S3_ENDPOINT`` etc. that operators expect.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.errors import ConfigurationError
+
+
+class StorageBackend(StrEnum):
+    FS = "fs"
+    S3 = "s3"
+
+
+class SearchBackend(StrEnum):
+    SQLITE = "sqlite"
+    POSTGRES = "postgres"
+    # OPENSEARCH = "opensearch"  -> later issue; add a member and a branch in bootstrap.
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class OcrSettings(BaseModel):
+    languages: list[str] = Field(default_factory=lambda: ["deu", "eng"])
+    rotate_pages: bool = True
+    deskew: bool = True
+    clean: bool = True
+    timeout_seconds: int = Field(900, ge=10)
+    tesseract_timeout_seconds: int = Field(180, ge=5)
+    image_dpi_fallback: int = Field(300, ge=72, le=1200)
+
+
+class LimitSettings(BaseModel):
+    max_upload_bytes: int = Field(200 * 1024 * 1024, ge=1024)
+    max_pages: int = Field(2000, ge=1)
+    max_image_pixels: int = Field(200_000_000, ge=10_000)
+    max_files_per_request: int = Field(200, ge=1)
+
+
+class SplitSettings(BaseModel):
+    """Batch splitting at separator sheets."""
+
+    marker_text: str = "EAKTE-TRENNBLATT"
+    split_on_blank_pages: bool = False
+
+
+class JobSettings(BaseModel):
+    lease_seconds: int = Field(1800, ge=5)
+    max_attempts: int = Field(5, ge=1)
+    backoff_base_seconds: float = Field(5.0, ge=0)
+    poll_interval_seconds: float = Field(1.0, gt=0)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="EAKTE_", env_nested_delimiter="__", extra="ignore", populate_by_name=True
+    )
+
+    environment: Environment = Environment.DEVELOPMENT
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    """SQLAlchemy URL; defaults to ``sqlite:///{data_dir}/eakte.db``."""
+
+    storage_backend: StorageBackend = StorageBackend.FS
+    s3_endpoint: str | None = None
+    s3_access_key: SecretStr | None = None
+    s3_secret_key: SecretStr | None = None
+    s3_bucket: str = "eakte"
+    s3_region: str = "us-east-1"
+    s3_secure: bool = True
+
+    search_backend: SearchBackend = SearchBackend.SQLITE
+
+    workers: int = Field(2, ge=0, le=64)
+    """Worker processes for ``eakte worker``; in embedded mode the number of in-process threads."""
+    embedded_workers: bool = True
+    """Run the job workers inside ``eakte serve`` (embedded mode)."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    server_url: str | None = Field(
+        None, validation_alias=AliasChoices("EAKTE_SERVER_URL", "EAKTE_URL", "server_url")
+    )
+    """Where the CLI finds a running server; unset means: work on ``data_dir`` directly."""
+    api_key: SecretStr | None = None
+    """API key the CLI sends to ``server_url``."""
+
+    ocr: OcrSettings = Field(default_factory=OcrSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
+    split: SplitSettings = Field(default_factory=SplitSettings)
+    jobs: JobSettings = Field(default_factory=JobSettings)
+
+    @cached_property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir.resolve() / 'eakte.db'}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.effective_database_url.startswith("sqlite")
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+    @model_validator(mode="after")
+    def _check_combinations(self) -> Settings:
+        problems: list[str] = []
+        url = self.effective_database_url
+        if not url.startswith(("sqlite", "postgresql")):
+            problems.append("EAKTE_DATABASE_URL must be a sqlite:// or postgresql:// URL")
+        if self.search_backend is SearchBackend.SQLITE and not url.startswith("sqlite"):
+            problems.append(
+                "EAKTE_SEARCH_BACKEND=sqlite needs a SQLite database; "
+                "use EAKTE_SEARCH_BACKEND=postgres with PostgreSQL"
+            )
+        if self.search_backend is SearchBackend.POSTGRES and not url.startswith("postgresql"):
+            problems.append("EAKTE_SEARCH_BACKEND=postgres needs EAKTE_DATABASE_URL=postgresql://")
+        if self.storage_backend is StorageBackend.S3:
+            missing = [
+                name
+                for name, value in (
+                    ("EAKTE_S3_ENDPOINT", self.s3_endpoint),
+                    ("EAKTE_S3_ACCESS_KEY", self.s3_access_key),
+                    ("EAKTE_S3_SECRET_KEY", self.s3_secret_key),
+                )
+                if not value
+            ]
+            if missing:
+                problems.append(f"EAKTE_STORAGE_BACKEND=s3 needs {', '.join(missing)}")
+            if self.s3_endpoint and "://" in self.s3_endpoint:
+                problems.append(
+                    "EAKTE_S3_ENDPOINT is host:port without a scheme; use EAKTE_S3_SECURE for TLS"
+                )
+        if self.environment is Environment.PRODUCTION:
+            if url.startswith("sqlite"):
+                problems.append("production needs PostgreSQL (EAKTE_DATABASE_URL)")
+            if self.storage_backend is StorageBackend.FS:
+                problems.append("production needs EAKTE_STORAGE_BACKEND=s3 with Object Lock")
+            if self.s3_secret_key and self.s3_secret_key.get_secret_value() in {
+                "minioadmin",
+                "changeme",
+                "secret",
+            }:
+                problems.append("EAKTE_S3_SECRET_KEY is a well-known default secret")
+        if problems:
+            raise ConfigurationError("Invalid configuration: " + "; ".join(problems))
+        return self
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment; raise :class:`ConfigurationError` when invalid."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ConfigurationError:
+        raise
+    except ValueError as exc:  # pydantic.ValidationError, or ours wrapped by pydantic
+        raise ConfigurationError(_readable_validation_error(exc)) from exc
+
+
+def _readable_validation_error(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if errors is None:
+        return str(exc)
+    parts = []
+    for err in errors():
+        loc = "__".join(str(p) for p in err.get("loc", ()))
+        name = f"EAKTE_{loc.upper()}" if loc else "configuration"
+        msg = str(err.get("msg", "")).removeprefix("Value error, ")
+        parts.append(f"{name}: {msg}" if loc else msg)
+    return "Invalid configuration: " + "; ".join(parts)

@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+pytest_plugins = [
+    "tests.fixtures.postgres",
+    "tests.fixtures.s3",
+    "tests.fixtures.app",
+]
