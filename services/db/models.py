@@ -1,0 +1,192 @@
+"""ORM models. The schema itself is owned by the Alembic migrations in ``migrations/``."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC timestamps on every dialect (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware UTC datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UtcDateTime(), dict[str, Any]: JSON}
+
+
+class Role(StrEnum):
+    STATION = "station"
+    CASEWORKER = "caseworker"
+    RECORDS_MANAGER = "records_manager"
+    ADMIN = "admin"
+
+
+class ItemStatus(StrEnum):
+    """Lifecycle of an uploaded file (the original as received)."""
+
+    RECEIVED = "received"
+    PROCESSING = "processing"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class DocumentStatus(StrEnum):
+    """Lifecycle of a document; classification states follow in a later issue."""
+
+    RECEIVED = "received"
+    PROCESSING = "processing"
+    OCR_DONE = "ocr_done"
+    FAILED = "failed"
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    """Public, non-secret part of the key, used to find the row."""
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    """SHA-256 of the whole key; keys are 256-bit random, so a slow hash adds nothing."""
+    role: Mapped[str] = mapped_column(String(32))
+    org_unit: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+
+class IntakeItem(Base):
+    """One uploaded file, kept exactly as received."""
+
+    __tablename__ = "intake_items"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    blob_key: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str] = mapped_column(String(100))
+    original_filename: Mapped[str | None] = mapped_column(String(500))
+    page_count: Mapped[int] = mapped_column(Integer)
+    station_id: Mapped[str | None] = mapped_column(String(100))
+    batch_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    received_at: Mapped[datetime]
+    sender_hint: Mapped[str | None] = mapped_column(String(500))
+    target_org_unit: Mapped[str | None] = mapped_column(String(100))
+    split_batch: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(32), default=ItemStatus.RECEIVED, index=True)
+    failure_reason: Mapped[str | None] = mapped_column(Text)
+    uploaded_by: Mapped[str | None] = mapped_column(ForeignKey("api_keys.id"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="item", order_by="Document.part_index"
+    )
+
+
+class Document(Base):
+    """A letter: the whole upload, or one part of a split batch."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("item_id", "part_index"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    item_id: Mapped[str] = mapped_column(ForeignKey("intake_items.id"), index=True)
+    part_index: Mapped[int] = mapped_column(Integer)
+    first_page: Mapped[int] = mapped_column(Integer)
+    last_page: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(32), default=DocumentStatus.RECEIVED, index=True)
+    failure_reason: Mapped[str | None] = mapped_column(Text)
+    org_unit: Mapped[str | None] = mapped_column(String(100), index=True)
+    content_blob_key: Mapped[str] = mapped_column(String(200))
+    """The document's original content: the upload itself, or its pages cut from a batch."""
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    content_size: Mapped[int] = mapped_column(BigInteger)
+    content_media_type: Mapped[str] = mapped_column(String(100))
+    rendition_blob_key: Mapped[str | None] = mapped_column(String(200))
+    rendition_sha256: Mapped[str | None] = mapped_column(String(64))
+    rendition_size: Mapped[int | None] = mapped_column(BigInteger)
+    page_count: Mapped[int] = mapped_column(Integer)
+    text_chars: Mapped[int] = mapped_column(Integer, default=0)
+    ocr_performed: Mapped[bool | None]
+    ocr_engine: Mapped[str | None] = mapped_column(String(50))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    item: Mapped[IntakeItem] = relationship(back_populates="documents")
+    pages: Mapped[list[DocumentPage]] = relationship(
+        order_by="DocumentPage.page_number", cascade="all, delete-orphan"
+    )
+
+
+class DocumentPage(Base):
+    __tablename__ = "document_pages"
+
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    page_number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class Job(Base):
+    """A durable unit of background work, enqueued in the same transaction as its data."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_claim", "status", "run_after"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(50))
+    payload: Mapped[dict[str, Any]]
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default=JobStatus.QUEUED)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer)
+    run_after: Mapped[datetime]
+    lease_expires_at: Mapped[datetime | None]
+    locked_by: Mapped[str | None] = mapped_column(String(200))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
