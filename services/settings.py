@@ -16,6 +16,7 @@ from pydantic import AliasChoices, BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.errors import ConfigurationError
+from services.ports import OcrOptions
 
 
 class StorageBackend(StrEnum):
@@ -113,6 +114,18 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.effective_database_url.startswith("sqlite")
+
+    @property
+    def ocr_options(self) -> OcrOptions:
+        return OcrOptions(
+            languages=tuple(self.ocr.languages),
+            rotate_pages=self.ocr.rotate_pages,
+            deskew=self.ocr.deskew,
+            clean=self.ocr.clean,
+            timeout_seconds=self.ocr.timeout_seconds,
+            tesseract_timeout_seconds=self.ocr.tesseract_timeout_seconds,
+            image_dpi_fallback=self.ocr.image_dpi_fallback,
+        )
 
     @property
     def blob_dir(self) -> Path:

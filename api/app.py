@@ -1,0 +1,46 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.errors import install_error_handlers
+from api.routers import documents, health, intake, keys, search
+from services.bootstrap import Container
+from workers.pool import InProcessWorkers
+
+
+def create_app(container: Container, *, run_workers: bool | None = None) -> FastAPI:
+    """Build the app around a wired container.
+
+    ``run_workers`` defaults to the embedded-mode setting: the job workers then run as
+    threads of this process and stop with it.
+    """
+    start_workers = container.settings.embedded_workers if run_workers is None else run_workers
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool = InProcessWorkers(container, max(container.settings.workers, 1))
+        if start_workers:
+            pool.start()
+        try:
+            yield
+        finally:
+            if start_workers:
+                pool.stop()
+
+    app = FastAPI(
+        title="eakte",
+        version="0.1.0",
+        description="E-Akte document management for municipalities: digital mail room, "
+        "searchable PDF/A, revision-safe storage.",
+        lifespan=lifespan,
+    )
+    app.state.container = container
+    install_error_handlers(app)
+    for module in (intake, documents, search, keys, health):
+        app.include_router(module.router)
+    return app

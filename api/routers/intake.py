@@ -1,0 +1,115 @@
+"""Intake for scanning stations: ``POST /api/v1/intake`` and item status."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, UploadFile, status
+
+from api.dependencies import ContainerDep, SessionDep, requires
+from api.presenters import item_out
+from api.schemas.common import PageOut
+from api.schemas.documents import IntakeResponse, ItemOut
+from services.auth.keys import Principal
+from services.auth.permissions import Permission
+from services.db.session import unit_of_work
+from services.documents.queries import get_item, list_items
+from services.errors import LimitExceededError
+from services.intake.receive import IncomingFile, IntakeMetadata, preflight_all, store_and_enqueue
+
+router = APIRouter(prefix="/api/v1/intake", tags=["intake"])
+
+_CHUNK = 1024 * 1024
+
+
+def _read_limited(upload: UploadFile, limit: int) -> bytes:
+    """Read an upload, refusing it as soon as it passes the size limit."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := upload.file.read(_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise LimitExceededError(
+                f"{upload.filename or 'upload'}: more than {limit} bytes"
+                " (EAKTE_LIMITS__MAX_UPLOAD_BYTES)"
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=IntakeResponse,
+    summary="Upload one or more scans; processing happens in the background",
+)
+def intake(
+    container: ContainerDep,
+    files: Annotated[list[UploadFile], File(description="PDF, TIFF, JPEG or PNG scans")],
+    principal: Annotated[Principal, requires(Permission.INTAKE)],
+    station_id: Annotated[str | None, Form(max_length=100)] = None,
+    batch_id: Annotated[str | None, Form(max_length=100)] = None,
+    received_at: Annotated[datetime | None, Form()] = None,
+    sender_hint: Annotated[str | None, Form(max_length=500)] = None,
+    target_org_unit: Annotated[str | None, Form(max_length=100)] = None,
+    split: Annotated[bool, Form(description="split at separator sheets")] = False,
+) -> IntakeResponse:
+    settings = container.settings
+    incoming = [
+        IncomingFile(filename=f.filename, data=_read_limited(f, settings.limits.max_upload_bytes))
+        for f in files
+    ]
+    prepared = preflight_all(incoming, settings)
+    if received_at is not None and received_at.tzinfo is None:
+        received_at = received_at.replace(tzinfo=UTC)
+    metadata = IntakeMetadata(
+        station_id=station_id,
+        batch_id=batch_id,
+        received_at=received_at,
+        sender_hint=sender_hint,
+        target_org_unit=target_org_unit,
+        split=split,
+    )
+    # Committed here, before the response: the station may discard its copy on 202.
+    with unit_of_work(container.session_factory) as session:
+        receipts = [
+            store_and_enqueue(
+                session,
+                container.store,
+                p,
+                metadata,
+                uploaded_by=principal.key_id,
+                settings=settings,
+                clock=container.clock,
+            )
+            for p in prepared
+        ]
+        return IntakeResponse(items=[item_out(r.item, duplicate=r.duplicate) for r in receipts])
+
+
+@router.get("/items/{item_id}", response_model=ItemOut, summary="Status of an upload")
+def item_status(
+    item_id: str,
+    session: SessionDep,
+    _: Annotated[Principal, requires(Permission.READ_ITEMS)],
+) -> ItemOut:
+    return item_out(get_item(session, item_id))
+
+
+@router.get("/items", response_model=PageOut[ItemOut], summary="Uploads, newest first")
+def items(
+    session: SessionDep,
+    _: Annotated[Principal, requires(Permission.READ_ITEMS)],
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    status_filter: Annotated[str | None, Query(alias="status")] = None,
+) -> PageOut[ItemOut]:
+    page = list_items(session, limit=limit, offset=offset, status=status_filter)
+    return PageOut[ItemOut](
+        items=[item_out(i) for i in page.items],
+        total=page.total,
+        limit=limit,
+        offset=offset,
+        next_offset=offset + limit if offset + limit < page.total else None,
+    )

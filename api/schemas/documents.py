@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+
+class DocumentSummaryOut(BaseModel):
+    id: str
+    title: str
+    status: str
+    pages: int
+    text_chars: int
+    url: str
+
+
+class BlobOut(BaseModel):
+    sha256: str
+    size: int
+    media_type: str
+    url: str
+
+
+class PageTextOut(BaseModel):
+    number: int
+    chars: int
+
+
+class DocumentOut(BaseModel):
+    id: str
+    title: str
+    status: str
+    failure_reason: str | None
+    org_unit: str | None
+    item_id: str
+    part_index: int
+    first_page: int
+    last_page: int
+    pages: int
+    text_chars: int
+    ocr_performed: bool | None
+    ocr_engine: str | None
+    content: BlobOut
+    rendition: BlobOut | None
+    page_texts: list[PageTextOut]
+    text_url: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class ItemOut(BaseModel):
+    id: str
+    status: str
+    failure_reason: str | None
+    duplicate: bool = False
+    filename: str | None
+    media_type: str
+    sha256: str
+    size: int
+    pages: int
+    station_id: str | None
+    batch_id: str | None
+    received_at: datetime
+    sender_hint: str | None
+    target_org_unit: str | None
+    split: bool
+    status_url: str
+    documents: list[DocumentSummaryOut]
+
+
+class IntakeResponse(BaseModel):
+    items: list[ItemOut]
+
+
+class SearchHitOut(BaseModel):
+    document_id: str
+    title: str
+    score: float
+    snippet: str
+    url: str
+
+
+class SearchOut(BaseModel):
+    query: str
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None
+    hits: list[SearchHitOut]

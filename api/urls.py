@@ -1,0 +1,13 @@
+"""Canonical URLs of resources, relative to the server root."""
+
+from __future__ import annotations
+
+API = "/api/v1"
+
+
+def item_url(item_id: str) -> str:
+    return f"{API}/intake/items/{item_id}"
+
+
+def document_url(document_id: str) -> str:
+    return f"{API}/documents/{document_id}"

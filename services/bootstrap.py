@@ -1,0 +1,110 @@
+"""The one place that wires backends from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.auth.keys import CreatedKey, create_key, has_any_key
+from services.clock import SystemClock
+from services.db.migrate import upgrade
+from services.db.models import Role
+from services.db.session import make_engine, make_session_factory, unit_of_work
+from services.intake.processing import ProcessItemHandler
+from services.jobs.queue import JobQueue
+from services.jobs.runner import JobHandler
+from services.ports import BlobStore, Clock, OcrEngine, SearchIndex
+from services.settings import SearchBackend, Settings, StorageBackend
+
+
+@dataclass
+class Container:
+    """Everything a request or a worker needs, built once per process."""
+
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    store: BlobStore
+    search: SearchIndex
+    ocr: OcrEngine
+    clock: Clock
+    queue: JobQueue = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.queue = JobQueue(self.session_factory, self.clock, self.settings.jobs)
+
+    def handlers(self) -> dict[str, JobHandler]:
+        process = ProcessItemHandler(
+            self.session_factory, self.store, self.search, self.ocr, self.settings, self.clock
+        )
+        return {process.kind: process}
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build_store(settings: Settings) -> BlobStore:
+    if settings.storage_backend is StorageBackend.S3:
+        from services.backends.s3_store import S3BlobStore
+
+        assert settings.s3_endpoint and settings.s3_access_key and settings.s3_secret_key
+        return S3BlobStore(
+            endpoint=settings.s3_endpoint,
+            access_key=settings.s3_access_key.get_secret_value(),
+            secret_key=settings.s3_secret_key.get_secret_value(),
+            bucket=settings.s3_bucket,
+            region=settings.s3_region,
+            secure=settings.s3_secure,
+        )
+    from services.backends.fs_store import FsBlobStore
+
+    return FsBlobStore(settings.blob_dir)
+
+
+def build_search(settings: Settings) -> SearchIndex:
+    # An OpenSearch backend (later issue) gets its own SearchBackend member and branch here.
+    if settings.search_backend is SearchBackend.POSTGRES:
+        from services.backends.postgres_search import PostgresSearchIndex
+
+        return PostgresSearchIndex()
+    from services.backends.sqlite_search import SqliteFtsSearchIndex
+
+    return SqliteFtsSearchIndex()
+
+
+def build_ocr(settings: Settings) -> OcrEngine:
+    from services.ocr.ocrmypdf_engine import OcrmypdfEngine
+
+    return OcrmypdfEngine()
+
+
+def build_container(settings: Settings, *, clock: Clock | None = None) -> Container:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.effective_database_url)
+    return Container(
+        settings=settings,
+        engine=engine,
+        session_factory=make_session_factory(engine),
+        store=build_store(settings),
+        search=build_search(settings),
+        ocr=build_ocr(settings),
+        clock=clock or SystemClock(),
+    )
+
+
+def prepare(container: Container, *, migrate: bool) -> CreatedKey | None:
+    """Migrate (embedded mode), check the store, and create the first admin key if none exists.
+
+    Returns the bootstrap key so the caller can show it once.
+    """
+    if migrate:
+        upgrade(container.engine)
+    container.store.check_health()
+    with unit_of_work(container.session_factory) as session:
+        if has_any_key(session):
+            return None
+        return create_key(
+            session, name="bootstrap admin", role=Role.ADMIN, org_unit=None, clock=container.clock
+        )

@@ -1,0 +1,86 @@
+"""Reading items and documents: the queries behind the API and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from services.db.models import Document, IntakeItem
+from services.errors import NotFoundError
+from services.ports import BlobStore
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+def get_item(session: Session, item_id: str) -> IntakeItem:
+    item = session.scalar(
+        select(IntakeItem)
+        .where(IntakeItem.id == item_id)
+        .options(selectinload(IntakeItem.documents))
+    )
+    if item is None:
+        raise NotFoundError(f"no intake item {item_id}")
+    return item
+
+
+def list_items(
+    session: Session, *, limit: int, offset: int, status: str | None = None
+) -> Page[IntakeItem]:
+    query = select(IntakeItem)
+    if status:
+        query = query.where(IntakeItem.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.options(selectinload(IntakeItem.documents))
+        .order_by(IntakeItem.created_at.desc(), IntakeItem.id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return Page(items=list(rows), total=total, limit=limit, offset=offset)
+
+
+def get_document(session: Session, document_id: str) -> Document:
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFoundError(f"no document {document_id}")
+    return document
+
+
+def list_documents(
+    session: Session, *, limit: int, offset: int, status: str | None = None
+) -> Page[Document]:
+    query = select(Document)
+    if status:
+        query = query.where(Document.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(Document.created_at.desc(), Document.id).limit(limit).offset(offset)
+    ).all()
+    return Page(items=list(rows), total=total, limit=limit, offset=offset)
+
+
+def document_text(document: Document) -> str:
+    """The document's text, pages separated by form feeds (as pdftotext does)."""
+    return "\f".join(page.text for page in document.pages)
+
+
+def document_content(store: BlobStore, document: Document) -> bytes:
+    """The original bytes, exactly as received (verified against the stored hash)."""
+    return store.get(document.content_blob_key)
+
+
+def document_rendition(store: BlobStore, document: Document) -> bytes:
+    if document.rendition_blob_key is None:
+        raise NotFoundError(f"document {document.id} has no searchable PDF yet")
+    return store.get(document.rendition_blob_key)

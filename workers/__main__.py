@@ -1,0 +1,18 @@
+"""``python -m workers``: run the configured number of worker processes."""
+
+from __future__ import annotations
+
+import logging
+
+from services.settings import load_settings
+from workers.pool import supervise
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = load_settings()
+    supervise(settings, max(settings.workers, 1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""Running job workers: threads inside the server (embedded mode) or separate processes.
+
+OCR runs one job per process (ocrmypdf itself runs in a child process of the worker),
+so N worker processes OCR N documents at once.  With PostgreSQL, workers on several
+hosts share the queue.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import socket
+import threading
+import time
+from types import FrameType
+
+from services.bootstrap import Container, build_container
+from services.jobs.runner import Worker
+from services.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def worker_id(suffix: str) -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{suffix}"
+
+
+class InProcessWorkers:
+    """Worker threads in the server process, for the embedded mode."""
+
+    def __init__(self, container: Container, count: int) -> None:
+        self._container = container
+        self._count = count
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        handlers = self._container.handlers()
+        for index in range(self._count):
+            worker = Worker(
+                self._container.queue,
+                handlers,
+                worker_id(f"t{index}"),
+                poll_interval=self._container.settings.jobs.poll_interval_seconds,
+            )
+            thread = threading.Thread(
+                target=worker.run_forever, args=(self._stop,), name=f"worker-{index}", daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(deadline - time.monotonic(), 0.1))
+
+
+def run_worker_process(settings: Settings, index: int) -> None:
+    """Entry point of one worker process: one job at a time until SIGTERM/SIGINT."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    stop = threading.Event()
+
+    def _request_stop(signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _request_stop)
+    signal.signal(signal.SIGINT, _request_stop)
+    container = build_container(settings)
+    try:
+        worker = Worker(
+            container.queue,
+            container.handlers(),
+            worker_id(f"p{index}"),
+            poll_interval=settings.jobs.poll_interval_seconds,
+        )
+        worker.run_forever(stop)
+    finally:
+        container.close()
+
+
+def supervise(settings: Settings, count: int) -> None:
+    """Run ``count`` worker processes and restart any that dies, until SIGTERM/SIGINT."""
+    context = multiprocessing.get_context("spawn")
+    stopping = threading.Event()
+
+    def _request_stop(signum: int, _frame: FrameType | None) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, _request_stop)
+    signal.signal(signal.SIGINT, _request_stop)
+    processes = {}
+    for index in range(count):
+        processes[index] = _spawn(context, settings, index)
+    while not stopping.wait(1.0):
+        for index, process in list(processes.items()):
+            if not process.is_alive():
+                log.warning("worker process %d exited (%s); restarting", index, process.exitcode)
+                processes[index] = _spawn(context, settings, index)
+    for process in processes.values():
+        process.terminate()
+    for process in processes.values():
+        process.join(60)
+
+
+def _spawn(
+    context: multiprocessing.context.SpawnContext, settings: Settings, index: int
+) -> multiprocessing.process.BaseProcess:
+    process = context.Process(
+        target=run_worker_process, args=(settings, index), name=f"eakte-worker-{index}"
+    )
+    process.start()
+    return process
