@@ -1,0 +1,204 @@
+"""Where the CLI does its work: a running server over HTTP, or the embedded data dir.
+
+Both return the API's JSON shapes, so the commands print the same thing either way.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+import httpx
+
+from api.presenters import document_out, item_out
+from services.bootstrap import Container
+from services.db.models import ItemStatus
+from services.db.session import unit_of_work
+from services.documents.queries import document_text, get_document, get_item
+from services.errors import EAkteError
+from services.intake.receive import IncomingFile, IntakeMetadata, preflight_all, store_and_enqueue
+from services.jobs.runner import Worker
+
+TERMINAL_ITEM_STATES = {ItemStatus.DONE.value, ItemStatus.FAILED.value}
+
+
+class CliError(Exception):
+    """A failure to report to the user as one readable line (exit code 1)."""
+
+
+class Backend(Protocol):
+    def ingest(self, path: Path, metadata: IntakeMetadata) -> dict[str, Any]: ...
+
+    def item(self, item_id: str) -> dict[str, Any]: ...
+
+    def wait(self, item_ids: list[str], on_done: Callable[[str], None]) -> None: ...
+
+    def search(self, query: str, limit: int, offset: int) -> dict[str, Any]: ...
+
+    def document(self, document_id: str) -> dict[str, Any]: ...
+
+    def document_text(self, document_id: str) -> str: ...
+
+
+class HttpBackend:
+    def __init__(self, base_url: str, api_key: str, *, timeout: float = 120.0) -> None:
+        self._client = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            headers={"Authorization": f"Bearer {api_key}"},
+            timeout=timeout,
+        )
+
+    def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = self._client.request(method, url, **kwargs)
+        except httpx.HTTPError as exc:
+            raise CliError(
+                f"cannot reach the eakte server at {self._client.base_url}: {exc}"
+            ) from exc
+        if response.is_error:
+            raise CliError(_problem_message(response))
+        return response
+
+    def ingest(self, path: Path, metadata: IntakeMetadata) -> dict[str, Any]:
+        form = {
+            key: value
+            for key, value in {
+                "station_id": metadata.station_id,
+                "batch_id": metadata.batch_id,
+                "sender_hint": metadata.sender_hint,
+                "target_org_unit": metadata.target_org_unit,
+                "received_at": metadata.received_at.isoformat() if metadata.received_at else None,
+                "split": "true" if metadata.split else "false",
+            }.items()
+            if value is not None
+        }
+        with path.open("rb") as handle:
+            response = self._request(
+                "POST", "/api/v1/intake", data=form, files=[("files", (path.name, handle))]
+            )
+        items: list[dict[str, Any]] = response.json()["items"]
+        return items[0]
+
+    def item(self, item_id: str) -> dict[str, Any]:
+        result: dict[str, Any] = self._request("GET", f"/api/v1/intake/items/{item_id}").json()
+        return result
+
+    def wait(self, item_ids: list[str], on_done: Callable[[str], None]) -> None:
+        pending = set(item_ids)
+        while pending:
+            for item_id in sorted(pending):
+                if self.item(item_id)["status"] in TERMINAL_ITEM_STATES:
+                    pending.discard(item_id)
+                    on_done(item_id)
+            if pending:
+                time.sleep(1.0)
+
+    def search(self, query: str, limit: int, offset: int) -> dict[str, Any]:
+        params: dict[str, str | int] = {"q": query, "limit": limit, "offset": offset}
+        result: dict[str, Any] = self._request("GET", "/api/v1/search", params=params).json()
+        return result
+
+    def document(self, document_id: str) -> dict[str, Any]:
+        result: dict[str, Any] = self._request("GET", f"/api/v1/documents/{document_id}").json()
+        return result
+
+    def document_text(self, document_id: str) -> str:
+        return self._request("GET", f"/api/v1/documents/{document_id}/text").text
+
+
+class LocalBackend:
+    """Works directly on the embedded data directory; ``wait`` runs the jobs itself."""
+
+    def __init__(self, container: Container) -> None:
+        self._container = container
+
+    def ingest(self, path: Path, metadata: IntakeMetadata) -> dict[str, Any]:
+        container = self._container
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CliError(f"{path}: {exc.strerror}") from exc
+        try:
+            prepared = preflight_all(
+                [IncomingFile(filename=path.name, data=data)], container.settings
+            )
+            with unit_of_work(container.session_factory) as session:
+                receipt = store_and_enqueue(
+                    session,
+                    container.store,
+                    prepared[0],
+                    metadata,
+                    uploaded_by=None,
+                    settings=container.settings,
+                    clock=container.clock,
+                )
+                return item_out(receipt.item, duplicate=receipt.duplicate).model_dump(mode="json")
+        except EAkteError as exc:
+            raise CliError(f"{path}: {exc.detail}") from exc
+
+    def item(self, item_id: str) -> dict[str, Any]:
+        with unit_of_work(self._container.session_factory) as session:
+            return item_out(get_item(session, item_id)).model_dump(mode="json")
+
+    def wait(self, item_ids: list[str], on_done: Callable[[str], None]) -> None:
+        worker = Worker(
+            self._container.queue,
+            self._container.handlers(),
+            "cli",
+            poll_interval=self._container.settings.jobs.poll_interval_seconds,
+        )
+        pending = set(item_ids)
+        while pending:
+            worked = worker.run_once()
+            for item_id in sorted(pending):
+                if self.item(item_id)["status"] in TERMINAL_ITEM_STATES:
+                    pending.discard(item_id)
+                    on_done(item_id)
+            if pending and not worked:
+                time.sleep(self._container.settings.jobs.poll_interval_seconds)
+
+    def search(self, query: str, limit: int, offset: int) -> dict[str, Any]:
+        with unit_of_work(self._container.session_factory) as session:
+            try:
+                page = self._container.search.search(session, query, limit=limit, offset=offset)
+            except EAkteError as exc:
+                raise CliError(exc.detail) from exc
+            return {
+                "query": query,
+                "total": page.total,
+                "hits": [
+                    {
+                        "document_id": hit.document_id,
+                        "title": hit.title,
+                        "score": hit.score,
+                        "snippet": hit.snippet,
+                    }
+                    for hit in page.hits
+                ],
+            }
+
+    def document(self, document_id: str) -> dict[str, Any]:
+        with unit_of_work(self._container.session_factory) as session:
+            try:
+                return document_out(get_document(session, document_id)).model_dump(mode="json")
+            except EAkteError as exc:
+                raise CliError(exc.detail) from exc
+
+    def document_text(self, document_id: str) -> str:
+        with unit_of_work(self._container.session_factory) as session:
+            try:
+                return document_text(get_document(session, document_id))
+            except EAkteError as exc:
+                raise CliError(exc.detail) from exc
+
+
+def _problem_message(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return f"server answered {response.status_code}: {response.text[:300]}"
+    title = body.get("title", "error")
+    detail = body.get("detail", "")
+    return f"server answered {response.status_code} {title}: {detail}"

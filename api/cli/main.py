@@ -1,0 +1,286 @@
+"""The ``eakte`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from api.cli.backends import Backend, CliError, HttpBackend, LocalBackend
+from api.cli.ingest import run_ingest
+from services.bootstrap import Container, build_container, prepare
+from services.db.migrate import current_revision, head_revision, upgrade
+from services.errors import EAkteError
+from services.intake.receive import IntakeMetadata
+from services.settings import Settings, load_settings
+
+app = typer.Typer(
+    help="eakte: E-Akte document management for municipalities.", no_args_is_help=True
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
+documents_app = typer.Typer(help="Documents.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(keys_app, name="keys")
+app.add_typer(documents_app, name="documents")
+
+UrlOption = Annotated[
+    str | None, typer.Option("--url", help="server URL (default: EAKTE_SERVER_URL; unset = local)")
+]
+KeyOption = Annotated[
+    str | None, typer.Option("--api-key", help="API key for --url (default: EAKTE_API_KEY)")
+]
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"eakte: {message}", err=True)
+    return typer.Exit(1)
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except EAkteError as exc:
+        raise _fail(exc.detail) from exc
+
+
+@contextmanager
+def _local_container(settings: Settings) -> Iterator[Container]:
+    container = build_container(settings)
+    try:
+        prepare(container, migrate=True)
+        yield container
+    finally:
+        container.close()
+
+
+@contextmanager
+def _backend(url: str | None, api_key: str | None) -> Iterator[Backend]:
+    settings = _settings()
+    url = url or settings.server_url
+    if url:
+        key = api_key or (settings.api_key.get_secret_value() if settings.api_key else None)
+        if not key:
+            raise _fail("--url needs an API key: --api-key or EAKTE_API_KEY")
+        yield HttpBackend(url, key)
+        return
+    with _local_container(settings) as container:
+        yield LocalBackend(container)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="bind address (EAKTE_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="port (EAKTE_PORT)")] = None,
+    workers: Annotated[
+        bool | None, typer.Option("--workers/--no-workers", help="run job workers in-process")
+    ] = None,
+) -> None:
+    """Start the HTTP service (embedded mode: migrates and runs workers in-process)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings()
+    container = build_container(settings)
+    try:
+        if not settings.is_sqlite and current_revision(container.engine) != head_revision():
+            raise _fail("the database schema is not up to date: run 'eakte db upgrade' first")
+        bootstrap_key = prepare(container, migrate=settings.is_sqlite)
+    except EAkteError as exc:
+        container.close()
+        raise _fail(exc.detail) from exc
+    bind_host = host or settings.host
+    bind_port = port or settings.port
+    typer.echo(f"eakte listening on http://{bind_host}:{bind_port}  (API docs: /docs)")
+    typer.echo(
+        f"data: {settings.data_dir.resolve()}  database: {container.engine.url.render_as_string()}"
+    )
+    if bootstrap_key is not None:
+        typer.echo("First start: bootstrap admin API key (shown only now, keep it safe):")
+        typer.echo(f"  {bootstrap_key.secret}")
+    try:
+        uvicorn.run(create_app(container, run_workers=workers), host=bind_host, port=bind_port)
+    finally:
+        container.close()
+
+
+@app.command()
+def worker(
+    processes: Annotated[
+        int | None, typer.Option("--processes", "-n", help="worker processes (EAKTE_WORKERS)")
+    ] = None,
+) -> None:
+    """Run job workers as separate processes (one OCR job per process)."""
+    from workers.pool import supervise
+
+    settings = _settings()
+    supervise(settings, processes or max(settings.workers, 1))
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="files or directories to ingest")],
+    wait: Annotated[bool, typer.Option("--wait", help="wait until processed")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object per file")] = False,
+    station: Annotated[str | None, typer.Option(help="scanning station id")] = None,
+    batch: Annotated[str | None, typer.Option(help="batch id")] = None,
+    sender: Annotated[str | None, typer.Option(help="sender hint")] = None,
+    org_unit: Annotated[str | None, typer.Option("--org-unit", help="target org unit")] = None,
+    received_at: Annotated[
+        datetime | None, typer.Option("--received-at", help="ISO time of receipt")
+    ] = None,
+    split: Annotated[bool, typer.Option("--split", help="split at separator sheets")] = False,
+    url: UrlOption = None,
+    api_key: KeyOption = None,
+) -> None:
+    """Ingest scans, like a scanning station does."""
+    metadata = IntakeMetadata(
+        station_id=station,
+        batch_id=batch,
+        received_at=received_at,
+        sender_hint=sender,
+        target_org_unit=org_unit,
+        split=split,
+    )
+    with _backend(url, api_key) as backend:
+        failures = run_ingest(backend, paths, metadata, wait=wait, as_json=as_json)
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="search words")],
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 20,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    url: UrlOption = None,
+    api_key: KeyOption = None,
+) -> None:
+    """Full-text search over documents."""
+    with _backend(url, api_key) as backend, _cli_errors():
+        result = backend.search(query, limit, offset)
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+        return
+    typer.echo(f"{result['total']} documents match {query!r}")
+    for hit in result["hits"]:
+        typer.echo(f"{hit['document_id']}  {hit['title']}")
+        typer.echo(f"    {hit['snippet']}")
+
+
+@documents_app.command("show")
+def documents_show(document_id: str, url: UrlOption = None, api_key: KeyOption = None) -> None:
+    """Print a document's metadata, status, hashes and pages as JSON."""
+    with _backend(url, api_key) as backend, _cli_errors():
+        result = backend.document(document_id)
+    typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@documents_app.command("text")
+def documents_text(document_id: str, url: UrlOption = None, api_key: KeyOption = None) -> None:
+    """Print a document's recognised text."""
+    with _backend(url, api_key) as backend, _cli_errors():
+        text = backend.document_text(document_id)
+    typer.echo(text)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all database migrations."""
+    settings = _settings()
+    container = build_container(settings)
+    try:
+        upgrade(container.engine)
+        typer.echo(f"database at revision {current_revision(container.engine)}")
+    finally:
+        container.close()
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database schema revision."""
+    container = build_container(_settings())
+    try:
+        typer.echo(current_revision(container.engine) or "(empty database)")
+    finally:
+        container.close()
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Option(help="who or which station uses the key")],
+    role: Annotated[str, typer.Option(help="station | caseworker | records_manager | admin")],
+    org_unit: Annotated[str | None, typer.Option("--org-unit")] = None,
+) -> None:
+    """Create an API key (printed once)."""
+    from services.auth.keys import create_key
+    from services.db.session import unit_of_work
+
+    with (
+        _local_container(_settings()) as container,
+        _cli_errors(),
+        unit_of_work(container.session_factory) as session,
+    ):
+        created = create_key(
+            session, name=name, role=role, org_unit=org_unit, clock=container.clock
+        )
+        typer.echo(f"id:   {created.key.id}\nrole: {created.key.role}\nkey:  {created.secret}")
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """List API keys (never the secrets)."""
+    from services.auth.keys import list_keys
+    from services.db.session import unit_of_work
+
+    with (
+        _local_container(_settings()) as container,
+        unit_of_work(container.session_factory) as session,
+    ):
+        for key in list_keys(session):
+            state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
+            typer.echo(
+                f"{key.id}  {key.prefix}  {key.role:<15} {key.org_unit or '-':<10} "
+                f"{state:<18} {key.name}"
+            )
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: Annotated[str, typer.Argument(help="key id or prefix")]) -> None:
+    """Revoke an API key."""
+    from services.auth.keys import revoke_key
+    from services.db.session import unit_of_work
+
+    with (
+        _local_container(_settings()) as container,
+        _cli_errors(),
+        unit_of_work(container.session_factory) as session,
+    ):
+        key = revoke_key(session, key_id, clock=container.clock)
+        typer.echo(f"revoked {key.id} ({key.name})")
+
+
+@contextmanager
+def _cli_errors() -> Iterator[None]:
+    try:
+        yield
+    except CliError as exc:
+        raise _fail(str(exc)) from exc
+    except EAkteError as exc:
+        raise _fail(exc.detail) from exc
+
+
+def main() -> Any:
+    try:
+        return app()
+    except EAkteError as exc:  # e.g. configuration errors raised while wiring
+        typer.echo(f"eakte: {exc.detail}", err=True)
+        sys.exit(1)
