@@ -101,6 +101,11 @@ def prepare(container: Container, *, migrate: bool) -> CreatedKey | None:
     """
     if migrate:
         upgrade(container.engine)
+    if container.settings.storage_backend is StorageBackend.S3:
+        from services.backends.s3_store import S3BlobStore
+
+        assert isinstance(container.store, S3BlobStore)
+        container.store.ensure_bucket()
     container.store.check_health()
     with unit_of_work(container.session_factory) as session:
         if has_any_key(session):
