@@ -1,0 +1,153 @@
+"""Full-text search on PostgreSQL with the ``german`` text search configuration.
+
+Words are split and normalised in Python (see :mod:`services.search.german_text`) and
+handed to ``to_tsvector``/``plainto_tsquery`` as plain space-separated words, so both
+backends agree on what a word is; PostgreSQL does the stemming and drops stop words.
+
+Limits of ``tsvector`` that SQLite does not have: word positions stop at 16,383, so a
+phrase far into a very long document may not match; and a body with more distinct
+words than fit into 1 MiB is cut (see :func:`fit_tsvector`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from services.ports import IndexableDocument, SearchHit, SearchPage
+from services.search.german_text import is_stopword, normalized_words, prepare, stem
+from services.search.query import SearchQuery, check_page, parse_query
+from services.search.snippets import make_snippet
+
+RANK_NORMALIZATION = 1
+"""``ts_rank_cd`` divides by 1 + log(document length), so long documents do not win by
+size alone (bm25 on SQLite normalises for length too)."""
+
+TSVECTOR_BUDGET = 900_000
+"""Estimated bytes of body lexemes we allow; PostgreSQL refuses a tsvector over 1 MiB."""
+
+_UPSERT = text(
+    """
+    INSERT INTO search_documents (document_id, title, metadata_text, body, tsv)
+    VALUES (
+        :document_id, :title, :metadata_text, :body,
+        setweight(to_tsvector('german', CAST(:title_words AS text)), 'A')
+        || setweight(to_tsvector('german', CAST(:metadata_words AS text)), 'B')
+        || setweight(to_tsvector('german', CAST(:body_words AS text)), 'C')
+    )
+    ON CONFLICT (document_id) DO UPDATE SET
+        title = excluded.title, metadata_text = excluded.metadata_text,
+        body = excluded.body, tsv = excluded.tsv
+    """
+)
+_DELETE = text("DELETE FROM search_documents WHERE document_id = :document_id")
+
+
+class PostgresSearchIndex:
+    """:class:`services.ports.SearchIndex` on PostgreSQL; ranks with ``ts_rank_cd``."""
+
+    name = "postgres"
+
+    def index_document(self, session: Session, document: IndexableDocument) -> None:
+        title, metadata = prepare(document.title), prepare(document.metadata_text)
+        body = prepare("\n\n".join(document.pages))
+        session.execute(
+            _UPSERT,
+            {
+                "document_id": document.document_id,
+                "title": title,
+                "metadata_text": metadata,
+                "body": body,
+                "title_words": " ".join(normalized_words(title)),
+                "metadata_words": " ".join(normalized_words(metadata)),
+                "body_words": " ".join(fit_tsvector(normalized_words(body))),
+            },
+        )
+
+    def remove_document(self, session: Session, document_id: str) -> None:
+        session.execute(_DELETE, {"document_id": document_id})
+
+    def search(self, session: Session, query: str, *, limit: int, offset: int) -> SearchPage:
+        check_page(limit, offset)
+        parsed = parse_query(query)
+        if parsed.is_empty:
+            return SearchPage(total=0)
+        tsquery, params = to_tsquery_sql(parsed)
+        rows = session.execute(
+            text(
+                f"""
+                WITH ranked AS (
+                    SELECT document_id,
+                           ts_rank_cd(tsv, {tsquery}, {RANK_NORMALIZATION}) AS score,
+                           count(*) OVER () AS total
+                    FROM search_documents WHERE tsv @@ {tsquery}
+                    ORDER BY score DESC, document_id LIMIT :limit OFFSET :offset
+                )
+                SELECT d.document_id, d.title, d.metadata_text, d.body, r.score, r.total
+                FROM ranked AS r JOIN search_documents AS d USING (document_id)
+                ORDER BY r.score DESC, r.document_id
+                """
+            ),
+            {**params, "limit": limit, "offset": offset},
+        ).all()
+        if rows:
+            total = int(rows[0].total)
+        elif offset or not limit:  # no row to read the window count from
+            total = session.execute(
+                text(f"SELECT count(*) FROM search_documents WHERE tsv @@ {tsquery}"), params
+            ).scalar_one()
+        else:
+            total = 0
+        stems = parsed.stems
+        hits = [
+            SearchHit(
+                document_id=row.document_id,
+                score=float(row.score),
+                title=row.title,
+                snippet=make_snippet((row.body, row.metadata_text), stems),
+            )
+            for row in rows
+        ]
+        return SearchPage(total=total, hits=hits)
+
+
+def fit_tsvector(words: list[str], budget: int = TSVECTOR_BUDGET) -> list[str]:
+    """Cut ``words`` where their tsvector would grow past ``budget`` bytes.
+
+    Only very large scans with many distinct words (numbers, names, OCR noise) reach the
+    limit; their tail is then not searchable on PostgreSQL, but indexing does not fail.
+    The estimate errs on the large side: per lexeme a 4-byte entry, the lexeme, padding
+    and a position count; 2 bytes per position, at most 256 positions.
+    """
+    positions: dict[str, int] = {}
+    size = 0
+    for index, word in enumerate(words):
+        if is_stopword(word):
+            continue
+        lexeme = stem(word)
+        seen = positions.get(lexeme, 0)
+        if not seen:
+            size += 4 + len(lexeme.encode()) + 3
+        if seen < 256:
+            size += 2
+        positions[lexeme] = seen + 1
+        if size > budget:
+            return words[:index]
+    return words
+
+
+def to_tsquery_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
+    """SQL for the tsquery and its bind parameters; user text is only ever a parameter.
+
+    ``plainto_tsquery``/``phraseto_tsquery`` accept any text without a syntax error; a
+    phrase keeps its inner stop words as gaps, exactly like the index.
+    """
+    parts: list[str] = []
+    params: dict[str, Any] = {}
+    for index, group in enumerate(query.groups):
+        function = "phraseto_tsquery" if len(group) > 1 else "plainto_tsquery"
+        parts.append(f"{function}('german', CAST(:q{index} AS text))")
+        params[f"q{index}"] = " ".join(group)
+    return "(" + " && ".join(parts) + ")", params

@@ -1,0 +1,120 @@
+"""Full-text search on SQLite FTS5 (embedded mode).
+
+FTS5 has no German stemmer, so the index holds Snowball stems computed in Python and
+queries are stemmed the same way.  The original text lives in ``search_documents`` for
+snippets; see migration ``0002_search_index``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from services.ports import IndexableDocument, SearchHit, SearchPage
+from services.search.german_text import (
+    STOPWORD_PLACEHOLDER,
+    is_stopword,
+    prepare,
+    stem,
+    stemmed_text,
+)
+from services.search.query import SearchQuery, check_page, parse_query
+from services.search.snippets import make_snippet
+
+BM25_WEIGHTS = (5.0, 2.0, 1.0)
+"""Column weights for title, metadata and body (the same ratios as Postgres' A, B, C)."""
+
+_INSERT_ORIGINAL = text(
+    "INSERT INTO search_documents (document_id, title, metadata_text, body) "
+    "VALUES (:document_id, :title, :metadata_text, :body) RETURNING id"
+)
+_INSERT_STEMS = text(
+    "INSERT INTO search_fts (rowid, title, metadata, body) VALUES (:id, :title, :metadata, :body)"
+)
+# The trigger search_documents_delete_fts removes the FTS row.
+_DELETE = text("DELETE FROM search_documents WHERE document_id = :document_id")
+_SEARCH = text(
+    f"""
+    WITH matches AS MATERIALIZED (  -- bm25() cannot run inside a window query
+        SELECT rowid AS id, bm25(search_fts, {", ".join(map(str, BM25_WEIGHTS))}) AS rank
+        FROM search_fts WHERE search_fts MATCH :query
+    ), ranked AS (
+        SELECT id, rank, count(*) OVER () AS total FROM matches
+        ORDER BY rank, id LIMIT :limit OFFSET :offset
+    )
+    SELECT d.document_id, d.title, d.metadata_text, d.body, ranked.rank, ranked.total
+    FROM ranked JOIN search_documents AS d ON d.id = ranked.id
+    ORDER BY ranked.rank, ranked.id
+    """
+)
+_COUNT = text("SELECT count(*) FROM search_fts WHERE search_fts MATCH :query")
+
+
+class SqliteFtsSearchIndex:
+    """:class:`services.ports.SearchIndex` on SQLite FTS5; ranks with bm25."""
+
+    name = "sqlite"
+
+    def index_document(self, session: Session, document: IndexableDocument) -> None:
+        title, metadata = prepare(document.title), prepare(document.metadata_text)
+        body = prepare("\n\n".join(document.pages))
+        self.remove_document(session, document.document_id)
+        row_id = session.execute(
+            _INSERT_ORIGINAL,
+            {
+                "document_id": document.document_id,
+                "title": title,
+                "metadata_text": metadata,
+                "body": body,
+            },
+        ).scalar_one()
+        session.execute(
+            _INSERT_STEMS,
+            {
+                "id": row_id,
+                "title": stemmed_text(title),
+                "metadata": stemmed_text(metadata),
+                "body": stemmed_text(body),
+            },
+        )
+
+    def remove_document(self, session: Session, document_id: str) -> None:
+        session.execute(_DELETE, {"document_id": document_id})
+
+    def search(self, session: Session, query: str, *, limit: int, offset: int) -> SearchPage:
+        check_page(limit, offset)
+        parsed = parse_query(query)
+        if parsed.is_empty:
+            return SearchPage(total=0)
+        match = to_fts5(parsed)
+        rows = session.execute(_SEARCH, {"query": match, "limit": limit, "offset": offset}).all()
+        if rows:
+            total = int(rows[0].total)
+        elif offset or not limit:  # no row to read the window count from
+            total = session.execute(_COUNT, {"query": match}).scalar_one()
+        else:
+            total = 0
+        stems = parsed.stems
+        hits = [
+            SearchHit(
+                document_id=row.document_id,
+                score=-float(row.rank),
+                title=row.title,
+                snippet=make_snippet((row.body, row.metadata_text), stems),
+            )
+            for row in rows
+        ]
+        return SearchPage(total=total, hits=hits)
+
+
+def to_fts5(query: SearchQuery) -> str:
+    """FTS5 MATCH expression: every group is a quoted phrase of stems, ANDed together.
+
+    Stems contain only letters and digits, and each is quoted anyway, so no user input
+    can reach the FTS5 query syntax.
+    """
+    phrases = (
+        " ".join(STOPWORD_PLACEHOLDER if is_stopword(word) else stem(word) for word in group)
+        for group in query.groups
+    )
+    return " AND ".join('"' + phrase.replace('"', '""') + '"' for phrase in phrases)

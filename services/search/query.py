@@ -1,0 +1,80 @@
+"""Parse a user's search string into backend-neutral terms and phrases.
+
+The grammar is deliberately small and cannot fail on odd input: words separated by
+spaces must all occur (AND); text in double quotes is a phrase; a word written with
+punctuation inside ("Bau-Antrag", "12.03.2024") is a phrase of its parts.  Everything
+that is not a letter or digit (operators, brackets, ``*``, an unclosed quote) is
+ignored, so backends never see user-controlled query syntax.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.errors import InvalidInputError
+from services.search.german_text import is_stopword, normalize_word, stem, words
+
+MAX_QUERY_LENGTH = 1000
+MAX_QUERY_WORDS = 32
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What to look for; every word is normalised (see :func:`normalize_word`)."""
+
+    groups: tuple[tuple[str, ...], ...]
+    """Each group must match; a group of several words is a phrase.  Stop words are
+    dropped from single-word groups and from the ends of phrases, but kept inside a
+    phrase, where they stand for one word position."""
+
+    @property
+    def is_empty(self) -> bool:
+        """True when only stop words were given: nothing can match."""
+        return not self.groups
+
+    @property
+    def stems(self) -> frozenset[str]:
+        """Stems of the words to highlight in snippets (stop words excluded)."""
+        return frozenset(
+            stem(word) for group in self.groups for word in group if not is_stopword(word)
+        )
+
+
+def parse_query(raw: str) -> SearchQuery:
+    """Parse ``raw``; raise :class:`InvalidInputError` when it contains no word at all."""
+    if len(raw) > MAX_QUERY_LENGTH:
+        raise InvalidInputError(f"search query longer than {MAX_QUERY_LENGTH} characters")
+    segments = raw.split('"')
+    if len(segments) % 2 == 0:  # an unclosed quote: treat its text as unquoted words
+        segments[-2:] = [segments[-2] + " " + segments[-1]]
+    chunks: list[list[str]] = []
+    for index, segment in enumerate(segments):
+        if index % 2:
+            chunks.append(words(segment))
+        else:
+            chunks.extend(words(part) for part in segment.split())
+    chunks = [chunk for chunk in chunks if chunk]
+    if not chunks:
+        raise InvalidInputError("search query contains no words")
+    if sum(len(chunk) for chunk in chunks) > MAX_QUERY_WORDS:
+        raise InvalidInputError(f"search query has more than {MAX_QUERY_WORDS} words")
+    groups: list[tuple[str, ...]] = []
+    for chunk in chunks:
+        group = _strip_stopwords([normalize_word(word) for word in chunk])
+        if group and group not in groups:
+            groups.append(group)
+    return SearchQuery(tuple(groups))
+
+
+def check_page(limit: int, offset: int) -> None:
+    if limit < 0 or offset < 0:
+        raise InvalidInputError("limit and offset must not be negative")
+
+
+def _strip_stopwords(group: list[str]) -> tuple[str, ...]:
+    start, end = 0, len(group)
+    while start < end and is_stopword(group[start]):
+        start += 1
+    while end > start and is_stopword(group[end - 1]):
+        end -= 1
+    return tuple(group[start:end])

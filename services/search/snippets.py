@@ -1,0 +1,59 @@
+"""Build the snippet shown with a search hit, identically for every backend.
+
+The snippet is cut from the original (unstemmed) text around the first matching word.
+All of the text is HTML-escaped and only the ``<mark>`` tags are ours, so a client may
+insert the snippet into a page as HTML.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from services.search.german_text import is_stopword, iter_words, normalize_word, prepare, stem
+
+SNIPPET_CHARS = 240
+LEAD_CHARS = 60
+"""Context shown before the first match."""
+ELLIPSIS = "…"
+
+
+def make_snippet(texts: Sequence[str], stems: frozenset[str]) -> str:
+    """Snippet from the first of ``texts`` that contains a word with one of ``stems``.
+
+    Without any match (e.g. the hit is in the title only) the snippet is the beginning of
+    the first non-empty text.
+    """
+    prepared = [" ".join(prepare(text).split()) for text in texts]
+    for text in prepared:
+        first = next((m for m in iter_words(text) if _matches(m.group(), stems)), None)
+        if first is not None:
+            return _window(text, first.start(), stems)
+    return next((_window(text, 0, stems) for text in prepared if text), "")
+
+
+def _matches(word: str, stems: frozenset[str]) -> bool:
+    # Stop words are not indexed, so they are never a match, whatever their stem.
+    return stem(word) in stems and not is_stopword(normalize_word(word))
+
+
+def _window(text: str, anchor: int, stems: frozenset[str]) -> str:
+    start = max(0, anchor - LEAD_CHARS)
+    if start > 0:  # begin at a word boundary after the cut
+        space = text.find(" ", start, anchor)
+        start = space + 1 if space != -1 else anchor
+    end = min(len(text), start + SNIPPET_CHARS)
+    if end < len(text):
+        space = text.rfind(" ", anchor, end)
+        end = space if space > anchor else end
+    parts = [ELLIPSIS] if start > 0 else []
+    cursor = start
+    for match in iter_words(text[start:end]):
+        if _matches(match.group(), stems):
+            parts.append(html.escape(text[cursor : start + match.start()]))
+            parts.append(f"<mark>{html.escape(match.group())}</mark>")
+            cursor = start + match.end()
+    parts.append(html.escape(text[cursor:end]))
+    if end < len(text):
+        parts.append(ELLIPSIS)
+    return "".join(parts)

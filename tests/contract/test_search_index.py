@@ -1,0 +1,424 @@
+"""One contract for every SearchIndex backend: SQLite FTS5 and PostgreSQL."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.backends.postgres_search import PostgresSearchIndex
+from services.backends.sqlite_search import SqliteFtsSearchIndex
+from services.db.migrate import upgrade
+from services.db.models import Document, IntakeItem
+from services.db.session import make_engine, make_session_factory, unit_of_work
+from services.errors import InvalidInputError
+from services.ports import IndexableDocument, SearchIndex, SearchPage
+from services.search.german_stopwords import GERMAN_STOPWORDS
+from services.search.german_text import normalize_word, stem
+
+
+@dataclass
+class Backend:
+    index: SearchIndex
+    sessions: sessionmaker[Session]
+
+    def add(self, title: str, body: str = "", metadata: str = "", *pages: str) -> str:
+        """Create the document rows and index them; return the document id."""
+        with unit_of_work(self.sessions) as session:
+            document_id = add_document_rows(session, title)
+            document = IndexableDocument(document_id, title, metadata, [body, *pages])
+            self.index.index_document(session, document)
+        return document_id
+
+    def reindex(self, document_id: str, title: str, body: str, metadata: str = "") -> None:
+        with unit_of_work(self.sessions) as session:
+            document = IndexableDocument(document_id, title, metadata, [body])
+            self.index.index_document(session, document)
+
+    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> SearchPage:
+        with self.sessions() as session:
+            return self.index.search(session, query, limit=limit, offset=offset)
+
+    def ids(self, query: str) -> list[str]:
+        return [hit.document_id for hit in self.search(query, limit=100).hits]
+
+
+def add_document_rows(session: Session, title: str) -> str:
+    """Minimal intake item and document rows that the search tables refer to."""
+    now = datetime.now(UTC)
+    item = IntakeItem(
+        sha256=uuid.uuid4().hex * 2,
+        blob_key="blob",
+        size=1,
+        media_type="application/pdf",
+        page_count=1,
+        received_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(item)
+    session.flush()
+    document = Document(
+        item_id=item.id,
+        part_index=0,
+        first_page=1,
+        last_page=1,
+        title=title,
+        content_blob_key="blob",
+        content_sha256="0" * 64,
+        content_size=1,
+        content_media_type="application/pdf",
+        page_count=1,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(document)
+    session.flush()
+    return document.id
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("search-template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    index: SearchIndex
+    if request.param == "sqlite":
+        path = tmp_path / "eakte.db"
+        shutil.copy(request.getfixturevalue("_sqlite_template"), path)
+        url, index = f"sqlite:///{path}", SqliteFtsSearchIndex()
+    else:
+        url, index = request.getfixturevalue("postgres_url"), PostgresSearchIndex()
+    engine = make_engine(url)
+    yield Backend(index, make_session_factory(engine))
+    engine.dispose()
+
+
+def test_backend_names(backend: Backend) -> None:
+    assert backend.index.name in {"sqlite", "postgres"}
+
+
+def test_german_stemming_conflates_inflections(backend: Backend) -> None:
+    singular = backend.add("Schreiben", "Ihr Antrag ist eingegangen.")
+    plural = backend.add("Schreiben", "Über die Anträgen wird entschieden.")
+    genitive = backend.add("Schreiben", "Die Prüfung des Antrages dauert an.")
+    backend.add("Schreiben", "Der Bescheid ist bestandskräftig.")
+
+    assert set(backend.ids("Anträge")) == {singular, plural, genitive}
+    assert set(backend.ids("antrag")) == {singular, plural, genitive}
+
+
+def test_compound_word_finds_itself_and_its_inflections(backend: Backend) -> None:
+    compound = backend.add("Bauantrag Musterstraße 4", "Der Bauantrag wurde geprüft.")
+    plural = backend.add("Schreiben", "Alle Bauanträge liegen vor.")
+    backend.add("Schreiben", "Ein Antrag auf Wohngeld.")
+
+    assert set(backend.ids("Bauantrag")) == {compound, plural}
+
+
+def test_search_is_case_insensitive(backend: Backend) -> None:
+    document = backend.add("Schreiben", "WIDERSPRUCH gegen den Bescheid")
+
+    assert backend.ids("widerspruch") == [document]
+    assert backend.ids("Widerspruch") == [document]
+
+
+def test_umlauts_and_sharp_s(backend: Backend) -> None:
+    street = backend.add("Anlieger", "Sperrung der Straße wegen Bauarbeiten.")
+    streets = backend.add("Anlieger", "Reinigung der Strassen im Winter.")
+    fees = backend.add("Bescheid", "Festsetzung der Gebühren für 2024.")
+    fee = backend.add("Bescheid", "Die Gebühr ist fällig.")
+
+    assert set(backend.ids("Straße")) == {street, streets}
+    assert set(backend.ids("STRASSE")) == {street, streets}
+    assert set(backend.ids("Gebühren")) == {fees, fee}
+    assert set(backend.ids("Gebuehren")) == {fees, fee}
+    assert backend.ids("fällig") == [fee]
+
+
+def test_decomposed_umlauts_in_ocr_text_are_found(backend: Backend) -> None:
+    document = backend.add("Scan", "Gebu\u0308hren fu\u0308r die Mu\u0308llabfuhr")
+
+    assert backend.ids("Müllabfuhr") == [document]
+
+
+def test_all_terms_must_match(backend: Backend) -> None:
+    both = backend.add("Hundesteuer", "Anmeldung eines Hundes zur Hundesteuer.")
+    backend.add("Hundesteuer", "Die Hundesteuer wird jährlich erhoben.")
+    backend.add("Anmeldung", "Anmeldung eines Gewerbes.")
+
+    assert backend.ids("Anmeldung Hundesteuer") == [both]
+    assert backend.ids("Anmeldung Hundesteuer Katze") == []
+
+
+def test_quoted_phrase_matches_words_in_order(backend: Backend) -> None:
+    phrase = backend.add("Förderung", "Ihr Antrag auf Förderung wurde bewilligt.")
+    reordered = backend.add("Förderung", "Die Förderung erfolgt auf Antrag.")
+
+    assert set(backend.ids("Antrag Förderung")) == {phrase, reordered}
+    assert backend.ids('"Antrag auf Förderung"') == [phrase]
+    assert backend.ids('"Anträge auf Förderungen"') == [phrase]
+    assert backend.ids('"Förderung Antrag"') == []
+
+
+def test_punctuated_word_is_a_phrase(backend: Backend) -> None:
+    dated = backend.add("Termin", "Ortstermin am 12.03.2024 um 10 Uhr.")
+    backend.add("Termin", "Am 12. Mai 2024 wurde die Frist um 03 Tage verlängert.")
+
+    assert backend.ids("12.03.2024") == [dated]
+
+
+def test_metadata_is_searchable(backend: Backend) -> None:
+    document = backend.add("Schreiben", "Kein Treffer im Text.", "Absender: Stadtwerke Musterstadt")
+
+    assert backend.ids("Stadtwerke") == [document]
+
+
+def test_title_match_ranks_above_body_match(backend: Backend) -> None:
+    body_only = backend.add("Schreiben vom Amt", "Hinweis zur Grundsteuer für das Grundstück.")
+    in_title = backend.add("Grundsteuer 2024", "Hinweis zur Zahlung für das Grundstück.")
+
+    hits = backend.search("Grundsteuer").hits
+
+    assert [hit.document_id for hit in hits] == [in_title, body_only]
+    assert hits[0].score > hits[1].score > 0
+
+
+def test_more_occurrences_rank_higher(backend: Backend) -> None:
+    once = backend.add("Schreiben", "Die Müllabfuhr kommt. Bitte Tonnen bereitstellen heute.")
+    thrice = backend.add("Schreiben", "Die Müllabfuhr kommt. Müllabfuhr heute. Müllabfuhr morgen.")
+
+    assert backend.ids("Müllabfuhr") == [thrice, once]
+
+
+def test_snippet_marks_original_words_around_the_first_match(backend: Backend) -> None:
+    filler = "Sehr geehrte Damen und Herren, wir schreiben Ihnen wegen einer Angelegenheit. " * 5
+    backend.add("Schreiben", filler + "Ihre Anträgen auf Wohngeld sind vollständig." + filler)
+
+    (hit,) = backend.search("Antrag").hits
+
+    assert "<mark>Anträgen</mark> auf Wohngeld" in hit.snippet
+    assert hit.snippet.startswith("…")
+    assert hit.snippet.endswith("…")
+    assert len(hit.snippet) < 300
+
+
+def test_snippet_escapes_html_in_the_text(backend: Backend) -> None:
+    backend.add("<b>Titel</b>", 'Antrag <script>alert("x")</script> von Müller & Söhne')
+
+    (hit,) = backend.search("Antrag").hits
+
+    assert hit.snippet == (
+        "<mark>Antrag</mark> &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; "
+        "von Müller &amp; Söhne"
+    )
+    assert hit.title == "<b>Titel</b>"
+
+
+def test_snippet_without_body_match_starts_the_body(backend: Backend) -> None:
+    backend.add("Wohngeld", "Sehr geehrte Frau Muster, anbei die Unterlagen.")
+
+    (hit,) = backend.search("Wohngeld").hits
+
+    assert hit.snippet == "Sehr geehrte Frau Muster, anbei die Unterlagen."
+
+
+def test_pagination_and_total(backend: Backend) -> None:
+    created = {backend.add(f"Mahnung {n}", "Zahlungserinnerung " * (n % 5 + 1)) for n in range(23)}
+    backend.add("Anderes", "Nichts davon.")
+
+    pages = [backend.search("Zahlungserinnerung", limit=10, offset=o) for o in (0, 10, 20)]
+
+    assert [page.total for page in pages] == [23, 23, 23]
+    assert [len(page.hits) for page in pages] == [10, 10, 3]
+    found = [hit.document_id for page in pages for hit in page.hits]
+    assert len(found) == len(set(found)) and set(found) == created
+    scores = [hit.score for page in pages for hit in page.hits]
+    assert scores == sorted(scores, reverse=True)
+
+    beyond = backend.search("Zahlungserinnerung", limit=10, offset=30)
+    assert beyond.total == 23 and beyond.hits == []
+
+
+def test_limit_zero_counts_without_hits(backend: Backend) -> None:
+    backend.add("Mahnung", "Zahlungserinnerung")
+    backend.add("Mahnung", "Zweite Zahlungserinnerung")
+
+    assert backend.search("Zahlungserinnerung", limit=0) == SearchPage(total=2, hits=[])
+
+
+@pytest.mark.parametrize(("limit", "offset"), [(-1, 0), (10, -1)])
+def test_negative_limit_or_offset_is_invalid(backend: Backend, limit: int, offset: int) -> None:
+    with pytest.raises(InvalidInputError):
+        backend.search("Antrag", limit=limit, offset=offset)
+
+
+def test_stop_words_are_never_marked(backend: Backend) -> None:
+    backend.add("Schreiben", "Er will den Willen des Antragstellers achten.")
+
+    (hit,) = backend.search("Wille").hits
+
+    assert hit.snippet == "Er will den <mark>Willen</mark> des Antragstellers achten."
+
+
+def test_no_match_gives_an_empty_page(backend: Backend) -> None:
+    backend.add("Schreiben", "Text")
+
+    assert backend.search("Einbürgerung") == SearchPage(total=0, hits=[])
+
+
+def test_reindex_replaces_the_entry(backend: Backend) -> None:
+    document = backend.add("Hund", "Anmeldung eines Hundes")
+
+    backend.reindex(document, "Katze", "Abmeldung einer Katze")
+    backend.reindex(document, "Katze", "Abmeldung einer Katze")
+
+    assert backend.ids("Hund") == []
+    page = backend.search("Katze")
+    assert page.total == 1 and [hit.title for hit in page.hits] == ["Katze"]
+
+
+def test_remove_document(backend: Backend) -> None:
+    kept = backend.add("Bescheid", "Wohngeld bewilligt")
+    removed = backend.add("Bescheid", "Wohngeld abgelehnt")
+
+    with unit_of_work(backend.sessions) as session:
+        backend.index.remove_document(session, removed)
+        backend.index.remove_document(session, "never-indexed")
+
+    assert backend.ids("Wohngeld") == [kept]
+
+
+def test_deleting_the_document_removes_it_from_the_index(backend: Backend) -> None:
+    document = backend.add("Bescheid", "Wohngeld bewilligt")
+
+    with unit_of_work(backend.sessions) as session:
+        session.execute(delete(Document).where(Document.id == document))
+
+    assert backend.search("Wohngeld").total == 0
+
+
+def test_index_writes_only_within_the_callers_transaction(backend: Backend) -> None:
+    with backend.sessions() as session:
+        document_id = add_document_rows(session, "Entwurf")
+        backend.index.index_document(
+            session, IndexableDocument(document_id, "Entwurf", "", ["Vorläufiger Text"])
+        )
+        visible = backend.index.search(session, "vorläufig", limit=5, offset=0)
+        assert [hit.document_id for hit in visible.hits] == [document_id]
+        session.rollback()
+
+    assert backend.search("vorläufig").total == 0
+
+
+def test_text_with_nul_characters_is_indexed(backend: Backend) -> None:
+    document = backend.add("Scan", "Zeile\x00mit Steuer\x00bescheid")
+
+    assert backend.ids("Steuerbescheid") == [document]
+
+
+def test_very_large_document_is_indexed(backend: Backend) -> None:
+    """Many distinct words exceed PostgreSQL's 1 MiB tsvector limit unless cut."""
+    pages = [" ".join(f"Nr{page}x{n}" for n in range(1000)) for page in range(100)]
+    document = backend.add("Großer Scan", "Deckblatt Grundbuchauszug", "", *pages)
+
+    assert backend.ids("Grundbuchauszug") == [document]
+    assert backend.ids("Nr0x1") == [document]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'AND OR "( *',
+        "NEAR(Antrag Bescheid, 2)",
+        "title:Antrag",
+        "Antrag OR Bescheid",
+        "Antrag NOT Bescheid",
+        "-Antrag",
+        "Antrag*",
+        "^Antrag",
+        "Antrag + Bescheid",
+        "'; DROP TABLE documents; --",
+        "Antrag & | ! <-> :* Bescheid",
+        '"Antrag',
+        'Antrag"',
+        '""Antrag""',
+        "Antrag\x00Bescheid",
+        "{Antrag}",
+        "\\",
+    ],
+)
+def test_hostile_queries_never_break_the_backend(backend: Backend, query: str) -> None:
+    backend.add("Schreiben", "Ihr Antrag und unser Bescheid.")
+
+    try:
+        page = backend.search(query)
+    except InvalidInputError:
+        return
+    assert page.total == len(page.hits) <= 1
+
+
+@pytest.mark.parametrize("query", ["", "   ", "*", '"( *', "?!", '""'])
+def test_query_without_words_is_invalid(backend: Backend, query: str) -> None:
+    with pytest.raises(InvalidInputError):
+        backend.search(query)
+
+
+def test_overlong_query_is_invalid(backend: Backend) -> None:
+    with pytest.raises(InvalidInputError):
+        backend.search("Antrag " * 200)
+
+
+def test_stop_words_alone_find_nothing(backend: Backend) -> None:
+    backend.add("Schreiben", "Der Antrag und die Anlage.")
+
+    assert backend.search("der die und").total == 0
+    assert backend.ids("der Antrag") != []
+
+
+PARITY_WORDS = str.split(
+    """
+    Antrag Anträge Anträgen Antrages Bauantrag Bauanträge Straße Strasse Straßen Gebühr
+    Gebühren Gebuehren Bescheid Bescheide Widerspruch Widersprüche Förderung Foerderungen
+    Häuser Haeuser Hause Grundsteuer Grundsteuerbescheid Abfallgebühren Müllabfuhr
+    Aufenthaltstitel Einbürgerung Führungszeugnis Gewerbeanmeldung Personalausweis
+    Meldebescheinigung Öffnungszeiten Maße Masse Feuer Feuerwehr Mauer Quelle Steuer
+    Bauer Abenteuer Genehmigung genehmigt genehmigen Stellungnahme Stellungnahmen Frist
+    Fristen fristgerecht Zahlung Zahlungen zahlbar Säumniszuschlag Mahnung Mahnungen
+    Kindertagesstätte Kitas Ordnungswidrigkeit Bußgeld Bußgeldbescheid Anhörung Akteneinsicht
+    Sozialhilfe Wohngeld Unterlagen beigefügt übersenden Verwaltungsgericht 2024 A12 13a
+    """
+)
+
+
+@pytest.mark.postgres
+def test_python_words_match_postgres_german_configuration(postgres_url: str) -> None:
+    """SQLite stems in Python, PostgreSQL stems itself: both must agree."""
+    words = [*PARITY_WORDS, *sorted(GERMAN_STOPWORDS)]
+    engine = make_engine(postgres_url)
+    with engine.connect() as connection:
+        lexemes = connection.execute(
+            text(
+                "SELECT array_to_string(tsvector_to_array(to_tsvector('german', w)), ' ')"
+                " FROM unnest(CAST(:words AS text[])) WITH ORDINALITY AS t(w, n) ORDER BY n"
+            ),
+            {"words": [normalize_word(word) for word in words]},
+        ).scalars()
+        by_postgres = dict(zip(words, lexemes, strict=True))
+    engine.dispose()
+
+    expected = {w: "" if w in GERMAN_STOPWORDS else stem(w) for w in words}
+    assert by_postgres == expected
