@@ -78,11 +78,14 @@ class PostgresSearchIndex:
         rows = session.execute(
             text(
                 f"""
-                WITH ranked AS (
+                -- Rank in a narrow materialised set: a window over the table itself
+                -- would copy every matching tsvector and take twice as long.
+                WITH matches AS MATERIALIZED (
                     SELECT document_id,
-                           ts_rank_cd(tsv, {tsquery}, {RANK_NORMALIZATION}) AS score,
-                           count(*) OVER () AS total
+                           ts_rank_cd(tsv, {tsquery}, {RANK_NORMALIZATION}) AS score
                     FROM search_documents WHERE tsv @@ {tsquery}
+                ), ranked AS (
+                    SELECT document_id, score, count(*) OVER () AS total FROM matches
                     ORDER BY score DESC, document_id LIMIT :limit OFFSET :offset
                 )
                 SELECT d.document_id, d.title, d.metadata_text, d.body, r.score, r.total
