@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from services.auth.keys import Principal, authenticate
+from services.auth.keys import Principal, authenticate, needs_use_recorded, record_use
 from services.auth.permissions import Permission, require
 from services.bootstrap import Container
 from services.db.session import unit_of_work
@@ -28,12 +28,19 @@ ContainerDep = Annotated[Container, Depends(get_container)]
 
 
 def get_session(container: ContainerDep) -> Iterator[Session]:
-    """A session for the request: committed when the handler succeeds, else rolled back."""
+    """A read session for the request (routes that write open their own unit of work)."""
+    with unit_of_work(container.session_factory, write=False) as session:
+        yield session
+
+
+def get_write_session(container: ContainerDep) -> Iterator[Session]:
+    """A session committed when the handler succeeds, else rolled back."""
     with unit_of_work(container.session_factory) as session:
         yield session
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+WriteSessionDep = Annotated[Session, Depends(get_write_session)]
 
 
 def get_principal(
@@ -46,9 +53,12 @@ def get_principal(
         raise AuthenticationError(
             "an API key is required: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'"
         )
-    # Own short transaction: the caller's work must not depend on last_used_at bookkeeping.
-    with unit_of_work(container.session_factory) as session:
-        return authenticate(session, presented, clock=container.clock)
+    with unit_of_work(container.session_factory, write=False) as session:
+        principal = authenticate(session, presented)
+    if needs_use_recorded(principal, container.clock):
+        with unit_of_work(container.session_factory) as session:
+            record_use(session, principal.key_id, container.clock)
+    return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -9,12 +9,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.auth.keys import CreatedKey, create_key, has_any_key
 from services.clock import SystemClock
-from services.db.migrate import upgrade
+from services.db.migrate import current_revision, head_revision, upgrade
 from services.db.models import Role
 from services.db.session import make_engine, make_session_factory, unit_of_work
 from services.intake.processing import ProcessItemHandler
 from services.jobs.queue import JobQueue
 from services.jobs.runner import JobHandler
+from services.errors import ConfigurationError
 from services.ports import BlobStore, Clock, OcrEngine, SearchIndex
 from services.settings import SearchBackend, Settings, StorageBackend
 
@@ -92,6 +93,16 @@ def build_container(settings: Settings, *, clock: Clock | None = None) -> Contai
         ocr=build_ocr(settings),
         clock=clock or SystemClock(),
     )
+
+
+def ensure_schema(container: Container) -> None:
+    """Embedded mode (SQLite) migrates itself; a shared PostgreSQL is migrated explicitly."""
+    if container.settings.is_sqlite:
+        upgrade(container.engine)
+    elif current_revision(container.engine) != head_revision():
+        raise ConfigurationError(
+            "the database schema is not up to date: run 'eakte db upgrade' first"
+        )
 
 
 def prepare(container: Container, *, migrate: bool) -> CreatedKey | None:

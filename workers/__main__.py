@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from services.bootstrap import build_container, ensure_schema
 from services.settings import load_settings
 from workers.pool import supervise
 
@@ -11,6 +12,11 @@ from workers.pool import supervise
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = load_settings()
+    container = build_container(settings)
+    try:
+        ensure_schema(container)
+    finally:
+        container.close()
     supervise(settings, max(settings.workers, 1))
 
 

@@ -139,7 +139,7 @@ class LocalBackend:
             raise CliError(f"{path}: {exc.detail}") from exc
 
     def item(self, item_id: str) -> dict[str, Any]:
-        with unit_of_work(self._container.session_factory) as session:
+        with unit_of_work(self._container.session_factory, write=False) as session:
             return item_out(get_item(session, item_id)).model_dump(mode="json")
 
     def wait(self, item_ids: list[str], on_done: Callable[[str], None]) -> None:
@@ -160,7 +160,7 @@ class LocalBackend:
                 time.sleep(self._container.settings.jobs.poll_interval_seconds)
 
     def search(self, query: str, limit: int, offset: int) -> dict[str, Any]:
-        with unit_of_work(self._container.session_factory) as session:
+        with unit_of_work(self._container.session_factory, write=False) as session:
             try:
                 page = self._container.search.search(session, query, limit=limit, offset=offset)
             except EAkteError as exc:
@@ -180,14 +180,14 @@ class LocalBackend:
             }
 
     def document(self, document_id: str) -> dict[str, Any]:
-        with unit_of_work(self._container.session_factory) as session:
+        with unit_of_work(self._container.session_factory, write=False) as session:
             try:
                 return document_out(get_document(session, document_id)).model_dump(mode="json")
             except EAkteError as exc:
                 raise CliError(exc.detail) from exc
 
     def document_text(self, document_id: str) -> str:
-        with unit_of_work(self._container.session_factory) as session:
+        with unit_of_work(self._container.session_factory, write=False) as session:
             try:
                 return document_text(get_document(session, document_id))
             except EAkteError as exc:

@@ -14,8 +14,8 @@ import typer
 
 from api.cli.backends import Backend, CliError, HttpBackend, LocalBackend
 from api.cli.ingest import run_ingest
-from services.bootstrap import Container, build_container, prepare
-from services.db.migrate import current_revision, head_revision, upgrade
+from services.bootstrap import Container, build_container, ensure_schema, prepare
+from services.db.migrate import current_revision, upgrade
 from services.errors import EAkteError
 from services.intake.receive import IntakeMetadata
 from services.settings import Settings, load_settings
@@ -90,9 +90,8 @@ def serve(
     settings = _settings()
     container = build_container(settings)
     try:
-        if not settings.is_sqlite and current_revision(container.engine) != head_revision():
-            raise _fail("the database schema is not up to date: run 'eakte db upgrade' first")
-        bootstrap_key = prepare(container, migrate=settings.is_sqlite)
+        ensure_schema(container)
+        bootstrap_key = prepare(container, migrate=False)
     except EAkteError as exc:
         container.close()
         raise _fail(exc.detail) from exc
@@ -121,6 +120,13 @@ def worker(
     from workers.pool import supervise
 
     settings = _settings()
+    container = build_container(settings)
+    try:
+        ensure_schema(container)
+    except EAkteError as exc:
+        raise _fail(exc.detail) from exc
+    finally:
+        container.close()
     supervise(settings, processes or max(settings.workers, 1))
 
 
@@ -243,7 +249,7 @@ def keys_list() -> None:
 
     with (
         _local_container(_settings()) as container,
-        unit_of_work(container.session_factory) as session,
+        unit_of_work(container.session_factory, write=False) as session,
     ):
         for key in list_keys(session):
             state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"

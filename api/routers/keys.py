@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, status
 
-from api.dependencies import ContainerDep, SessionDep, requires
+from api.dependencies import ContainerDep, SessionDep, WriteSessionDep, requires
 from api.schemas.keys import KeyCreatedOut, KeyCreateIn, KeyOut
 from services.auth.keys import Principal, create_key, list_keys, revoke_key
 from services.auth.permissions import Permission
@@ -25,7 +25,7 @@ def keys(session: SessionDep, _: Admin) -> list[KeyOut]:
 
 @router.post("", response_model=KeyCreatedOut, status_code=status.HTTP_201_CREATED)
 def create(
-    body: KeyCreateIn, session: SessionDep, container: ContainerDep, _: Admin
+    body: KeyCreateIn, session: WriteSessionDep, container: ContainerDep, _: Admin
 ) -> KeyCreatedOut:
     created = create_key(
         session, name=body.name, role=body.role, org_unit=body.org_unit, clock=container.clock
@@ -34,5 +34,5 @@ def create(
 
 
 @router.delete("/{key_id}", response_model=KeyOut)
-def revoke(key_id: str, session: SessionDep, container: ContainerDep, _: Admin) -> KeyOut:
+def revoke(key_id: str, session: WriteSessionDep, container: ContainerDep, _: Admin) -> KeyOut:
     return _out(revoke_key(session, key_id, clock=container.clock))

@@ -11,8 +11,9 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from services.db.models import ApiKey, Role
@@ -20,6 +21,7 @@ from services.errors import AuthenticationError, InvalidInputError, NotFoundErro
 from services.ports import Clock
 
 KEY_PREFIX = "ek"
+USE_RECORDING_INTERVAL = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Principal:
     name: str
     role: Role
     org_unit: str | None
+    last_used_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ def create_key(
     return CreatedKey(key=key, secret=secret)
 
 
-def authenticate(session: Session, presented: str, *, clock: Clock) -> Principal:
+def authenticate(session: Session, presented: str) -> Principal:
     parts = presented.strip().split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
         raise AuthenticationError("malformed API key")
@@ -77,8 +80,23 @@ def authenticate(session: Session, presented: str, *, clock: Clock) -> Principal
         raise AuthenticationError("unknown API key")
     if key.revoked_at is not None:
         raise AuthenticationError("this API key has been revoked")
-    key.last_used_at = clock.now()
-    return Principal(key_id=key.id, name=key.name, role=Role(key.role), org_unit=key.org_unit)
+    return Principal(
+        key_id=key.id,
+        name=key.name,
+        role=Role(key.role),
+        org_unit=key.org_unit,
+        last_used_at=key.last_used_at,
+    )
+
+
+def needs_use_recorded(principal: Principal, clock: Clock) -> bool:
+    """Whether ``last_used_at`` is stale; it is kept to the minute, not per request."""
+    last = principal.last_used_at
+    return last is None or clock.now() - last > USE_RECORDING_INTERVAL
+
+
+def record_use(session: Session, key_id: str, clock: Clock) -> None:
+    session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=clock.now()))
 
 
 def list_keys(session: Session) -> list[ApiKey]:

@@ -20,7 +20,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _configure_sqlite)
         # Let SQLAlchemy, not pysqlite, issue BEGIN so that BEGIN IMMEDIATE works.
-        event.listen(engine, "begin", _begin_immediate)
+        event.listen(engine, "begin", _begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
@@ -35,9 +35,18 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _begin_immediate(connection: Any) -> None:
-    """Take the write lock at BEGIN: avoids SQLITE_BUSY deadlocks on lock upgrade."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+_IMMEDIATE = "eakte_sqlite_immediate"
+
+
+def _begin(connection: Any) -> None:
+    """Writing transactions take SQLite's write lock at BEGIN.
+
+    A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when
+    another writer committed in between; taking the lock up front makes it wait instead
+    (busy timeout).  Read-only transactions stay deferred so that readers never queue.
+    """
+    immediate = connection.get_execution_options().get(_IMMEDIATE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -45,9 +54,14 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One transaction: commit on success, roll back on any error."""
+def unit_of_work(factory: sessionmaker[Session], *, write: bool = True) -> Iterator[Session]:
+    """One transaction: commit on success, roll back on any error.
+
+    ``write=False`` marks a read-only transaction (on SQLite it does not take the write lock).
+    """
     session = factory()
+    if write:
+        session.connection(execution_options={_IMMEDIATE: True})
     try:
         yield session
         session.commit()

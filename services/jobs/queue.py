@@ -172,7 +172,7 @@ class JobQueue:
         return JobOutcome(will_retry=not give_up, run_after=run_after)
 
     def pending_count(self) -> int:
-        with unit_of_work(self._factory) as session:
+        with unit_of_work(self._factory, write=False) as session:
             return (
                 session.scalar(
                     select(func.count(Job.id)).where(

@@ -148,7 +148,7 @@ def done_item_blob(service: Service, item_id: str) -> str:
     ("name", "data", "status", "needle"),
     [
         ("empty.pdf", b"", 422, "empty"),
-        ("notes.pdf", b"Dies ist kein PDF, nur Text.\n" * 20, 415, "text/plain"),
+        ("notes.pdf", b"Dies ist kein PDF, nur Text.\n" * 20, 415, "not accepted"),
         ("invalid.pdf", (SCANS / "ocrmypdf" / "invalid.pdf").read_bytes(), 422, ""),
         ("encrypted.pdf", (SCANS / "paperless-ngx" / "encrypted.pdf").read_bytes(), 422, "ncrypt"),
         (

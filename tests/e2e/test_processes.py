@@ -43,10 +43,8 @@ def test_nothing_is_lost_across_a_restart(tmp_path: Path) -> None:
                 done = wait_for_item(client.get, item_id)
                 assert done["status"] == "done", done["failure_reason"]
             assert client.get("/api/v1/documents").json()["total"] == 2
-            assert (
-                "Bauantrag"
-                in client.get(f"/api/v1/search?q={'Baugenehmigung'}").json()["hits"][0]["snippet"]
-            )
+            hits = client.get("/api/v1/search", params={"q": "Baugenehmigung"}).json()["hits"]
+            assert "<mark>Baugenehmigung</mark>" in hits[0]["snippet"]
     finally:
         restarted.stop()
     assert "bootstrap admin API key" not in log.read_text().split("eakte listening")[-1]
@@ -91,7 +89,7 @@ def test_worker_killed_during_ocr_the_document_still_completes(tmp_path: Path) -
 
 def _worker_children(supervisor_pid: int) -> list[int]:
     output = subprocess.run(
-        ["ps", "-o", "pid=,ppid=,args=", "-e"], capture_output=True, text=True, check=True
+        ["ps", "-ww", "-o", "pid=,ppid=,args=", "-e"], capture_output=True, text=True, check=True
     ).stdout
     children = []
     for line in output.splitlines():
