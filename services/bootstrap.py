@@ -12,10 +12,10 @@ from services.clock import SystemClock
 from services.db.migrate import current_revision, head_revision, upgrade
 from services.db.models import Role
 from services.db.session import make_engine, make_session_factory, unit_of_work
+from services.errors import ConfigurationError
 from services.intake.processing import ProcessItemHandler
 from services.jobs.queue import JobQueue
 from services.jobs.runner import JobHandler
-from services.errors import ConfigurationError
 from services.ports import BlobStore, Clock, OcrEngine, SearchIndex
 from services.settings import SearchBackend, Settings, StorageBackend
 

@@ -61,6 +61,11 @@ class OcrmypdfEngine:
         self.tuning = tuning
         self.plain_pdf_fallback = plain_pdf_fallback
 
+    @property
+    def pdfa_backend(self) -> str:
+        """The ``--pdfa-backend`` the next document starts with."""
+        return "internal" if type(self)._ghostscript_unusable else "auto"
+
     def make_searchable(self, source_pdf: Path, output_pdf: Path, options: OcrOptions) -> OcrResult:
         if source_pdf.resolve() == output_pdf.resolve():
             raise ValueError("output_pdf must differ from source_pdf; the source is never modified")
@@ -82,7 +87,7 @@ class OcrmypdfEngine:
     ) -> None:
         output_type = options.output_type
         wants_pdfa = output_type.startswith("pdfa")
-        backend = "internal" if type(self)._ghostscript_unusable else "auto"
+        backend = self.pdfa_backend
         while True:
             command = self.command(source, output, sidecar, options, output_type, backend)
             finished = _run(command, deadline, options.timeout_seconds)
