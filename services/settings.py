@@ -55,12 +55,15 @@ class LimitSettings(BaseModel):
 class SplitSettings(BaseModel):
     """Batch splitting at separator sheets."""
 
-    marker_text: str = "EAKTE-TRENNBLATT"
+    marker_text: str = Field("EAKTE-TRENNBLATT", min_length=4)
     split_on_blank_pages: bool = False
+    by_default: bool = False
+    """Split uploads that do not say ``split=true|false`` themselves."""
 
 
 class JobSettings(BaseModel):
-    lease_seconds: int = Field(1800, ge=5)
+    lease_seconds: int = Field(120, ge=5)
+    """Renewed every third of this while a job runs; a dead worker's job is free after it."""
     max_attempts: int = Field(5, ge=1)
     backoff_base_seconds: float = Field(5.0, ge=0)
     poll_interval_seconds: float = Field(1.0, gt=0)

@@ -53,7 +53,10 @@ def intake(
     received_at: Annotated[datetime | None, Form()] = None,
     sender_hint: Annotated[str | None, Form(max_length=500)] = None,
     target_org_unit: Annotated[str | None, Form(max_length=100)] = None,
-    split: Annotated[bool, Form(description="split at separator sheets")] = False,
+    split: Annotated[
+        bool | None,
+        Form(description="split at separator sheets (default: EAKTE_SPLIT__BY_DEFAULT)"),
+    ] = None,
 ) -> IntakeResponse:
     settings = container.settings
     incoming = [
@@ -69,7 +72,7 @@ def intake(
         received_at=received_at,
         sender_hint=sender_hint,
         target_org_unit=target_org_unit,
-        split=split,
+        split=settings.split.by_default if split is None else split,
     )
     # Committed here, before the response: the station may discard its copy on 202.
     with unit_of_work(container.session_factory) as session:

@@ -107,7 +107,13 @@ class ProcessItemHandler:
         except NotFoundError as exc:
             raise PermanentJobError(f"the stored original is missing: {exc.detail}") from exc
         is_pdf = item.media_type == "application/pdf"
-        source_pdf = original if is_pdf else image_to_pdf(original, item.media_type)
+        source_pdf = (
+            original
+            if is_pdf
+            else image_to_pdf(
+                original, item.media_type, fallback_dpi=self._settings.ocr.image_dpi_fallback
+            )
+        )
         with tempfile.TemporaryDirectory(prefix="eakte-ocr-") as tmp:
             source_path = Path(tmp) / "source.pdf"
             output_path = Path(tmp) / "searchable.pdf"
