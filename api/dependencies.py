@@ -33,14 +33,7 @@ def get_session(container: ContainerDep) -> Iterator[Session]:
         yield session
 
 
-def get_write_session(container: ContainerDep) -> Iterator[Session]:
-    """A session committed when the handler succeeds, else rolled back."""
-    with unit_of_work(container.session_factory) as session:
-        yield session
-
-
 SessionDep = Annotated[Session, Depends(get_session)]
-WriteSessionDep = Annotated[Session, Depends(get_write_session)]
 
 
 def get_principal(
@@ -62,6 +55,19 @@ def get_principal(
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def get_write_session(container: ContainerDep, _: PrincipalDep) -> Iterator[Session]:
+    """A session committed when the handler succeeds, else rolled back.
+
+    It depends on the caller being resolved first: on SQLite the session holds the write
+    lock from its start, and recording the key's use needs that lock too.
+    """
+    with unit_of_work(container.session_factory) as session:
+        yield session
+
+
+WriteSessionDep = Annotated[Session, Depends(get_write_session)]
 
 
 def requires(permission: Permission) -> object:
