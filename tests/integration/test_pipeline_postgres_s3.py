@@ -1,0 +1,71 @@
+"""The production combination: PostgreSQL, PostgreSQL search and S3, end to end."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from services.db.models import Job, JobStatus
+from tests.fixtures.app import SCANS, make_settings, start_service, wait_for_item
+from tests.fixtures.documents import BAUANTRAG, WIDERSPRUCH, letter_pdf
+from tests.fixtures.seaweed import S3ServerInfo
+
+pytestmark = [pytest.mark.postgres, pytest.mark.s3, pytest.mark.ocr]
+
+
+def test_mail_room_on_postgres_and_s3(
+    tmp_path: Path, postgres_empty_url: str, s3_server: S3ServerInfo
+) -> None:
+    bucket = f"eakte-pipeline-{uuid.uuid4().hex[:8]}"
+    settings = make_settings(
+        tmp_path / "data",
+        database_url=postgres_empty_url,
+        search_backend="postgres",
+        storage_backend="s3",
+        s3_endpoint=s3_server.endpoint,
+        s3_access_key=s3_server.access_key,
+        s3_secret_key=s3_server.secret_key,
+        s3_region=s3_server.region,
+        s3_bucket=bucket,
+        s3_secure=False,
+    )
+    for service in start_service(settings):
+        client = service.client
+        batch = letter_pdf(BAUANTRAG, ["EAKTE-TRENNBLATT"], WIDERSPRUCH)
+        scan = (SCANS / "ocrmypdf" / "masks.pdf").read_bytes()
+        response = client.post(
+            "/api/v1/intake",
+            files=[("files", ("stapel.pdf", batch)), ("files", ("linux.pdf", scan))],
+            data={"split": "true", "station_id": "scanner-2"},
+        )
+        assert response.status_code == 202, response.text
+        batch_item, scan_item = response.json()["items"]
+        batch_done = wait_for_item(client.get, batch_item["id"])
+        scan_done = wait_for_item(client.get, scan_item["id"])
+        assert batch_done["status"] == "done", batch_done["failure_reason"]
+        assert len(batch_done["documents"]) == 2
+        assert scan_done["status"] == "done", scan_done["failure_reason"]
+
+        document = scan_done["documents"][0]
+        original = client.get(f"{document['url']}/content").content
+        assert hashlib.sha256(original).hexdigest() == scan_item["sha256"]
+        assert s3_server.client().stat_object(bucket, _key(scan_item["sha256"])).size == len(scan)
+
+        hits = client.get("/api/v1/search", params={"q": "Baugenehmigungen"}).json()
+        assert hits["total"] == 1
+        assert hits["hits"][0]["document_id"] == batch_done["documents"][0]["id"]
+        assert "<mark>" in hits["hits"][0]["snippet"]
+
+        with service.container.session_factory() as session:
+            statuses = session.scalars(select(Job.status)).all()
+        assert set(statuses) == {JobStatus.DONE}
+
+
+def _key(sha256: str) -> str:
+    from services.backends.blob_keys import key_for_digest
+
+    return key_for_digest(sha256)
