@@ -22,6 +22,7 @@ from services.db.session import unit_of_work
 from services.errors import NotFoundError, PermanentJobError
 from services.intake.receive import PROCESS_ITEM
 from services.media.convert import extract_pages, image_to_pdf
+from services.media.pdfa_pages import keep_pages
 from services.media.separators import find_separator_pages, split_ranges
 from services.ports import BlobRef, BlobStore, Clock, IndexableDocument, OcrEngine, SearchIndex
 from services.settings import Settings
@@ -153,7 +154,7 @@ class ProcessItemHandler:
                 ),
                 content_media_type="application/pdf",
                 rendition=self._store.put(
-                    extract_pages(rendition, first, last), content_type="application/pdf"
+                    keep_pages(rendition, first, last), content_type="application/pdf"
                 ),
                 texts=result.pages[first - 1 : last],
                 ocr_performed=result.ocr_performed,

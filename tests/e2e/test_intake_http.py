@@ -131,6 +131,10 @@ def test_batch_is_split_at_separator_sheets(service: Service) -> None:
     part = service.client.get(f"{second['url']}/content").content
     with pikepdf.open(io.BytesIO(part)) as pdf:
         assert len(pdf.pages) == 2
+    for document in (first, second):
+        rendition = service.client.get(f"{document['url']}/rendition").content
+        with pikepdf.open(io.BytesIO(rendition)) as pdf, pdf.open_metadata() as meta:
+            assert meta.get("pdfaid:part") == "2", "each part stays a PDF/A"
     # the batch as received stays retrievable through its item
     assert service.container.store.get(done_item_blob(service, item["id"])) == batch
 
