@@ -74,7 +74,11 @@ class HttpBackend:
             }.items()
             if value is not None
         }
-        with path.open("rb") as handle:
+        try:
+            handle = path.open("rb")
+        except OSError as exc:
+            raise CliError(f"{path}: {exc.strerror}") from exc
+        with handle:
             response = self._request(
                 "POST", "/api/v1/intake", data=form, files=[("files", (path.name, handle))]
             )

@@ -21,7 +21,9 @@ from services.intake.receive import IntakeMetadata
 from services.settings import Settings, load_settings
 
 app = typer.Typer(
-    help="eakte: E-Akte document management for municipalities.", no_args_is_help=True
+    help="eakte: E-Akte document management for municipalities.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals may hold API keys
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys.", no_args_is_help=True)

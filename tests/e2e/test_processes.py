@@ -188,3 +188,35 @@ def test_cli_reports_a_bad_configuration_and_exits_non_zero(tmp_path: Path) -> N
     assert result.returncode == 1
     assert "EAKTE_S3_ENDPOINT" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_cli_against_a_running_server(tmp_path: Path) -> None:
+    server = run_server(tmp_path / "data", tmp_path / "server.log")
+    letter = tmp_path / "widerspruch.pdf"
+    letter.write_bytes(letter_pdf(WIDERSPRUCH))
+    env = eakte_env(tmp_path / "elsewhere", EAKTE_URL=server.url, EAKTE_API_KEY=server.admin_key)
+    try:
+        result = subprocess.run(
+            [
+                sys.executable, "-m", "api.cli", "ingest", "--wait", "--json",
+                "--station", "scanner-7", str(letter), str(tmp_path / "missing.pdf"),
+            ],
+            env=env, capture_output=True, text=True, cwd=REPO, timeout=300,
+        )  # fmt: skip
+        assert result.returncode == 1
+        ok, missing = (json.loads(line) for line in result.stdout.splitlines())
+        assert ok["status"] == "done" and ok["documents"][0]["pages"] == 1
+        assert "No such file" in missing["error"]
+        assert "Traceback" not in result.stderr
+        wrong_key = subprocess.run(
+            [sys.executable, "-m", "api.cli", "documents", "show", ok["documents"][0]["id"]],
+            env={**env, "EAKTE_API_KEY": "ek_wrong_key"},
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        )
+        assert wrong_key.returncode == 1
+        assert "401" in wrong_key.stderr and "unknown API key" in wrong_key.stderr
+    finally:
+        server.stop()
+    assert not (tmp_path / "elsewhere").exists(), "with a server URL the CLI keeps off local data"
