@@ -9,7 +9,7 @@ from fastapi.responses import PlainTextResponse
 
 from api.dependencies import ContainerDep, SessionDep, requires
 from api.presenters import document_out, document_summary
-from api.schemas.common import PageOut
+from api.schemas.common import PageOut, next_offset
 from api.schemas.documents import DocumentOut, DocumentSummaryOut
 from services.auth.keys import Principal
 from services.auth.permissions import Permission
@@ -47,7 +47,7 @@ def documents(
         total=page.total,
         limit=limit,
         offset=offset,
-        next_offset=offset + limit if offset + limit < page.total else None,
+        next_offset=next_offset(limit=limit, offset=offset, total=page.total),
     )
 
 

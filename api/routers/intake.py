@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Query, UploadFile, status
 
 from api.dependencies import ContainerDep, SessionDep, requires
 from api.presenters import item_out
-from api.schemas.common import PageOut
+from api.schemas.common import PageOut, next_offset
 from api.schemas.documents import IntakeResponse, ItemOut
 from services.auth.keys import Principal
 from services.auth.permissions import Permission
@@ -114,5 +114,5 @@ def items(
         total=page.total,
         limit=limit,
         offset=offset,
-        next_offset=offset + limit if offset + limit < page.total else None,
+        next_offset=next_offset(limit=limit, offset=offset, total=page.total),
     )

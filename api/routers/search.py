@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.dependencies import ContainerDep, SessionDep, requires
+from api.schemas.common import next_offset
 from api.schemas.documents import SearchHitOut, SearchOut
 from api.urls import document_url
 from services.auth.keys import Principal
@@ -28,7 +29,7 @@ def search(
         total=page.total,
         limit=limit,
         offset=offset,
-        next_offset=offset + limit if offset + limit < page.total else None,
+        next_offset=next_offset(limit=limit, offset=offset, total=page.total),
         hits=[
             SearchHitOut(
                 document_id=hit.document_id,

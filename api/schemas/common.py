@@ -13,3 +13,8 @@ class PageOut(BaseModel, Generic[T]):
     limit: int
     offset: int
     next_offset: int | None
+
+
+def next_offset(*, limit: int, offset: int, total: int) -> int | None:
+    """Offset of the following page, or None on the last page."""
+    return offset + limit if offset + limit < total else None
