@@ -239,3 +239,17 @@ def test_upload_over_the_size_limit_is_refused(tmp_path: Path) -> None:
         )
         assert response.status_code == 413
         assert "2048" in response.json()["detail"]
+
+
+def test_lists_are_paginated(service_without_workers: Service) -> None:
+    client = service_without_workers.client
+    for n in range(3):
+        png = png_bytes(letter_image([f"Brief Nummer {n}"]))
+        assert client.post("/api/v1/intake", files=[("files", (f"{n}.png", png))]).is_success
+    first = client.get("/api/v1/intake/items", params={"limit": 2}).json()
+    assert (first["total"], len(first["items"]), first["next_offset"]) == (3, 2, 2)
+    second = client.get("/api/v1/intake/items", params={"limit": 2, "offset": 2}).json()
+    assert (len(second["items"]), second["next_offset"]) == (1, None)
+    seen = {item["id"] for item in first["items"] + second["items"]}
+    assert len(seen) == 3
+    assert client.get("/api/v1/intake/items", params={"limit": 0}).status_code == 422
