@@ -17,8 +17,8 @@ from pathlib import Path
 import httpx
 
 from benchmarks.table import print_table
-from tests.fixtures.app import run_server
 from tests.fixtures.documents import letter_image, pdf_from_images
+from tests.fixtures.server import run_server
 
 CONCURRENCY = 8
 

@@ -18,7 +18,13 @@ from services.db.models import ItemStatus
 from services.db.session import unit_of_work
 from services.documents.queries import document_text, get_document, get_item
 from services.errors import EAkteError
-from services.intake.receive import IncomingFile, IntakeMetadata, preflight_all, store_and_enqueue
+from services.intake.receive import (
+    IncomingFile,
+    IntakeMetadata,
+    preflight_all,
+    record_item,
+    store_original,
+)
 from services.jobs.runner import Worker
 
 TERMINAL_ITEM_STATES = {ItemStatus.DONE.value, ItemStatus.FAILED.value}
@@ -128,11 +134,12 @@ class LocalBackend:
             prepared = preflight_all(
                 [IncomingFile(filename=path.name, data=data)], container.settings
             )
+            original = store_original(container.store, prepared[0])
             with unit_of_work(container.session_factory) as session:
-                receipt = store_and_enqueue(
+                receipt = record_item(
                     session,
-                    container.store,
                     prepared[0],
+                    original,
                     metadata,
                     uploaded_by=None,
                     settings=container.settings,

@@ -16,7 +16,13 @@ from services.auth.permissions import Permission
 from services.db.session import unit_of_work
 from services.documents.queries import get_item, list_items
 from services.errors import LimitExceededError
-from services.intake.receive import IncomingFile, IntakeMetadata, preflight_all, store_and_enqueue
+from services.intake.receive import (
+    IncomingFile,
+    IntakeMetadata,
+    preflight_all,
+    record_item,
+    store_original,
+)
 
 router = APIRouter(prefix="/api/v1/intake", tags=["intake"])
 
@@ -74,19 +80,20 @@ def intake(
         target_org_unit=target_org_unit,
         split=settings.split.by_default if split is None else split,
     )
+    originals = [store_original(container.store, p) for p in prepared]
     # Committed here, before the response: the station may discard its copy on 202.
     with unit_of_work(container.session_factory) as session:
         receipts = [
-            store_and_enqueue(
+            record_item(
                 session,
-                container.store,
                 p,
+                original,
                 metadata,
                 uploaded_by=principal.key_id,
                 settings=settings,
                 clock=container.clock,
             )
-            for p in prepared
+            for p, original in zip(prepared, originals, strict=True)
         ]
         return IntakeResponse(items=[item_out(r.item, duplicate=r.duplicate) for r in receipts])
 

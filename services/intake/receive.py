@@ -21,7 +21,7 @@ from services.errors import EAkteError, InvalidInputError, LimitExceededError
 from services.jobs.queue import enqueue
 from services.media.detect import detect_media_type
 from services.media.inspect import inspect_content
-from services.ports import BlobStore, Clock
+from services.ports import BlobRef, BlobStore, Clock
 from services.settings import Settings
 
 PROCESS_ITEM = "process_item"
@@ -107,31 +107,39 @@ def preflight_all(files: list[IncomingFile], settings: Settings) -> list[Prepare
     return prepared
 
 
-def store_and_enqueue(
+def store_original(store: BlobStore, prepared: PreparedFile) -> BlobRef:
+    """Write the original to the blob store, before (and outside) the database transaction.
+
+    The blob is written before its row: if the transaction later fails, an unreferenced
+    (harmless, write-once) blob remains, never a row without its blob.  Writing it outside
+    the transaction keeps SQLite's write lock free during the fsync.  Content already
+    present (a duplicate) is not stored a second time: the store is content-addressed.
+    """
+    return store.put(prepared.incoming.data, content_type=prepared.media_type)
+
+
+def record_item(
     session: Session,
-    store: BlobStore,
     prepared: PreparedFile,
+    original: BlobRef,
     metadata: IntakeMetadata,
     *,
     uploaded_by: str | None,
     settings: Settings,
     clock: Clock,
 ) -> Receipt:
-    """Store the original and enqueue its processing in the caller's transaction.
+    """Insert the item and enqueue its processing in the caller's transaction.
 
-    A file whose SHA-256 is already known is answered with the existing item; no second
-    copy is stored.  The blob is written before the row: if the transaction later rolls
-    back, an unreferenced (harmless, write-once) blob remains, never a row without blob.
+    A file whose SHA-256 is already known is answered with the existing item.
     """
     existing = session.scalar(select(IntakeItem).where(IntakeItem.sha256 == prepared.sha256))
     if existing is not None:
         return Receipt(item=existing, duplicate=True)
-    ref = store.put(prepared.incoming.data, content_type=prepared.media_type)
     now = clock.now()
     item = IntakeItem(
-        sha256=ref.sha256,
-        blob_key=ref.key,
-        size=ref.size,
+        sha256=original.sha256,
+        blob_key=original.key,
+        size=original.size,
         media_type=prepared.media_type,
         original_filename=prepared.incoming.filename,
         page_count=prepared.page_count,

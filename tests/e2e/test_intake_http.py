@@ -10,7 +10,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from tests.fixtures.app import SCANS, Service, wait_for_item
+from tests.fixtures.app import Service
 from tests.fixtures.documents import (
     BAUANTRAG,
     WIDERSPRUCH,
@@ -18,6 +18,7 @@ from tests.fixtures.documents import (
     letter_pdf,
     png_bytes,
 )
+from tests.fixtures.server import SCANS, wait_for_item
 
 pytestmark = pytest.mark.ocr
 

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.fixtures.app import REPO, SCANS, eakte_env, run_server, wait_for_item
 from tests.fixtures.documents import BAUANTRAG, WIDERSPRUCH, letter_pdf
+from tests.fixtures.server import REPO, SCANS, eakte_env, run_server, wait_for_item
 
 pytestmark = [pytest.mark.ocr, pytest.mark.slow]
 

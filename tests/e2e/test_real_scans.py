@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fixtures.app import SCANS, Service, wait_for_item
+from tests.fixtures.app import Service
+from tests.fixtures.server import SCANS, wait_for_item
 
 pytestmark = [pytest.mark.ocr, pytest.mark.slow]
 

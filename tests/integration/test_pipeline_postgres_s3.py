@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from services.db.models import Job, JobStatus
-from tests.fixtures.app import SCANS, make_settings, start_service, wait_for_item
+from tests.fixtures.app import make_settings, start_service
 from tests.fixtures.documents import BAUANTRAG, WIDERSPRUCH, letter_pdf
 from tests.fixtures.seaweed import S3ServerInfo
+from tests.fixtures.server import SCANS, wait_for_item
 
 pytestmark = [pytest.mark.postgres, pytest.mark.s3, pytest.mark.ocr]
 
