@@ -47,8 +47,9 @@ class OcrmypdfEngine:
     Ghostscript 10.0.0-10.02.0 (Debian 12) corrupts existing text, and ocrmypdf refuses
     to use it together with ``--skip-text``; the engine notices that once per process and
     then uses the internal backend only.  When PDF/A conversion is impossible that way
-    (the internal validator rejects some unusual structures), the engine falls back to a
-    regular searchable PDF and logs a warning, unless ``plain_pdf_fallback`` is False.
+    (the internal validator rejects some unusual structures, such as Acrobat's signature
+    permissions or optional content), the engine runs once more for a regular searchable
+    PDF and logs a warning, unless ``plain_pdf_fallback`` is False.
     """
 
     name = "ocrmypdf"
@@ -137,7 +138,7 @@ class OcrmypdfEngine:
             args.append("--deskew")
         if options.clean:
             args.append("--clean")
-        args += self.tuning.arguments(rotate_pages=options.rotate_pages)
+        args += self.tuning.arguments(rotate_pages=options.rotate_pages, clean=options.clean)
         if not _is_pdf(source) and _needs_dpi(source):
             args += ["--image-dpi", str(options.image_dpi_fallback)]
         return [*args, "--", str(source), str(output)]

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from services.errors import OcrError
-from services.ocr import OcrmypdfEngine
+from services.ocr import DEFAULT_TUNING, OcrmypdfEngine, OcrTuning
 from services.ocr.exit_codes import ExitCode, classify
 from services.ocr.process import ProcessTimeoutError, run_in_process_group
 from services.ports import OcrOptions
@@ -261,3 +261,32 @@ def test_environment_is_inherited(monkeypatch: pytest.MonkeyPatch) -> None:
 
     assert finished.stderr == "ja"
     assert os.environ["EAKTE_PROBE"] == "ja"
+
+
+def test_tuning_arguments() -> None:
+    tuning = OcrTuning(
+        optimize=0,
+        oversample_dpi=300,
+        rotate_pages_threshold=5.0,
+        tesseract_thresholding="sauvola",
+        tesseract_pagesegmode=4,
+        unpaper_args="--no-noisefilter",
+    )
+
+    assert tuning.arguments(rotate_pages=True, clean=True) == [
+        "--optimize", "0",
+        "--unpaper-args", "--no-noisefilter",
+        "--oversample", "300",
+        "--rotate-pages-threshold", "5.0",
+        "--tesseract-thresholding", "sauvola",
+        "--tesseract-pagesegmode", "4",
+    ]  # fmt: skip
+    without = tuning.arguments(rotate_pages=False, clean=False)
+    assert "--unpaper-args" not in without
+    assert "--rotate-pages-threshold" not in without
+
+
+def test_default_tuning_uses_sauvola_thresholding() -> None:
+    assert DEFAULT_TUNING.arguments(rotate_pages=True, clean=True) == [
+        "--optimize", "1", "--tesseract-thresholding", "sauvola"
+    ]  # fmt: skip
