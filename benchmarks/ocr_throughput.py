@@ -146,7 +146,7 @@ def main() -> None:
             f"{seconds['bare, eakte flags'] / seconds[name]:.2f}",
             f"{measured[name][1]:.1f}",
         )
-    Console().print(table)
+    Console(width=120).print(table)
     overhead = seconds["eakte"] / seconds["bare, eakte flags"] - 1
     print(f"wrapper overhead (eakte vs the same ocrmypdf command run directly): {overhead:+.1%}")
 
