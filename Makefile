@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng ghostscript qpdf unpaper \
-	pngquant libmagic1 poppler-utils fonts-dejavu-core postgresql
+	pngquant libmagic1 poppler-utils fonts-dejavu-core fonts-urw-base35 postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install install-test system-deps run worker test lint bench clean
