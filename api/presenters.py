@@ -8,6 +8,7 @@ from api.schemas.documents import (
     DocumentSummaryOut,
     ItemOut,
     PageTextOut,
+    RenditionOut,
 )
 from api.urls import document_url, item_url
 from services.db.models import Document, IntakeItem
@@ -50,11 +51,12 @@ def document_out(document: Document) -> DocumentOut:
     url = document_url(document.id)
     rendition = None
     if document.rendition_blob_key and document.rendition_sha256:
-        rendition = BlobOut(
+        rendition = RenditionOut(
             sha256=document.rendition_sha256,
             size=document.rendition_size or 0,
             media_type="application/pdf",
             url=f"{url}/rendition",
+            pdfa=document.rendition_is_pdfa,
         )
     return DocumentOut(
         id=document.id,

@@ -109,6 +109,8 @@ class OcrResult:
     ocr_performed: bool
     """False when the input already had a text layer and was only converted."""
     engine: str
+    pdfa: bool = True
+    """False when PDF/A conversion was impossible and a regular searchable PDF was written."""
 
 
 class OcrEngine(Protocol):

@@ -21,6 +21,11 @@ class BlobOut(BaseModel):
     url: str
 
 
+class RenditionOut(BlobOut):
+    pdfa: bool | None
+    """False when PDF/A conversion failed and a regular searchable PDF was stored."""
+
+
 class PageTextOut(BaseModel):
     number: int
     chars: int
@@ -41,7 +46,7 @@ class DocumentOut(BaseModel):
     ocr_performed: bool | None
     ocr_engine: str | None
     content: BlobOut
-    rendition: BlobOut | None
+    rendition: RenditionOut | None
     page_texts: list[PageTextOut]
     text_url: str
     created_at: datetime

@@ -150,6 +150,7 @@ class Document(Base):
     rendition_blob_key: Mapped[str | None] = mapped_column(String(200))
     rendition_sha256: Mapped[str | None] = mapped_column(String(64))
     rendition_size: Mapped[int | None] = mapped_column(BigInteger)
+    rendition_is_pdfa: Mapped[bool | None]
     page_count: Mapped[int] = mapped_column(Integer)
     text_chars: Mapped[int] = mapped_column(Integer, default=0)
     ocr_performed: Mapped[bool | None]

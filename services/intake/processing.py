@@ -38,6 +38,7 @@ class _Part:
     rendition: BlobRef
     texts: list[str]
     ocr_performed: bool
+    pdfa: bool
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ class ProcessItemHandler:
                 rendition=self._store.put(rendition, content_type="application/pdf"),
                 texts=result.pages,
                 ocr_performed=result.ocr_performed,
+                pdfa=result.pdfa,
             )
             return [whole]
         return [
@@ -158,6 +160,7 @@ class ProcessItemHandler:
                 ),
                 texts=result.pages[first - 1 : last],
                 ocr_performed=result.ocr_performed,
+                pdfa=result.pdfa,
             )
             for index, (first, last) in enumerate(ranges)
         ]
@@ -194,6 +197,7 @@ class ProcessItemHandler:
             rendition_blob_key=part.rendition.key,
             rendition_sha256=part.rendition.sha256,
             rendition_size=part.rendition.size,
+            rendition_is_pdfa=part.pdfa,
             page_count=len(part.texts),
             text_chars=sum(len(text) for text in part.texts),
             ocr_performed=part.ocr_performed,

@@ -75,17 +75,21 @@ class OcrmypdfEngine:
             workdir = Path(tmp)
             source = _without_encryption(source_pdf, workdir)
             sidecar = workdir / "sidecar.txt"
-            self._run_with_fallbacks(source, output_pdf, sidecar, options, deadline)
+            pdfa = self._run_with_fallbacks(source, output_pdf, sidecar, options, deadline)
             ocr_performed = not _ALL_PAGES_SKIPPED.fullmatch(
                 sidecar.read_text(encoding="utf-8").strip()
             )
         return OcrResult(
-            pages=extract_page_texts(output_pdf), ocr_performed=ocr_performed, engine=self.name
+            pages=extract_page_texts(output_pdf),
+            ocr_performed=ocr_performed,
+            engine=self.name,
+            pdfa=pdfa,
         )
 
     def _run_with_fallbacks(
         self, source: Path, output: Path, sidecar: Path, options: OcrOptions, deadline: float
-    ) -> None:
+    ) -> bool:
+        """Run ocrmypdf until it succeeds; return whether the output is PDF/A."""
         output_type = options.output_type
         wants_pdfa = output_type.startswith("pdfa")
         backend = self.pdfa_backend
@@ -94,7 +98,7 @@ class OcrmypdfEngine:
             finished = _run(command, deadline, options.timeout_seconds)
             code = finished.returncode
             if code == ExitCode.ok:
-                return
+                return wants_pdfa
             if (
                 wants_pdfa
                 and backend == "auto"

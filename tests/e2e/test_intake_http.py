@@ -65,6 +65,7 @@ def test_scanned_letter_becomes_searchable_pdfa_with_original_kept(service: Serv
     assert hashlib.sha256(rendition.content).hexdigest() == document["rendition"]["sha256"]
     with pikepdf.open(io.BytesIO(rendition.content)) as pdf, pdf.open_metadata() as meta:
         assert meta.get("pdfaid:part") == "2"
+    assert document["rendition"]["pdfa"] is True
 
     text = service.client.get(f"{summary['url']}/text").text
     assert "Linux" in text and "Betriebssystem" in text

@@ -290,3 +290,13 @@ def test_default_tuning_uses_sauvola_thresholding() -> None:
     assert DEFAULT_TUNING.arguments(rotate_pages=True, clean=True) == [
         "--optimize", "1", "--tesseract-thresholding", "sauvola"
     ]  # fmt: skip
+
+
+@pytest.mark.ocr
+def test_result_says_whether_the_output_is_pdfa(engine: OcrmypdfEngine, tmp_path: Path) -> None:
+    good = engine.make_searchable(scan("ocrmypdf/linn.pdf"), tmp_path / "linn.pdf", OPTIONS)
+    assert good.pdfa and pdfa_part(tmp_path / "linn.pdf") == "2B"
+    # blank.pdf's Illustrator metadata defeats PDF/A conversion on this toolchain; when that
+    # happens, the flag must say so rather than claim PDF/A.
+    result = engine.make_searchable(scan("ocrmypdf/blank.pdf"), tmp_path / "blank.pdf", OPTIONS)
+    assert result.pdfa == (pdfa_part(tmp_path / "blank.pdf") is not None)
