@@ -9,7 +9,7 @@ from fastapi.responses import PlainTextResponse
 
 from api.dependencies import ContainerDep, SessionDep, requires
 from api.presenters import document_out, document_summary
-from api.schemas.common import PageOut, next_offset
+from api.schemas.common import PageOut, page_out
 from api.schemas.documents import DocumentOut, DocumentSummaryOut
 from services.auth.keys import Principal
 from services.auth.permissions import Permission
@@ -42,13 +42,7 @@ def documents(
     status_filter: Annotated[str | None, Query(alias="status")] = None,
 ) -> PageOut[DocumentSummaryOut]:
     page = list_documents(session, limit=limit, offset=offset, status=status_filter)
-    return PageOut[DocumentSummaryOut](
-        items=[document_summary(d) for d in page.items],
-        total=page.total,
-        limit=limit,
-        offset=offset,
-        next_offset=next_offset(limit=limit, offset=offset, total=page.total),
-    )
+    return page_out(page, document_summary)
 
 
 @router.get("/{document_id}", response_model=DocumentOut)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Query, UploadFile, status
 
 from api.dependencies import ContainerDep, SessionDep, requires
 from api.presenters import item_out
-from api.schemas.common import PageOut, next_offset
+from api.schemas.common import PageOut, page_out
 from api.schemas.documents import IntakeResponse, ItemOut
 from services.auth.keys import Principal
 from services.auth.permissions import Permission
@@ -116,10 +116,4 @@ def items(
     status_filter: Annotated[str | None, Query(alias="status")] = None,
 ) -> PageOut[ItemOut]:
     page = list_items(session, limit=limit, offset=offset, status=status_filter)
-    return PageOut[ItemOut](
-        items=[item_out(i) for i in page.items],
-        total=page.total,
-        limit=limit,
-        offset=offset,
-        next_offset=next_offset(limit=limit, offset=offset, total=page.total),
-    )
+    return page_out(page, item_out)

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel
 
+from services.documents.queries import Page
+
 T = TypeVar("T")
+Row = TypeVar("Row")
 
 
 class PageOut(BaseModel, Generic[T]):
@@ -18,3 +22,14 @@ class PageOut(BaseModel, Generic[T]):
 def next_offset(*, limit: int, offset: int, total: int) -> int | None:
     """Offset of the following page, or None on the last page."""
     return offset + limit if offset + limit < total else None
+
+
+def page_out(page: Page[Row], present: Callable[[Row], T]) -> PageOut[T]:
+    """A page of ORM rows as its API schema, each row shown by ``present``."""
+    return PageOut[T](
+        items=[present(row) for row in page.items],
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+        next_offset=next_offset(limit=page.limit, offset=page.offset, total=page.total),
+    )

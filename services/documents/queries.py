@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from services.db.models import Document, IntakeItem
@@ -13,6 +13,7 @@ from services.errors import NotFoundError
 from services.ports import BlobStore
 
 T = TypeVar("T")
+Row = TypeVar("Row")
 
 
 @dataclass(frozen=True)
@@ -34,20 +35,21 @@ def get_item(session: Session, item_id: str) -> IntakeItem:
     return item
 
 
+def _paginate(session: Session, query: Select[Row], *, limit: int, offset: int) -> Page[Row]:
+    """Count the whole query, then fetch one page of it (the query carries the order)."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = session.scalars(query.limit(limit).offset(offset)).all()
+    return Page(items=list(rows), total=total, limit=limit, offset=offset)
+
+
 def list_items(
     session: Session, *, limit: int, offset: int, status: str | None = None
 ) -> Page[IntakeItem]:
-    query = select(IntakeItem)
+    query = select(IntakeItem).order_by(IntakeItem.created_at.desc(), IntakeItem.id)
     if status:
         query = query.where(IntakeItem.status == status)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.options(selectinload(IntakeItem.documents))
-        .order_by(IntakeItem.created_at.desc(), IntakeItem.id)
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    return Page(items=list(rows), total=total, limit=limit, offset=offset)
+    query = query.options(selectinload(IntakeItem.documents))
+    return _paginate(session, query, limit=limit, offset=offset)
 
 
 def get_document(session: Session, document_id: str) -> Document:
@@ -60,14 +62,10 @@ def get_document(session: Session, document_id: str) -> Document:
 def list_documents(
     session: Session, *, limit: int, offset: int, status: str | None = None
 ) -> Page[Document]:
-    query = select(Document)
+    query = select(Document).order_by(Document.created_at.desc(), Document.id)
     if status:
         query = query.where(Document.status == status)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(Document.created_at.desc(), Document.id).limit(limit).offset(offset)
-    ).all()
-    return Page(items=list(rows), total=total, limit=limit, offset=offset)
+    return _paginate(session, query, limit=limit, offset=offset)
 
 
 def document_text(document: Document) -> str:
