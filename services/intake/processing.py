@@ -12,6 +12,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -172,7 +173,7 @@ class ProcessItemHandler:
                 return
             now = self._clock.now()
             for part in parts:
-                document = self._new_document(item, part, len(parts))
+                document = self._new_document(item, part, len(parts), now)
                 session.add(document)
                 session.flush()
                 self._search.index_document(session, _indexable(item, document, part.texts))
@@ -180,8 +181,9 @@ class ProcessItemHandler:
             item.failure_reason = None
             item.updated_at = now
 
-    def _new_document(self, item: IntakeItem, part: _Part, part_count: int) -> Document:
-        now = self._clock.now()
+    def _new_document(
+        self, item: IntakeItem, part: _Part, part_count: int, now: datetime
+    ) -> Document:
         return Document(
             item_id=item.id,
             part_index=part.index,
