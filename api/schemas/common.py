@@ -5,7 +5,7 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel
 
-from services.documents.queries import Page
+from services.db.pagination import Page
 
 T = TypeVar("T")
 Row = TypeVar("Row")

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Generic, TypeVar
-
-from sqlalchemy import Select, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from services.db.models import Document, IntakeItem
+from services.db.pagination import Page, paginate
 from services.errors import NotFoundError
 from services.ports import BlobStore
-
-T = TypeVar("T")
-Row = TypeVar("Row")
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    items: list[T]
-    total: int
-    limit: int
-    offset: int
 
 
 def get_item(session: Session, item_id: str) -> IntakeItem:
@@ -35,13 +22,6 @@ def get_item(session: Session, item_id: str) -> IntakeItem:
     return item
 
 
-def _paginate(session: Session, query: Select[Row], *, limit: int, offset: int) -> Page[Row]:
-    """Count the whole query, then fetch one page of it (the query carries the order)."""
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    rows = session.scalars(query.limit(limit).offset(offset)).all()
-    return Page(items=list(rows), total=total, limit=limit, offset=offset)
-
-
 def list_items(
     session: Session, *, limit: int, offset: int, status: str | None = None
 ) -> Page[IntakeItem]:
@@ -49,7 +29,7 @@ def list_items(
     if status:
         query = query.where(IntakeItem.status == status)
     query = query.options(selectinload(IntakeItem.documents))
-    return _paginate(session, query, limit=limit, offset=offset)
+    return paginate(session, query, limit=limit, offset=offset)
 
 
 def get_document(session: Session, document_id: str) -> Document:
@@ -65,7 +45,7 @@ def list_documents(
     query = select(Document).order_by(Document.created_at.desc(), Document.id)
     if status:
         query = query.where(Document.status == status)
-    return _paginate(session, query, limit=limit, offset=offset)
+    return paginate(session, query, limit=limit, offset=offset)
 
 
 def document_text(document: Document) -> str:

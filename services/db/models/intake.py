@@ -1,53 +1,18 @@
-"""ORM models. The schema itself is owned by the Alembic migrations in ``migrations/``."""
+"""Models of the mail room: API keys, uploaded items, documents, pages and jobs."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from services.db.models.base import Base, new_id
 
-def new_id() -> str:
-    return str(uuid.uuid4())
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """Timezone-aware UTC timestamps on every dialect (SQLite stores them naive)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given; use an aware UTC datetime")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class Base(DeclarativeBase):
-    type_annotation_map = {datetime: UtcDateTime(), dict[str, Any]: JSON}
+if TYPE_CHECKING:
+    from services.db.models.records import Akte, Vorgang
 
 
 class Role(StrEnum):
@@ -67,12 +32,25 @@ class ItemStatus(StrEnum):
 
 
 class DocumentStatus(StrEnum):
-    """Lifecycle of a document; classification states follow in a later issue."""
+    """Lifecycle of a document's processing (OCR); filing has its own :class:`FilingStatus`."""
 
     RECEIVED = "received"
     PROCESSING = "processing"
     OCR_DONE = "ocr_done"
     FAILED = "failed"
+
+
+class FilingStatus(StrEnum):
+    """Where a document stands in the file plan."""
+
+    UNFILED = "unfiled"
+    """Not yet classified (OCR still running, or classification pending)."""
+    IN_REVIEW = "in_review"
+    """Waiting in a unit's review queue (Postkorb) for a human decision."""
+    AUTO_FILED = "auto_filed"
+    """Filed by eakte: a reference matched, or the classifier was confident enough."""
+    FILED = "filed"
+    """Filed or moved by a person."""
 
 
 class JobStatus(StrEnum):
@@ -155,6 +133,10 @@ class Document(Base):
     text_chars: Mapped[int] = mapped_column(Integer, default=0)
     ocr_performed: Mapped[bool | None]
     ocr_engine: Mapped[str | None] = mapped_column(String(50))
+    filing_status: Mapped[str] = mapped_column(String(32), default=FilingStatus.UNFILED, index=True)
+    akte_id: Mapped[str | None] = mapped_column(ForeignKey("akten.id"), index=True)
+    vorgang_id: Mapped[str | None] = mapped_column(ForeignKey("vorgaenge.id"), index=True)
+    filed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -162,6 +144,8 @@ class Document(Base):
     pages: Mapped[list[DocumentPage]] = relationship(
         order_by="DocumentPage.page_number", cascade="all, delete-orphan"
     )
+    akte: Mapped[Akte | None] = relationship()
+    vorgang: Mapped[Vorgang | None] = relationship()
 
 
 class DocumentPage(Base):
