@@ -8,7 +8,18 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routers import documents, health, intake, keys, search
+from api.routers import (
+    akten,
+    classifier,
+    documents,
+    file_plan,
+    filing,
+    health,
+    intake,
+    keys,
+    review,
+    search,
+)
 from services.bootstrap import Container
 from workers.pool import InProcessWorkers
 
@@ -36,11 +47,23 @@ def create_app(container: Container, *, run_workers: bool | None = None) -> Fast
         title="eakte",
         version="0.1.0",
         description="E-Akte document management for municipalities: digital mail room, "
-        "searchable PDF/A, revision-safe storage.",
+        "searchable PDF/A, file plan and automatic filing, revision-safe storage.",
         lifespan=lifespan,
     )
     app.state.container = container
     install_error_handlers(app)
-    for module in (intake, documents, search, keys, health):
+    routers = (
+        intake,
+        documents,
+        filing,
+        search,
+        file_plan,
+        akten,
+        review,
+        classifier,
+        keys,
+        health,
+    )
+    for module in routers:
         app.include_router(module.router)
     return app

@@ -81,6 +81,12 @@ def document_out(document: Document) -> DocumentOut:
         rendition=rendition,
         page_texts=[PageTextOut(number=p.page_number, chars=len(p.text)) for p in document.pages],
         text_url=f"{url}/text",
+        filing_status=document.filing_status,
+        akte_id=document.akte_id,
+        aktenzeichen=document.akte.aktenzeichen if document.akte else None,
+        vorgang_id=document.vorgang_id,
+        filing_url=f"{url}/filing",
+        classification_url=f"{url}/classification",
         created_at=document.created_at,
         updated_at=document.updated_at,
     )

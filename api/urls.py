@@ -11,3 +11,15 @@ def item_url(item_id: str) -> str:
 
 def document_url(document_id: str) -> str:
     return f"{API}/documents/{document_id}"
+
+
+def akte_url(akte_id: str) -> str:
+    return f"{API}/akten/{akte_id}"
+
+
+def vorgang_url(vorgang_id: str) -> str:
+    return f"{API}/vorgaenge/{vorgang_id}"
+
+
+def review_task_url(task_id: str) -> str:
+    return f"{API}/review-queue/{task_id}"

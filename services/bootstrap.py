@@ -8,6 +8,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.auth.keys import CreatedKey, create_key, has_any_key
+from services.classification.jobs import ClassifyDocumentHandler, TrainClassifierHandler
+from services.classification.provider import ModelProvider
 from services.clock import SystemClock
 from services.db.migrate import current_revision, head_revision, upgrade
 from services.db.models import Role
@@ -17,6 +19,7 @@ from services.intake.processing import ProcessItemHandler
 from services.jobs.queue import JobQueue
 from services.jobs.runner import JobHandler
 from services.ports import BlobStore, Clock, OcrEngine, SearchIndex
+from services.records.file_plans import ensure_plan
 from services.settings import SearchBackend, Settings, StorageBackend
 
 
@@ -32,15 +35,23 @@ class Container:
     ocr: OcrEngine
     clock: Clock
     queue: JobQueue = field(init=False)
+    models: ModelProvider = field(init=False)
 
     def __post_init__(self) -> None:
         self.queue = JobQueue(self.session_factory, self.clock, self.settings.jobs)
+        self.models = ModelProvider(
+            self.session_factory, self.store, self.clock, self.settings.classification
+        )
 
     def handlers(self) -> dict[str, JobHandler]:
-        process = ProcessItemHandler(
-            self.session_factory, self.store, self.search, self.ocr, self.settings, self.clock
-        )
-        return {process.kind: process}
+        handlers: list[JobHandler] = [
+            ProcessItemHandler(
+                self.session_factory, self.store, self.search, self.ocr, self.settings, self.clock
+            ),
+            ClassifyDocumentHandler(self.session_factory, self.models, self.settings, self.clock),
+            TrainClassifierHandler(self.models),
+        ]
+        return {handler.kind: handler for handler in handlers}
 
     def close(self) -> None:
         self.engine.dispose()
@@ -106,9 +117,11 @@ def ensure_schema(container: Container) -> None:
 
 
 def prepare(container: Container, *, migrate: bool) -> CreatedKey | None:
-    """Migrate (embedded mode), check the store, and create the first admin key if none exists.
+    """Make the service ready: schema, store, file plan and a first admin key.
 
-    Returns the bootstrap key so the caller can show it once.
+    Migrates (embedded mode), checks the store, imports the default file plan on first
+    start and creates the first admin key if none exists.  Returns the bootstrap key so
+    the caller can show it once.
     """
     if migrate:
         upgrade(container.engine)
@@ -119,6 +132,7 @@ def prepare(container: Container, *, migrate: bool) -> CreatedKey | None:
         container.store.ensure_bucket()
     container.store.check_health()
     with unit_of_work(container.session_factory) as session:
+        ensure_plan(session, clock=container.clock)
         if has_any_key(session):
             return None
         return create_key(

@@ -69,6 +69,17 @@ class JobSettings(BaseModel):
     poll_interval_seconds: float = Field(1.0, gt=0)
 
 
+class ClassificationSettings(BaseModel):
+    """Automatic filing of incoming mail."""
+
+    target_precision: float = Field(0.98, ge=0.5, lt=1.0)
+    """Auto-file only above the confidence at which the classifier reached this precision."""
+    retrain_delay_seconds: int = Field(60, ge=0)
+    """Review decisions within this time are learnt together in one retraining."""
+    fallback_org_unit: str = "POST"
+    """Review queue for letters that nothing points anywhere (the central mail room)."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="EAKTE_", env_nested_delimiter="__", extra="ignore", populate_by_name=True
@@ -107,6 +118,7 @@ class Settings(BaseSettings):
     limits: LimitSettings = Field(default_factory=LimitSettings)
     split: SplitSettings = Field(default_factory=SplitSettings)
     jobs: JobSettings = Field(default_factory=JobSettings)
+    classification: ClassificationSettings = Field(default_factory=ClassificationSettings)
 
     @cached_property
     def effective_database_url(self) -> str:

@@ -49,6 +49,13 @@ class DocumentOut(BaseModel):
     rendition: RenditionOut | None
     page_texts: list[PageTextOut]
     text_url: str
+    filing_status: str
+    """unfiled, in_review, auto_filed or filed."""
+    akte_id: str | None
+    aktenzeichen: str | None
+    vorgang_id: str | None
+    filing_url: str
+    classification_url: str
     created_at: datetime
     updated_at: datetime
 

@@ -15,18 +15,43 @@ class Permission(StrEnum):
     READ_DOCUMENTS = "read_documents"
     SEARCH = "search"
     MANAGE_KEYS = "manage_keys"
+    READ_RECORDS = "read_records"
+    MANAGE_RECORDS = "manage_records"
+    """Open, close and reopen Akten and Vorgänge; file and move documents."""
+    REVIEW = "review"
+    MANAGE_FILE_PLAN = "manage_file_plan"
+    MANAGE_CLASSIFIER = "manage_classifier"
 
+
+_CASEWORK = frozenset(
+    {
+        Permission.READ_ITEMS,
+        Permission.READ_DOCUMENTS,
+        Permission.SEARCH,
+        Permission.READ_RECORDS,
+        Permission.MANAGE_RECORDS,
+        Permission.REVIEW,
+    }
+)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.STATION: frozenset({Permission.INTAKE, Permission.READ_ITEMS}),
-    Role.CASEWORKER: frozenset(
-        {Permission.READ_ITEMS, Permission.READ_DOCUMENTS, Permission.SEARCH}
-    ),
-    Role.RECORDS_MANAGER: frozenset(
-        {Permission.INTAKE, Permission.READ_ITEMS, Permission.READ_DOCUMENTS, Permission.SEARCH}
-    ),
+    Role.CASEWORKER: _CASEWORK,
+    Role.RECORDS_MANAGER: _CASEWORK
+    | {Permission.INTAKE, Permission.MANAGE_FILE_PLAN, Permission.MANAGE_CLASSIFIER},
     Role.ADMIN: frozenset(Permission),
 }
+
+UNIT_BOUND_ROLES = frozenset({Role.CASEWORKER})
+"""Roles that may only change the records of their own organisational unit."""
+
+
+def require_unit(principal: Principal, org_unit: str) -> None:
+    """Refuse a case worker acting on another unit's records."""
+    if principal.role in UNIT_BOUND_ROLES and principal.org_unit != org_unit:
+        raise PermissionDeniedError(
+            f"your key belongs to unit {principal.org_unit!r}; this belongs to unit {org_unit!r}"
+        )
 
 
 def require(principal: Principal, permission: Permission) -> None:

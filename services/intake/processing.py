@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.classification.jobs import enqueue_classification
 from services.db.models import Document, DocumentPage, DocumentStatus, IntakeItem, ItemStatus
 from services.db.session import unit_of_work
 from services.errors import NotFoundError, PermanentJobError
@@ -177,6 +178,9 @@ class ProcessItemHandler:
                 session.add(document)
                 session.flush()
                 self._search.index_document(session, _indexable(item, document, part.texts))
+                enqueue_classification(
+                    session, document.id, clock=self._clock, settings=self._settings
+                )
             item.status = ItemStatus.DONE
             item.failure_reason = None
             item.updated_at = now

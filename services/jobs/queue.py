@@ -49,6 +49,7 @@ def enqueue(
     clock: Clock,
     settings: JobSettings,
     dedupe_key: str | None = None,
+    delay: timedelta = timedelta(0),
 ) -> None:
     """Add a job to the caller's transaction; a job with the same dedupe key is not added twice."""
     if dedupe_key is not None:
@@ -64,11 +65,30 @@ def enqueue(
             status=JobStatus.QUEUED,
             attempts=0,
             max_attempts=settings.max_attempts,
-            run_after=now,
+            run_after=now + delay,
             created_at=now,
         )
     )
     session.flush()
+
+
+def enqueue_coalesced(
+    session: Session,
+    kind: str,
+    *,
+    clock: Clock,
+    settings: JobSettings,
+    delay: timedelta,
+) -> None:
+    """Enqueue a payload-less job unless one of its kind is still waiting to start.
+
+    Many triggers within ``delay`` (say, a burst of review decisions) then cause one run.
+    """
+    waiting = session.scalar(
+        select(Job.id).where(Job.kind == kind, Job.status == JobStatus.QUEUED).limit(1)
+    )
+    if waiting is None:
+        enqueue(session, kind, {}, clock=clock, settings=settings, delay=delay)
 
 
 class JobQueue:

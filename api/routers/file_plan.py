@@ -1,0 +1,63 @@
+"""The active file plan: read it; records managers import a new one."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query
+from file_plan.plan_io import load_json
+
+from api.dependencies import ContainerDep, SessionDep, WriteSessionDep, requires
+from api.presenters_records import file_plan_item_out, file_plan_out
+from api.schemas.records import FilePlanItemOut, FilePlanOut
+from file_plan import FilePlan
+from services.audit.trail import actor_of
+from services.auth.keys import Principal
+from services.auth.permissions import Permission
+from services.records.file_plans import active_plan, import_plan
+
+router = APIRouter(prefix="/api/v1/file-plan", tags=["file plan"])
+Reader = Annotated[Principal, requires(Permission.READ_RECORDS)]
+Manager = Annotated[Principal, requires(Permission.MANAGE_FILE_PLAN)]
+
+
+@router.get("", response_model=FilePlanOut, summary="The active file plan")
+def file_plan(
+    session: SessionDep,
+    _: Reader,
+    under: Annotated[str | None, Query(description="only this code and its descendants")] = None,
+) -> FilePlanOut:
+    plan = active_plan(session)
+    if under is None:
+        return file_plan_out(plan)
+    plan.get(under)
+    codes = [
+        item.code
+        for item in plan.items
+        if item.code == under
+        or item.code.startswith(under)
+        and under in _ancestor_codes(plan, item.code)
+    ]
+    return file_plan_out(plan, codes)
+
+
+@router.get("/{code}", response_model=FilePlanItemOut)
+def file_plan_item(code: str, session: SessionDep, _: Reader) -> FilePlanItemOut:
+    return file_plan_item_out(active_plan(session), code)
+
+
+@router.put("", response_model=FilePlanOut, summary="Import a file plan (eakte-file-plan/1 JSON)")
+def replace_file_plan(
+    session: WriteSessionDep,
+    container: ContainerDep,
+    principal: Manager,
+    body: Annotated[dict[str, Any], Body()],
+) -> FilePlanOut:
+    plan = load_json(json.dumps(body))
+    import_plan(session, plan, actor=actor_of(principal), clock=container.clock)
+    return file_plan_out(plan)
+
+
+def _ancestor_codes(plan: FilePlan, code: str) -> set[str]:
+    return {ancestor.code for ancestor in plan.ancestors(code)}

@@ -1,0 +1,116 @@
+"""Request and response bodies of the file plan, Akten, Vorgänge and filing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+
+class RetentionOut(BaseModel):
+    years: int | None
+    permanent: bool
+    trigger: str | None
+    event: str | None
+    text: str
+    """German wording, e.g. "10 Jahre nach Schließung der Akte"."""
+
+
+class FilePlanItemOut(BaseModel):
+    code: str
+    title: str
+    parent: str | None
+    level: int
+    leaf: bool
+    description: str
+    keywords: list[str]
+    org_unit: str | None
+    """Effective unit (inherited from the nearest ancestor that names one)."""
+    org_unit_title: str | None
+    retention: RetentionOut | None
+    archive_value: str | None
+    aktenzeichen_pattern: str
+    subject: str | None
+
+
+class FilePlanOut(BaseModel):
+    name: str
+    version: str
+    aktenzeichen_pattern: str
+    org_units: dict[str, str]
+    items: list[FilePlanItemOut]
+
+
+class SubjectKeyIn(BaseModel):
+    kind: str = Field(description="person, kassenzeichen, bauantrag, sender_reference, ...")
+    value: str = Field(
+        min_length=1,
+        max_length=300,
+        description="for a person: 'family name, given names, DD.MM.YYYY'",
+    )
+
+
+class SubjectKeyOut(BaseModel):
+    kind: str
+    value: str
+    display: str
+
+
+class AkteIn(BaseModel):
+    code: str = Field(min_length=1, max_length=50)
+    title: str = Field(min_length=1, max_length=500)
+    description: str | None = Field(None, max_length=5000)
+    subject_keys: list[SubjectKeyIn] = Field(default_factory=list, max_length=50)
+    year: int | None = Field(None, ge=1900, le=2999)
+
+
+class AkteSummaryOut(BaseModel):
+    id: str
+    aktenzeichen: str
+    code: str
+    title: str
+    org_unit: str
+    status: str
+    general: bool
+    url: str
+
+
+class VorgangOut(BaseModel):
+    id: str
+    akte_id: str
+    number: int
+    reference: str
+    title: str
+    status: str
+    opened_at: datetime
+    closed_at: datetime | None
+
+
+class AkteOut(AkteSummaryOut):
+    description: str | None
+    year: int
+    running_number: int
+    subject_keys: list[SubjectKeyOut]
+    vorgaenge: list[VorgangOut]
+    opened_at: datetime
+    closed_at: datetime | None
+    retention_trigger_date: date | None
+    retention_until: date | None
+    documents_url: str
+
+
+class VorgangIn(BaseModel):
+    title: str = Field(min_length=1, max_length=500)
+
+
+class FilingIn(BaseModel):
+    akte_id: str
+    vorgang_id: str | None = None
+    reason: str = Field(min_length=1, max_length=1000, description="why it is filed or moved")
+
+
+class FilingOut(BaseModel):
+    status: str
+    akte: AkteSummaryOut | None
+    vorgang_id: str | None
+    filed_at: datetime | None

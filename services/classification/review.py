@@ -1,0 +1,228 @@
+"""The review queue (Postkorb): who sees which task, and carrying out a person's decision.
+
+A case worker sees only the queue of their own organisational unit; records managers and
+administrators see every queue.  A decision files the document, becomes a training
+example (a confirmation or a correction) and schedules retraining.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from file_plan import FilePlan
+from services.audit.trail import actor_of, record_event
+from services.auth.keys import Principal
+from services.classification.jobs import enqueue_training
+from services.db.models import (
+    Akte,
+    ClassificationResult,
+    Document,
+    FilingStatus,
+    ReviewStatus,
+    ReviewTask,
+    Role,
+    TrainingExample,
+    Vorgang,
+)
+from services.db.pagination import Page, paginate
+from services.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
+from services.ports import Clock
+from services.records.akten import NewAkte, create_akte, general_akte
+from services.records.filing import file_document
+from services.records.subject_keys import SubjectKey
+from services.settings import Settings
+
+SEES_ALL_QUEUES = frozenset({Role.RECORDS_MANAGER, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class ReviewDecision:
+    action: Literal["confirm", "correct"]
+    code: str | None = None
+    akte_id: str | None = None
+    vorgang_id: str | None = None
+    new_akte_title: str | None = None
+    new_akte_subject_keys: Sequence[SubjectKey] = field(default_factory=tuple)
+
+
+def visible_units(principal: Principal) -> frozenset[str] | None:
+    """The units whose queues the caller sees; None means all of them."""
+    if principal.role in SEES_ALL_QUEUES:
+        return None
+    if principal.org_unit is None:
+        raise PermissionDeniedError(
+            "your API key has no organisational unit, so it has no review queue"
+        )
+    return frozenset({principal.org_unit})
+
+
+def list_tasks(
+    session: Session,
+    principal: Principal,
+    *,
+    limit: int,
+    offset: int,
+    org_unit: str | None = None,
+    status: str = ReviewStatus.OPEN,
+) -> Page[ReviewTask]:
+    units = visible_units(principal)
+    query = select(ReviewTask).where(ReviewTask.status == status)
+    if units is not None:
+        query = query.where(ReviewTask.org_unit.in_(units))
+    if org_unit:
+        query = query.where(ReviewTask.org_unit == org_unit)
+    query = query.order_by(ReviewTask.created_at, ReviewTask.id)
+    return paginate(session, query, limit=limit, offset=offset)
+
+
+def get_task(session: Session, principal: Principal, task_id: str) -> ReviewTask:
+    """A task the caller may see; others' tasks are reported as not found."""
+    task = session.get(ReviewTask, task_id)
+    units = visible_units(principal)
+    if task is None or (units is not None and task.org_unit not in units):
+        raise NotFoundError(f"no review task {task_id} in your queue")
+    return task
+
+
+def task_classification(session: Session, task: ReviewTask) -> ClassificationResult:
+    result = session.get(ClassificationResult, task.classification_id)
+    assert result is not None  # foreign key
+    return result
+
+
+def decide_task(
+    session: Session,
+    principal: Principal,
+    plan: FilePlan,
+    task_id: str,
+    decision: ReviewDecision,
+    *,
+    settings: Settings,
+    clock: Clock,
+) -> Document:
+    task = get_task(session, principal, task_id)
+    if task.status != ReviewStatus.OPEN:
+        raise ConflictError(f"review task {task_id} has already been decided")
+    document = session.get(Document, task.document_id)
+    assert document is not None  # foreign key
+    actor = actor_of(principal)
+    akte, vorgang = _target(session, plan, task, decision, actor=actor, clock=clock)
+    top = _top_code(session, task)
+    confirmed = decision.action == "confirm"
+    file_document(
+        session,
+        document,
+        akte,
+        vorgang,
+        status=FilingStatus.FILED,
+        reason=f"review decision ({'confirmed' if confirmed else 'corrected'})",
+        actor=actor,
+        clock=clock,
+    )
+    now = clock.now()
+    task.status = ReviewStatus.DECIDED
+    task.decided_at = now
+    task.decided_by = actor
+    task.outcome = {
+        "action": decision.action,
+        "code": akte.file_plan_code,
+        "akte_id": akte.id,
+        "aktenzeichen": akte.aktenzeichen,
+        "vorgang_id": vorgang.id if vorgang else None,
+        "suggested_code": top,
+    }
+    session.add(
+        TrainingExample(
+            document_id=document.id,
+            code=akte.file_plan_code,
+            confirmed=akte.file_plan_code == top,
+            created_at=now,
+            created_by=actor,
+        )
+    )
+    record_event(
+        session,
+        actor=actor,
+        action="review.decided",
+        object_type="document",
+        object_id=document.id,
+        details=task.outcome,
+        clock=clock,
+    )
+    enqueue_training(session, clock=clock, settings=settings)
+    return document
+
+
+def _top_code(session: Session, task: ReviewTask) -> str | None:
+    suggestions = task_classification(session, task).suggestions
+    return str(suggestions[0]["code"]) if suggestions else None
+
+
+def _target(
+    session: Session,
+    plan: FilePlan,
+    task: ReviewTask,
+    decision: ReviewDecision,
+    *,
+    actor: str,
+    clock: Clock,
+) -> tuple[Akte, Vorgang | None]:
+    akte_id, code = decision.akte_id, decision.code
+    if decision.action == "confirm":
+        if akte_id or code:
+            raise InvalidInputError(
+                "'confirm' takes the top suggestion; use 'correct' to change it"
+            )
+        suggestions = task_classification(session, task).suggestions
+        if not suggestions:
+            raise InvalidInputError("this task has no suggestion to confirm; use 'correct'")
+        akte_id, code = suggestions[0].get("akte_id"), str(suggestions[0]["code"])
+    elif not (akte_id or code):
+        raise InvalidInputError("'correct' needs a file-plan 'code' or an 'akte_id'")
+    akte = _akte(session, plan, akte_id, code, decision, actor=actor, clock=clock)
+    vorgang = None
+    if decision.vorgang_id:
+        vorgang = session.get(Vorgang, decision.vorgang_id)
+        if vorgang is None or vorgang.akte_id != akte.id:
+            raise InvalidInputError(
+                f"Vorgang {decision.vorgang_id} is not part of Akte {akte.aktenzeichen}"
+            )
+    return akte, vorgang
+
+
+def _akte(
+    session: Session,
+    plan: FilePlan,
+    akte_id: str | None,
+    code: str | None,
+    decision: ReviewDecision,
+    *,
+    actor: str,
+    clock: Clock,
+) -> Akte:
+    if akte_id:
+        akte = session.get(Akte, akte_id)
+        if akte is None:
+            raise InvalidInputError(f"no Akte {akte_id}")
+        return akte
+    assert code is not None
+    if code not in plan:
+        raise InvalidInputError(f"{code} is not a code of the active file plan")
+    if decision.new_akte_title:
+        new = NewAkte(
+            code=code, title=decision.new_akte_title, subject_keys=decision.new_akte_subject_keys
+        )
+        return create_akte(session, plan, new, actor=actor, clock=clock)
+    subject = plan.get(code).subject
+    if subject is not None:
+        raise InvalidInputError(
+            f"{code} keeps one Akte per {subject}: give 'akte_id' or a 'new_akte' to open"
+        )
+    if not plan.is_leaf(code):
+        raise InvalidInputError(f"{code} has sub-items; choose one of them")
+    return general_akte(session, plan, code, clock=clock)

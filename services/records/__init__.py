@@ -1,0 +1,1 @@
+"""Records management: the active file plan, Akten, Vorgänge and filing."""
