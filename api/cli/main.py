@@ -12,13 +12,15 @@ from typing import Annotated, Any
 
 import typer
 
-from api.cli.backends import Backend, CliError, HttpBackend, LocalBackend
+from api.cli.backends import Backend, HttpBackend, LocalBackend
+from api.cli.classify_cmd import classifier_app, classify
+from api.cli.context import cli_errors, fail, local_container, settings_or_fail
+from api.cli.file_plan_cmd import app as file_plan_app
 from api.cli.ingest import run_ingest
-from services.bootstrap import Container, build_container, ensure_schema, prepare
+from services.bootstrap import build_container, ensure_schema, prepare
 from services.db.migrate import current_revision, upgrade
 from services.errors import EAkteError
 from services.intake.receive import IntakeMetadata
-from services.settings import Settings, load_settings
 
 app = typer.Typer(
     help="eakte: E-Akte document management for municipalities.",
@@ -31,6 +33,9 @@ documents_app = typer.Typer(help="Documents.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 app.add_typer(documents_app, name="documents")
+app.add_typer(file_plan_app, name="file-plan")
+app.add_typer(classifier_app, name="classifier")
+app.command()(classify)
 
 UrlOption = Annotated[
     str | None, typer.Option("--url", help="server URL (default: EAKTE_SERVER_URL; unset = local)")
@@ -40,39 +45,17 @@ KeyOption = Annotated[
 ]
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"eakte: {message}", err=True)
-    return typer.Exit(1)
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except EAkteError as exc:
-        raise _fail(exc.detail) from exc
-
-
-@contextmanager
-def _local_container(settings: Settings) -> Iterator[Container]:
-    container = build_container(settings)
-    try:
-        prepare(container, migrate=True)
-        yield container
-    finally:
-        container.close()
-
-
 @contextmanager
 def _backend(url: str | None, api_key: str | None) -> Iterator[Backend]:
-    settings = _settings()
+    settings = settings_or_fail()
     url = url or settings.server_url
     if url:
         key = api_key or (settings.api_key.get_secret_value() if settings.api_key else None)
         if not key:
-            raise _fail("--url needs an API key: --api-key or EAKTE_API_KEY")
+            raise fail("--url needs an API key: --api-key or EAKTE_API_KEY")
         yield HttpBackend(url, key)
         return
-    with _local_container(settings) as container:
+    with local_container(settings) as container:
         yield LocalBackend(container)
 
 
@@ -89,14 +72,14 @@ def serve(
 
     from api.app import create_app
 
-    settings = _settings()
+    settings = settings_or_fail()
     container = build_container(settings)
     try:
         ensure_schema(container)
         bootstrap_key = prepare(container, migrate=False)
     except EAkteError as exc:
         container.close()
-        raise _fail(exc.detail) from exc
+        raise fail(exc.detail) from exc
     bind_host = host or settings.host
     bind_port = port or settings.port
     typer.echo(f"eakte listening on http://{bind_host}:{bind_port}  (API docs: /docs)")
@@ -121,12 +104,12 @@ def worker(
     """Run job workers as separate processes (one OCR job per process)."""
     from workers.pool import supervise
 
-    settings = _settings()
+    settings = settings_or_fail()
     container = build_container(settings)
     try:
         ensure_schema(container)
     except EAkteError as exc:
-        raise _fail(exc.detail) from exc
+        raise fail(exc.detail) from exc
     finally:
         container.close()
     supervise(settings, processes or max(settings.workers, 1))
@@ -173,7 +156,7 @@ def search(
     api_key: KeyOption = None,
 ) -> None:
     """Full-text search over documents."""
-    with _backend(url, api_key) as backend, _cli_errors():
+    with _backend(url, api_key) as backend, cli_errors():
         result = backend.search(query, limit, offset)
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False))
@@ -187,7 +170,7 @@ def search(
 @documents_app.command("show")
 def documents_show(document_id: str, url: UrlOption = None, api_key: KeyOption = None) -> None:
     """Print a document's metadata, status, hashes and pages as JSON."""
-    with _backend(url, api_key) as backend, _cli_errors():
+    with _backend(url, api_key) as backend, cli_errors():
         result = backend.document(document_id)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
@@ -195,7 +178,7 @@ def documents_show(document_id: str, url: UrlOption = None, api_key: KeyOption =
 @documents_app.command("text")
 def documents_text(document_id: str, url: UrlOption = None, api_key: KeyOption = None) -> None:
     """Print a document's recognised text."""
-    with _backend(url, api_key) as backend, _cli_errors():
+    with _backend(url, api_key) as backend, cli_errors():
         text = backend.document_text(document_id)
     typer.echo(text)
 
@@ -203,7 +186,7 @@ def documents_text(document_id: str, url: UrlOption = None, api_key: KeyOption =
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply all database migrations."""
-    settings = _settings()
+    settings = settings_or_fail()
     container = build_container(settings)
     try:
         upgrade(container.engine)
@@ -215,7 +198,7 @@ def db_upgrade() -> None:
 @db_app.command("current")
 def db_current() -> None:
     """Show the database schema revision."""
-    container = build_container(_settings())
+    container = build_container(settings_or_fail())
     try:
         typer.echo(current_revision(container.engine) or "(empty database)")
     finally:
@@ -233,8 +216,8 @@ def keys_create(
     from services.db.session import unit_of_work
 
     with (
-        _local_container(_settings()) as container,
-        _cli_errors(),
+        local_container(settings_or_fail()) as container,
+        cli_errors(),
         unit_of_work(container.session_factory) as session,
     ):
         created = create_key(
@@ -250,7 +233,7 @@ def keys_list() -> None:
     from services.db.session import unit_of_work
 
     with (
-        _local_container(_settings()) as container,
+        local_container(settings_or_fail()) as container,
         unit_of_work(container.session_factory, write=False) as session,
     ):
         for key in list_keys(session):
@@ -268,22 +251,12 @@ def keys_revoke(key_id: Annotated[str, typer.Argument(help="key id or prefix")])
     from services.db.session import unit_of_work
 
     with (
-        _local_container(_settings()) as container,
-        _cli_errors(),
+        local_container(settings_or_fail()) as container,
+        cli_errors(),
         unit_of_work(container.session_factory) as session,
     ):
         key = revoke_key(session, key_id, clock=container.clock)
         typer.echo(f"revoked {key.id} ({key.name})")
-
-
-@contextmanager
-def _cli_errors() -> Iterator[None]:
-    try:
-        yield
-    except CliError as exc:
-        raise _fail(str(exc)) from exc
-    except EAkteError as exc:
-        raise _fail(exc.detail) from exc
 
 
 def main() -> Any:
