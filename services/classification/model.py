@@ -1,0 +1,381 @@
+"""The text classifier: a letter's text to file-plan codes with calibrated probabilities.
+
+Method (chosen by experiment on the shipped letters, see ``benchmarks/classification``):
+
+1. Features: stemmed word uni- and bigrams beside character 3-5-grams, both TF-IDF
+   (:mod:`services.classification.features`).
+2. Estimator: multinomial logistic regression with sample weights (human decisions
+   weigh more than shipped letters, plan pseudo-documents less).  It gives every class
+   a probability from one joint model, so a leaf known only from its pseudo-document is
+   a class like any other: no per-class cross-validation has to fit inside it.
+3. Out-of-fold predictions: the letters and human decisions are split into folds
+   (stratified by code); each fold is predicted by a model trained on the other folds
+   plus all pseudo-documents.  Pseudo-documents are never predicted, so the figures
+   describe real letters only.
+4. Calibration on those predictions (:mod:`services.classification.calibration`): one
+   temperature for all classes, then the lowest confidence threshold at which the
+   target precision holds with statistical margin.  No threshold (None) means the
+   model never files by itself; that is the case after a cold start with no letters.
+
+The final model is trained on everything and used with the temperature and threshold
+found in step 4.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import pickle
+import platform
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import scipy
+import sklearn
+from numpy.typing import NDArray
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.pipeline import FeatureUnion
+
+from services.classification.calibration import (
+    calibrated,
+    fit_temperature,
+    threshold_for_precision,
+)
+from services.classification.explain import top_words
+from services.classification.features import make_vectorizer
+from services.classification.training_set import Example, ExampleSource, training_hash
+from services.errors import EAkteError, InvalidInputError
+
+FORMAT = "eakte-text-classifier/1"
+_MAGIC = b"EAKTE-TEXT-CLASSIFIER\n"
+FOLDS = 5
+C = 20.0
+"""Inverse regularisation strength of the logistic regression (chosen on the letters)."""
+
+
+class IncompatibleModelError(EAkteError):
+    """Stored model bytes are not a classifier this installation can load."""
+
+    title = "Incompatible classifier model"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    code: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class Prediction:
+    ranked: tuple[Suggestion, ...]
+    """Every class, most probable first; probabilities sum to 1."""
+
+    @property
+    def top(self) -> Suggestion:
+        return self.ranked[0]
+
+
+@dataclass(frozen=True)
+class CrossValidation:
+    """Out-of-fold figures on the letters and human decisions (never pseudo-documents)."""
+
+    n: int
+    folds: int
+    accuracy: float
+    macro_f1: float
+    precision_at_threshold: float | None
+    """Share of right codes among the letters that would have been filed automatically."""
+    coverage_at_threshold: float
+    """Share of letters that would have been filed automatically."""
+
+
+@dataclass(frozen=True)
+class ModelMetadata:
+    format: str
+    created_at: str
+    training_hash: str
+    n_examples: int
+    n_by_source: dict[str, int]
+    classes: tuple[str, ...]
+    target_precision: float
+    threshold: float | None
+    temperature: float
+    estimator: str
+    cv: CrossValidation | None
+    """None when there were too few letters to cross-validate (cold start)."""
+    library_versions: dict[str, str]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["classes"] = list(self.classes)
+        return data
+
+
+@dataclass(frozen=True)
+class _Fitted:
+    vectorizer: FeatureUnion
+    estimator: LogisticRegression
+
+    @classmethod
+    def fit(
+        cls, texts: Sequence[str], codes: Sequence[str], weights: Sequence[float], seed: int
+    ) -> _Fitted:
+        vectorizer = make_vectorizer()
+        features = vectorizer.fit_transform(list(texts))
+        estimator = LogisticRegression(C=C, max_iter=5000, random_state=seed)
+        estimator.fit(features, list(codes), sample_weight=np.asarray(weights, dtype=float))
+        return cls(vectorizer, estimator)
+
+    def log_proba(self, texts: Sequence[str], classes: Sequence[str]) -> NDArray[np.float64]:
+        """Log-probabilities with one column per entry of ``classes`` (-inf if unknown)."""
+        own: NDArray[np.float64] = self.estimator.predict_log_proba(
+            self.vectorizer.transform(list(texts))
+        )
+        column = {str(code): i for i, code in enumerate(self.estimator.classes_)}
+        result = np.full((len(texts), len(classes)), -np.inf)
+        for j, code in enumerate(classes):
+            if code in column:
+                result[:, j] = own[:, column[code]]
+        return result
+
+    def class_weights(self, code: str) -> NDArray[np.float64]:
+        """The class's feature weights relative to the mean over all classes."""
+        coef: NDArray[np.float64] = self.estimator.coef_
+        index = list(self.estimator.classes_).index(code)
+        if coef.shape[0] == 1:  # two classes: one weight vector for the second
+            half: NDArray[np.float64] = coef[0] / 2
+            return half if index == 1 else -half
+        centred: NDArray[np.float64] = coef[index] - coef.mean(axis=0)
+        return centred
+
+
+class TextClassifier:
+    """A trained, immutable model version.
+
+    Serialised with :meth:`to_bytes` as a short JSON header followed by a pickle.  The
+    service stores the bytes in its own blob store and loads only what it wrote, so
+    pickle is acceptable; :meth:`from_bytes` still checks the format and the library
+    versions before unpickling anything.
+    """
+
+    def __init__(
+        self, fitted: _Fitted, temperature: float, threshold: float | None, metadata: ModelMetadata
+    ) -> None:
+        self._fitted = fitted
+        self._temperature = temperature
+        self.threshold = threshold
+        """Auto-file from this calibrated confidence on; None: never auto-file."""
+        self.metadata = metadata
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return self.metadata.classes
+
+    @classmethod
+    def train(
+        cls,
+        examples: Sequence[Example],
+        *,
+        target_precision: float = 0.98,
+        random_state: int = 0,
+        now: datetime | None = None,
+    ) -> TextClassifier:
+        """Train on ``examples`` and calibrate for ``target_precision`` (see module doc)."""
+        classes = tuple(sorted({e.code for e in examples}))
+        if len(classes) < 2:
+            raise InvalidInputError("the classifier needs examples of at least two codes")
+        if not 0 < target_precision < 1:
+            raise InvalidInputError(
+                f"the target precision must be between 0 and 1, not {target_precision}"
+            )
+        oof = _out_of_fold(examples, classes, random_state)
+        if oof is None:
+            temperature, threshold, cv = 1.0, None, None
+        else:
+            log_proba, truth = oof
+            temperature = fit_temperature(log_proba, truth)
+            proba = calibrated(log_proba, temperature)
+            confidences = proba.max(axis=1)
+            predicted = proba.argmax(axis=1)
+            correct = predicted == truth
+            threshold = threshold_for_precision(
+                confidences.tolist(), correct.tolist(), target_precision
+            )
+            cv = _cv_figures(classes, truth, predicted, confidences, threshold)
+        fitted = _Fitted.fit(
+            [e.text for e in examples],
+            [e.code for e in examples],
+            [e.weight for e in examples],
+            random_state,
+        )
+        sources = Counter(e.source.value for e in examples)
+        metadata = ModelMetadata(
+            format=FORMAT,
+            created_at=(now or datetime.now(UTC)).isoformat(),
+            training_hash=training_hash(examples),
+            n_examples=len(examples),
+            n_by_source={source.value: sources[source.value] for source in ExampleSource},
+            classes=classes,
+            target_precision=target_precision,
+            threshold=threshold,
+            temperature=temperature,
+            estimator=f"LogisticRegression(C={C}) on word+char TF-IDF, temperature-scaled",
+            cv=cv,
+            library_versions=_library_versions(),
+        )
+        return cls(fitted, temperature, threshold, metadata)
+
+    def predict(self, text: str) -> Prediction:
+        return self.predict_many([text])[0]
+
+    def predict_many(self, texts: Sequence[str]) -> list[Prediction]:
+        if not texts:
+            return []
+        proba = calibrated(self._fitted.log_proba(texts, self.classes), self._temperature)
+        return [
+            Prediction(
+                tuple(
+                    Suggestion(code, float(p))
+                    for p, code in sorted(zip(row, self.classes, strict=True), key=_rank)
+                )
+            )
+            for row in proba
+        ]
+
+    def explain(self, text: str, code: str, n: int = 6) -> list[str]:
+        """The words of ``text`` that raised ``code``'s score most, as written there."""
+        if code not in self.classes:
+            return []
+        return top_words(self._fitted.vectorizer, self._fitted.class_weights(code), text, n)
+
+    def to_bytes(self) -> bytes:
+        header = json.dumps(
+            {"format": FORMAT, "versions": self.metadata.library_versions}, sort_keys=True
+        ).encode()
+        payload = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+        digest = hashlib.sha256(payload).hexdigest().encode()
+        return b"".join([_MAGIC, header, b"\n", digest, b"\n", payload])
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> TextClassifier:
+        """Load a model written by :meth:`to_bytes` with the same library versions.
+
+        Raises :class:`IncompatibleModelError` for anything else (retrain instead).
+        """
+        if not data.startswith(_MAGIC):
+            raise IncompatibleModelError("the data is not an eakte classifier model")
+        stream = io.BytesIO(data[len(_MAGIC) :])
+        try:
+            header = json.loads(stream.readline())
+            digest = stream.readline().strip().decode()
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise IncompatibleModelError(f"the model header is unreadable: {exc}") from exc
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
+            found = header.get("format") if isinstance(header, dict) else None
+            raise IncompatibleModelError(f"model format {found!r}, this version reads {FORMAT}")
+        stored = header.get("versions", {})
+        current = _library_versions()
+        for library in ("scikit-learn", "numpy", "scipy"):
+            if stored.get(library) != current[library]:
+                raise IncompatibleModelError(
+                    f"the model was trained with {library} {stored.get(library)}, "
+                    f"this installation has {current[library]}: train a new model"
+                )
+        payload = stream.read()
+        if hashlib.sha256(payload).hexdigest() != digest:
+            raise IncompatibleModelError("the model data is damaged (checksum mismatch)")
+        model = pickle.loads(payload)
+        if not isinstance(model, cls):
+            raise IncompatibleModelError("the model data holds no text classifier")
+        return model
+
+
+def _rank(item: tuple[float, str]) -> tuple[float, str]:
+    probability, code = item
+    return (-probability, code)
+
+
+def _out_of_fold(
+    examples: Sequence[Example], classes: Sequence[str], seed: int
+) -> tuple[NDArray[np.float64], NDArray[np.intp]] | None:
+    """Log-probabilities for every letter/human example from models that did not see it.
+
+    Folds are assigned per code, round robin in a seeded random order, so each fold
+    holds about a fifth of every code; pseudo-documents are in every training split.
+    Returns None when fewer than two codes have letters to hold out.
+    """
+    held = [i for i, e in enumerate(examples) if e.source != ExampleSource.PLAN]
+    fold_of = _assign_folds([examples[i].code for i in held], FOLDS, seed)
+    if len({examples[i].code for i in held}) < 2 or len(set(fold_of)) < 2:
+        return None
+    index = {code: j for j, code in enumerate(classes)}
+    log_proba = np.empty((len(held), len(classes)))
+    for fold in sorted(set(fold_of)):
+        test = [k for k, f in enumerate(fold_of) if f == fold]
+        test_set = {held[k] for k in test}
+        train = [e for i, e in enumerate(examples) if i not in test_set]
+        if len({e.code for e in train}) < 2:
+            return None
+        fitted = _Fitted.fit(
+            [e.text for e in train], [e.code for e in train], [e.weight for e in train], seed
+        )
+        log_proba[test] = fitted.log_proba([examples[held[k]].text for k in test], classes)
+    truth = np.array([index[examples[i].code] for i in held], dtype=np.intp)
+    return log_proba, truth
+
+
+def _assign_folds(codes: Sequence[str], folds: int, seed: int) -> list[int]:
+    rng = np.random.default_rng(seed)
+    fold_of = [0] * len(codes)
+    by_code: dict[str, list[int]] = {}
+    for i, code in enumerate(codes):
+        by_code.setdefault(code, []).append(i)
+    for code in sorted(by_code):
+        members = by_code[code]
+        start = int(rng.integers(folds))
+        for rank, i in enumerate(rng.permutation(members)):
+            fold_of[int(i)] = (start + rank) % folds
+    return fold_of
+
+
+def _cv_figures(
+    classes: Sequence[str],
+    truth: NDArray[np.intp],
+    predicted: NDArray[np.intp],
+    confidences: NDArray[np.float64],
+    threshold: float | None,
+) -> CrossValidation:
+    filed = confidences >= threshold if threshold is not None else np.zeros(len(truth), bool)
+    return CrossValidation(
+        n=len(truth),
+        folds=FOLDS,
+        accuracy=float(accuracy_score(truth, predicted)),
+        macro_f1=float(
+            f1_score(
+                truth,
+                predicted,
+                labels=sorted(set(truth.tolist())),
+                average="macro",
+                zero_division=0,
+            )
+        ),
+        precision_at_threshold=float((truth[filed] == predicted[filed]).mean())
+        if filed.any()
+        else None,
+        coverage_at_threshold=float(filed.mean()),
+    )
+
+
+def _library_versions() -> dict[str, str]:
+    return {
+        "python": platform.python_version(),
+        "scikit-learn": sklearn.__version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+    }

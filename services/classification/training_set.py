@@ -1,0 +1,92 @@
+"""What the classifier learns from: the plan's leaves, the shipped letters, human decisions.
+
+Every leaf of the file plan becomes one pseudo-document (its title, description,
+keywords and its ancestors' titles), so each leaf is a class from the first day, even
+before any letter was filed there.  Sources weigh differently: a human decision on a
+real letter of this municipality counts most, a shipped example letter less, a
+pseudo-document least (it describes the class, it is not a letter).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from file_plan import FilePlan
+from file_plan.letters import TrainingLetter
+
+
+class ExampleSource(StrEnum):
+    PLAN = "plan"
+    LETTER = "letter"
+    HUMAN = "human"
+
+
+DEFAULT_WEIGHTS: dict[ExampleSource, float] = {
+    ExampleSource.PLAN: 0.5,
+    ExampleSource.LETTER: 1.0,
+    ExampleSource.HUMAN: 3.0,
+}
+
+
+@dataclass(frozen=True, init=False)
+class Example:
+    text: str
+    code: str
+    source: ExampleSource
+    weight: float
+    """Sample weight in training; defaults to :data:`DEFAULT_WEIGHTS` of the source."""
+
+    def __init__(
+        self, text: str, code: str, source: ExampleSource, weight: float | None = None
+    ) -> None:
+        resolved = DEFAULT_WEIGHTS[source] if weight is None else weight
+        if not resolved > 0:
+            raise ValueError(f"an example's weight must be positive, not {resolved}")
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "source", source)
+        object.__setattr__(self, "weight", float(resolved))
+
+
+def plan_examples(plan: FilePlan) -> list[Example]:
+    """One pseudo-document per leaf: the titles down to it, description and keywords."""
+    return [
+        Example(
+            text="\n".join(
+                [
+                    *plan.path_titles(leaf.code),
+                    leaf.description,
+                    ", ".join(leaf.keywords),
+                ]
+            ),
+            code=leaf.code,
+            source=ExampleSource.PLAN,
+        )
+        for leaf in plan.leaves()
+    ]
+
+
+def letter_examples(letters: Iterable[TrainingLetter]) -> list[Example]:
+    return [
+        Example(text=letter.text, code=letter.code, source=ExampleSource.LETTER)
+        for letter in letters
+    ]
+
+
+def training_hash(examples: Sequence[Example]) -> str:
+    """SHA-256 of the training data, independent of the examples' order.
+
+    Covers each example's code, source, weight and the SHA-256 of its text, so any
+    change of data or labels gives a new hash and a reshuffle does not.
+    """
+    rows = sorted(
+        json.dumps(
+            [e.code, e.source.value, repr(e.weight), hashlib.sha256(e.text.encode()).hexdigest()]
+        )
+        for e in examples
+    )
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
