@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from file_plan.errors import FilePlanError, UnknownFilePlanCodeError
 from services.errors import (
     AuthenticationError,
     ConfigurationError,
@@ -76,6 +77,13 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(status, exc.title, exc.detail, **extra)
 
 
+async def _file_plan_error(request: Request, exc: Exception) -> JSONResponse:
+    """The pure file-plan domain has its own errors (it imports nothing of services)."""
+    assert isinstance(exc, FilePlanError)
+    status = 404 if isinstance(exc, UnknownFilePlanCodeError) else 422
+    return problem(status, exc.title, exc.detail)
+
+
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
@@ -98,6 +106,7 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(EAkteError, _domain_error)
+    app.add_exception_handler(FilePlanError, _file_plan_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected_error)

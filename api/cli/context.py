@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import typer
 
 from api.cli.backends import CliError
+from file_plan.errors import FilePlanError
 from services.bootstrap import Container, build_container, prepare
 from services.errors import EAkteError
 from services.settings import Settings, load_settings
@@ -41,5 +42,5 @@ def cli_errors() -> Iterator[None]:
         yield
     except CliError as exc:
         raise fail(str(exc)) from exc
-    except EAkteError as exc:
+    except (EAkteError, FilePlanError) as exc:
         raise fail(exc.detail) from exc

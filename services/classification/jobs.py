@@ -81,6 +81,7 @@ class ClassifyDocumentHandler:
                 match_references(session, references),
                 active.model,
                 fallback_org_unit=self._settings.classification.fallback_org_unit,
+                station_org_unit=document.item.target_org_unit,
             )
             apply_decision(
                 session, plan, document, decision, model_version=active.version, clock=self._clock

@@ -7,14 +7,15 @@
    reaches the threshold set for the target precision, and the code keeps subject-matter
    files (the letter goes into the code's Sammelakte of the year).  A code that keeps
    one Akte per person or object cannot be filed without knowing which one.
-3. Everything else goes to the review queue of the organisational unit responsible for
-   the most probable code, with the top three suggestions and the reasons.
+3. Everything else goes to the review queue of the organisational unit the mail room
+   addressed it to, or else of the unit responsible for the most probable code, with the
+   top three suggestions and the reasons.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from services.classification.model import TextClassifier
@@ -71,10 +72,19 @@ def decide(
     model: TextClassifier,
     *,
     fallback_org_unit: str,
+    station_org_unit: str | None = None,
 ) -> Decision:
+    """Decide where a letter goes.
+
+    ``station_org_unit`` is the unit the mail room addressed the letter to; a letter
+    that needs review goes to that unit's queue rather than to the model's guess.
+    """
     if matches:
         return _by_reference(plan, references, matches)
-    return _by_model(plan, text, references, model, fallback_org_unit)
+    decision = _by_model(plan, text, references, model, fallback_org_unit)
+    if not decision.auto and station_org_unit:
+        return replace(decision, org_unit=station_org_unit)
+    return decision
 
 
 def _by_reference(

@@ -9,6 +9,7 @@ configured is replaced on first use, so that changing the setting takes effect.
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 from dataclasses import dataclass
 
 from file_plan.letters import load_letters
@@ -74,7 +75,7 @@ class ModelProvider:
         with unit_of_work(self._factory, write=False) as session:
             plan = active_plan(session)
             examples = training_examples(session, plan)
-        model = TextClassifier.train(examples, target_precision=self._settings.target_precision)
+        model = _train_memoised(tuple(examples), self._settings.target_precision)
         blob = self._store.put(model.to_bytes(), content_type="application/octet-stream")
         meta = model.metadata
         with unit_of_work(self._factory) as session:
@@ -108,6 +109,13 @@ class ModelProvider:
             )
         self._cached = ActiveModel(version=row.version, model=model)
         return self._cached
+
+
+@lru_cache(maxsize=2)
+def _train_memoised(examples: tuple[Example, ...], target_precision: float) -> TextClassifier:
+    """Training is deterministic, so a process that trains twice on the same data reuses
+    the first result (a restarted service, or the many services of a test run)."""
+    return TextClassifier.train(list(examples), target_precision=target_precision)
 
 
 def training_examples(session: Session, plan: FilePlan) -> list[Example]:
