@@ -73,14 +73,15 @@ def fit_temperature(log_proba: NDArray[np.float64], true_index: NDArray[np.intp]
     return math.exp(float(result.x))
 
 
-def wilson_lower_bound(successes: int, n: int, z: float = WILSON_Z) -> float:
-    """Lower end of the Wilson score interval for a proportion ``successes / n``."""
+def wilson_bounds(successes: int, n: int, z: float = WILSON_Z) -> tuple[float, float]:
+    """The Wilson score interval for a proportion ``successes / n``."""
     if n == 0:
-        return 0.0
+        return (0.0, 1.0)
     p = successes / n
     centre = p + z * z / (2 * n)
     margin = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return (centre - margin) / (1 + z * z / n)
+    scale = 1 + z * z / n
+    return ((centre - margin) / scale, (centre + margin) / scale)
 
 
 def threshold_for_precision(
@@ -100,12 +101,14 @@ def threshold_for_precision(
     ``confidence >= t`` are filed) is accepted when
 
     * at least ``min_support`` predictions reach it,
-    * the **Wilson lower bound** (one-sided, ``z``) of their precision reaches the
-      target, not just the observed precision: with no error at all this needs about
-      ``z**2 * target / (1 - target)`` predictions (133 for 98 %), and
-    * the observed precision reaches the target at **every** higher candidate with
-      ``min_support`` predictions too, so a pocket of confident errors is never
-      averaged away by many easy letters below it.
+    * the **lower** end of the Wilson interval (one-sided, ``z``) of their precision
+      reaches the target, not just the observed precision: with no error at all this
+      needs about ``z**2 * target / (1 - target)`` predictions (133 for 98 %), and
+    * at **every** higher candidate with ``min_support`` predictions, the **upper** end
+      of the interval reaches the target: a pocket of confident errors (precision
+      significantly below the target among the most confident letters) is never
+      averaged away by many easy letters below it, while a single unlucky error among
+      the first few does not condemn the whole model.
 
     The lowest accepted candidate wins, but never below ``min_threshold``.  None means
     the target cannot be shown with these predictions: the model never files by itself.
@@ -123,9 +126,9 @@ def threshold_for_precision(
             continue  # not a cut: ties with the next prediction are filed together
         if ranked[k - 1] < min_threshold:
             break
-        successes = int(hits[k - 1])
-        if successes / k < target:
+        lower, upper = wilson_bounds(int(hits[k - 1]), k, z)
+        if upper < target:
             break
-        if wilson_lower_bound(successes, k, z) >= target:
+        if lower >= target:
             best = float(ranked[k - 1])
     return best
