@@ -305,18 +305,23 @@ def load_csv(
     header = text.split("\n", 1)[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    items: list[FilePlanItem] = []
+    row_number = 1  # the header; spreadsheet numbering
     try:
         _check_header(list(reader.fieldnames or []))
-        items = tuple(_csv_item(row, row_number) for row_number, row in enumerate(reader, start=2))
+        for row in reader:
+            row_number += 1
+            items.append(_csv_item(row, row_number))
     except csv.Error as exc:
-        raise PlanFormatError(f"malformed CSV: {exc}", where=f"line {reader.line_num}") from None
+        where = f"row {row_number + 1}" if reader.fieldnames else "CSV header"
+        raise PlanFormatError(f"malformed CSV: {exc}", where=where) from None
     return FilePlan(
         name=name,
         version=version,
         aktenzeichen_pattern=aktenzeichen_pattern,
         sources=tuple(sources),
         org_units=dict(org_units or {}),
-        items=items,
+        items=tuple(items),
     )
 
 
