@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from file_plan.aktenzeichen import DEFAULT_AKTENZEICHEN_PATTERN
 from file_plan.plan_io import dump_csv, dump_json, load_csv, load_json
 
 from api.cli.context import cli_errors, fail, local_container, settings_or_fail
@@ -47,7 +48,10 @@ def _read(path: Path, given: PlanFormat | None, *, base: FilePlan | None) -> Fil
             name=base.name if base else path.stem,
             version=base.version if base else "csv",
             org_units=dict(base.org_units) if base else None,
-            aktenzeichen_pattern=base.aktenzeichen_pattern if base else "{code}-{number}/{year}",
+            aktenzeichen_pattern=base.aktenzeichen_pattern
+            if base
+            else DEFAULT_AKTENZEICHEN_PATTERN,
+            sources=base.sources if base else (),
         )
     raise AssertionError("unreachable")  # cli_errors re-raises
 

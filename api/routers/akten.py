@@ -15,7 +15,13 @@ from api.schemas.records import AkteIn, AkteOut, AkteSummaryOut, VorgangIn, Vorg
 from services.audit.trail import actor_of
 from services.auth.keys import Principal
 from services.auth.permissions import Permission, require_unit
-from services.records.akten import NewAkte, close_akte, create_akte, reopen_akte
+from services.records.akten import (
+    NewAkte,
+    close_akte,
+    create_akte,
+    reopen_akte,
+    unit_of_code,
+)
 from services.records.file_plans import active_plan
 from services.records.queries import akte_documents, get_akte, get_vorgang, list_akten
 from services.records.subject_keys import subject_key
@@ -32,7 +38,7 @@ def open_akte(
 ) -> AkteOut:
     plan = active_plan(session)
     plan.get(body.code)
-    require_unit(principal, plan.effective_org_unit(body.code))
+    require_unit(principal, unit_of_code(plan, body.code))
     new = NewAkte(
         code=body.code,
         title=body.title,

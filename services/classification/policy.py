@@ -176,7 +176,7 @@ def _by_model(
         )
     top = suggestions[0]
     threshold = model.threshold
-    org_unit = plan.effective_org_unit(top.code)
+    org_unit = plan.effective_org_unit(top.code) or fallback_org_unit
     terms = ", ".join(top.reasons) or "none"
     scored = f"{top.code} {top.title} with confidence {top.confidence:.1%}"
     if threshold is None:

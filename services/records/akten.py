@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from file_plan import AktenzeichenPattern, FilePlan
+from file_plan import AktenzeichenPattern, FilePlan, RetentionTrigger
 from services.audit.trail import record_event
 from services.db.models import Akte, AktenzeichenCounter, AkteStatus, AkteSubjectKey
 from services.errors import ConflictError, InvalidInputError
@@ -46,7 +46,7 @@ def create_akte(
         )
     now = clock.now()
     year = new.year or now.year
-    org_unit = plan.effective_org_unit(new.code)
+    org_unit = unit_of_code(plan, new.code)
     number = _next_number(session, new.code, year)
     pattern = AktenzeichenPattern(plan.effective_pattern(new.code))
     akte = Akte(
@@ -128,7 +128,7 @@ def close_akte(session: Session, plan: FilePlan, akte: Akte, *, actor: str, cloc
         if vorgang.status == AkteStatus.OPEN:
             vorgang.status = AkteStatus.CLOSED
             vorgang.closed_at = now
-    starts_at_closing = retention is not None and retention.event is None
+    starts_at_closing = retention is not None and retention.trigger is not RetentionTrigger.EVENT
     akte.retention_trigger_date = now.date() if starts_at_closing else None
     akte.retention_until = (
         retention.end_date(now.date()) if retention is not None and starts_at_closing else None
@@ -168,6 +168,14 @@ def reopen_akte(session: Session, akte: Akte, *, actor: str, clock: Clock) -> Ak
         clock=clock,
     )
     return akte
+
+
+def unit_of_code(plan: FilePlan, code: str) -> str:
+    """The unit responsible for Akten under ``code`` (a valid plan gives every item one)."""
+    unit = plan.effective_org_unit(code)
+    if unit is None:
+        raise InvalidInputError(f"the file plan names no organisational unit for {code}")
+    return unit
 
 
 def _next_number(session: Session, code: str, year: int) -> int:
