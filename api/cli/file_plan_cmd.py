@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from file_plan.aktenzeichen import DEFAULT_AKTENZEICHEN_PATTERN
-from file_plan.plan_io import dump_csv, dump_json, load_csv, load_json
 
 from api.cli.context import cli_errors, fail, local_container, settings_or_fail
 from file_plan import FilePlan, validate
+from file_plan.aktenzeichen import DEFAULT_AKTENZEICHEN_PATTERN
+from file_plan.plan_io import dump_csv, dump_json, load_csv, load_json
 from services.db.session import unit_of_work
 from services.records.file_plans import active_plan, import_plan
 

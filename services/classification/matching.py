@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from services.classification.references import Reference, ReferenceKind, extract_references
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from file_plan import AktenzeichenPattern, FilePlan
+from services.classification.references import Reference, ReferenceKind, extract_references
 from services.db.models import Akte, AkteSubjectKey
 
 

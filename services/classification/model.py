@@ -28,6 +28,7 @@ import io
 import json
 import pickle
 import platform
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -129,7 +130,11 @@ class _Fitted:
         vectorizer = make_vectorizer()
         features = vectorizer.fit_transform(list(texts))
         estimator = LogisticRegression(C=C, max_iter=5000, random_state=seed)
-        estimator.fit(features, list(codes), sample_weight=np.asarray(weights, dtype=float))
+        with warnings.catch_warnings():
+            # A plan with many leaves has about as many classes as examples at a cold
+            # start; scikit-learn then suspects regression targets.  They are codes.
+            warnings.filterwarnings("ignore", "The number of unique classes", UserWarning)
+            estimator.fit(features, list(codes), sample_weight=np.asarray(weights, dtype=float))
         return cls(vectorizer, estimator)
 
     def log_proba(self, texts: Sequence[str], classes: Sequence[str]) -> NDArray[np.float64]:

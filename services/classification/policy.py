@@ -18,11 +18,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from services.classification.model import TextClassifier
-from services.classification.references import Reference
-
 from file_plan import FilePlan
 from services.classification.matching import ReferenceMatch
+from services.classification.model import TextClassifier
+from services.classification.references import Reference
 from services.db.models import Akte, AkteStatus
 
 TOP_N = 3

@@ -9,23 +9,23 @@ configured is replaced on first use, so that changing the setting takes effect.
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from file_plan import FilePlan
 from file_plan.letters import load_letters
+from services.audit.trail import SYSTEM_ACTOR, record_event
 from services.classification.model import TextClassifier
+from services.classification.models_query import newest_model
 from services.classification.training_set import (
     Example,
     ExampleSource,
     letter_examples,
     plan_examples,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
-
-from file_plan import FilePlan
-from services.audit.trail import SYSTEM_ACTOR, record_event
-from services.classification.models_query import newest_model
 from services.db.models import ClassifierModelVersion, DocumentPage, TrainingExample
 from services.db.session import unit_of_work
 from services.ports import BlobStore, Clock
@@ -113,8 +113,11 @@ class ModelProvider:
 
 @lru_cache(maxsize=2)
 def _train_memoised(examples: tuple[Example, ...], target_precision: float) -> TextClassifier:
-    """Training is deterministic, so a process that trains twice on the same data reuses
-    the first result (a restarted service, or the many services of a test run)."""
+    """Train, or reuse this process's model for exactly the same data.
+
+    Training is deterministic, so a process that trains twice on the same examples (the
+    many services of a test run, a retraining without new decisions) reuses the result.
+    """
     return TextClassifier.train(list(examples), target_precision=target_precision)
 
 

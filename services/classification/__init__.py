@@ -1,0 +1,1 @@
+"""Classification of incoming documents: references, the model, the filing decision."""
