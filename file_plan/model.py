@@ -231,6 +231,15 @@ class FilePlan:
             parent = item.parent
         return tuple(reversed(chain))
 
+    def subtree(self, code: str) -> tuple[FilePlanItem, ...]:
+        """``code`` and every item below it, in plan order."""
+        self.get(code)
+        return tuple(
+            item
+            for item in self.items
+            if item.code == code or any(a.code == code for a in self.ancestors(item.code))
+        )
+
     def is_leaf(self, code: str) -> bool:
         return not self.children(code)
 

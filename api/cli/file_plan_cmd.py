@@ -79,9 +79,7 @@ def show(
     """Print the plan as an indented tree with unit, retention and archive value."""
     plan = _read(path, plan_format, base=None) if path else _active()
     with cli_errors():
-        for item in plan.items:
-            if code and code != item.code and code not in _ancestor_codes(plan, item.code):
-                continue
+        for item in plan.subtree(code) if code else plan.items:
             line = f"{'  ' * (item.level - 1)}{item.code}  {item.title}"
             if plan.is_leaf(item.code):
                 retention = plan.effective_retention(item.code)
@@ -129,7 +127,3 @@ def _active() -> FilePlan:
         unit_of_work(container.session_factory, write=False) as session,
     ):
         return active_plan(session)
-
-
-def _ancestor_codes(plan: FilePlan, code: str) -> set[str]:
-    return {ancestor.code for ancestor in plan.ancestors(code)}

@@ -6,12 +6,11 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
-from file_plan.plan_io import load_json
 
 from api.dependencies import ContainerDep, SessionDep, WriteSessionDep, requires
 from api.presenters_records import file_plan_item_out, file_plan_out
 from api.schemas.records import FilePlanItemOut, FilePlanOut
-from file_plan import FilePlan
+from file_plan.plan_io import load_json
 from services.audit.trail import actor_of
 from services.auth.keys import Principal
 from services.auth.permissions import Permission
@@ -31,15 +30,7 @@ def file_plan(
     plan = active_plan(session)
     if under is None:
         return file_plan_out(plan)
-    plan.get(under)
-    codes = [
-        item.code
-        for item in plan.items
-        if item.code == under
-        or item.code.startswith(under)
-        and under in _ancestor_codes(plan, item.code)
-    ]
-    return file_plan_out(plan, codes)
+    return file_plan_out(plan, [item.code for item in plan.subtree(under)])
 
 
 @router.get("/{code}", response_model=FilePlanItemOut)
@@ -57,7 +48,3 @@ def replace_file_plan(
     plan = load_json(json.dumps(body))
     import_plan(session, plan, actor=actor_of(principal), clock=container.clock)
     return file_plan_out(plan)
-
-
-def _ancestor_codes(plan: FilePlan, code: str) -> set[str]:
-    return {ancestor.code for ancestor in plan.ancestors(code)}
