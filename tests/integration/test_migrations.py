@@ -64,6 +64,9 @@ def test_downgrade_to_base_removes_everything_and_upgrades_again(empty_engine: E
     assert "search_documents" in _tables(empty_engine)
 
 
+MAIL_ROOM_TABLES = {"api_keys", "jobs", "intake_items", "documents", "document_pages"}
+
+
 def test_search_index_migration_downgrades_alone(empty_engine: Engine) -> None:
     upgrade(empty_engine)
 
@@ -71,4 +74,16 @@ def test_search_index_migration_downgrades_alone(empty_engine: Engine) -> None:
 
     assert current_revision(empty_engine) == "0001_initial"
     assert not any(name.startswith("search_") for name in _tables(empty_engine))
+    assert MAIL_ROOM_TABLES <= _tables(empty_engine)
+
+
+def test_records_migration_downgrades_alone(empty_engine: Engine) -> None:
+    upgrade(empty_engine)
+
+    _downgrade(empty_engine, "0003_rendition_pdfa")
+
+    tables = _tables(empty_engine)
+    assert MAIL_ROOM_TABLES <= tables and "search_documents" in tables
+    assert not tables & {"akten", "vorgaenge", "review_tasks", "audit_events", "classifier_models"}
+    upgrade(empty_engine)
     assert set(Base.metadata.tables) <= _tables(empty_engine)
