@@ -15,7 +15,7 @@ Method (chosen by experiment on the shipped letters, see ``benchmarks/classifica
    describe real letters only.
 4. Calibration on those predictions (:mod:`services.classification.calibration`): one
    temperature for all classes, then the lowest confidence threshold at which the
-   target precision holds with statistical margin.  No threshold (None) means the
+   target precision holds with a statistical margin.  No threshold (None) means the
    model never files by itself; that is the case after a cold start with no letters.
 
 The final model is trained on everything and used with the temperature and threshold
@@ -59,15 +59,8 @@ FORMAT = "eakte-text-classifier/1"
 _MAGIC = b"EAKTE-TEXT-CLASSIFIER\n"
 FOLDS = 5
 C = 1.0
+"""Regularisation of the linear SVM (scikit-learn's default; 0.3 and 3 were no better)."""
 PRUNE_BELOW = 0.005
-CALIBRATION_Z = 0.0
-"""Margin for the threshold rule: 0 asks that the observed out-of-fold precision reaches
-the target at the threshold and at every cut above it (see
-:func:`~services.classification.calibration.threshold_for_precision`).  The 95 % Wilson
-bound would need ~130 error-free letters above the threshold and, with the 420 shipped
-letters, forbids any automatic filing; on held-back letters the rule with 0 keeps the
-precision of automatic filing at the target (``benchmarks.classification``)."""
-"""Inverse regularisation strength of the logistic regression (chosen on the letters)."""
 
 
 class IncompatibleModelError(EAkteError):
@@ -239,7 +232,7 @@ class TextClassifier:
             predicted = proba.argmax(axis=1)
             correct = predicted == truth
             threshold = threshold_for_precision(
-                confidences.tolist(), correct.tolist(), target_precision, z=CALIBRATION_Z
+                confidences.tolist(), correct.tolist(), target_precision
             )
             cv = _cv_figures(classes, truth, predicted, confidences, threshold)
         fitted = _Fitted.fit(

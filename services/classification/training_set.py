@@ -2,7 +2,10 @@
 
 Every leaf of the file plan becomes one pseudo-document (its title, description,
 keywords and its ancestors' titles), so each leaf is a class from the first day, even
-before any letter was filed there.  Sources weigh differently: a human decision on a
+before any letter was filed there.  Each keyword is also a short example of its own:
+inside the long pseudo-document a keyword is one term among many, alone it ties its
+words firmly to the leaf (on the shipped letters: 1.5 points more accuracy and fewer
+confident errors).  Sources weigh differently: a human decision on a
 real letter of this municipality counts most, a shipped example letter less, a
 pseudo-document least (it describes the class, it is not a letter).
 """
@@ -30,6 +33,8 @@ DEFAULT_WEIGHTS: dict[ExampleSource, float] = {
     ExampleSource.LETTER: 1.0,
     ExampleSource.HUMAN: 3.0,
 }
+KEYWORD_WEIGHT = 0.5
+"""Weight of a keyword's own example (the same as the whole pseudo-document)."""
 
 
 @dataclass(frozen=True, init=False)
@@ -53,21 +58,18 @@ class Example:
 
 
 def plan_examples(plan: FilePlan) -> list[Example]:
-    """One pseudo-document per leaf: the titles down to it, description and keywords."""
-    return [
-        Example(
-            text="\n".join(
-                [
-                    *plan.path_titles(leaf.code),
-                    leaf.description,
-                    ", ".join(leaf.keywords),
-                ]
-            ),
-            code=leaf.code,
-            source=ExampleSource.PLAN,
+    """Per leaf: a pseudo-document (titles down to it, description, keywords), and each keyword."""
+    examples: list[Example] = []
+    for leaf in plan.leaves():
+        document = "\n".join(
+            [*plan.path_titles(leaf.code), leaf.description, ", ".join(leaf.keywords)]
         )
-        for leaf in plan.leaves()
-    ]
+        examples.append(Example(document, leaf.code, ExampleSource.PLAN))
+        examples += [
+            Example(keyword, leaf.code, ExampleSource.PLAN, weight=KEYWORD_WEIGHT)
+            for keyword in leaf.keywords
+        ]
+    return examples
 
 
 def letter_examples(letters: Iterable[TrainingLetter]) -> list[Example]:

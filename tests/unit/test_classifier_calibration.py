@@ -29,10 +29,10 @@ def test_the_lowest_threshold_whose_lower_bound_reaches_the_target() -> None:
 
 
 def test_too_few_predictions_give_no_threshold() -> None:
-    """100 right out of 100 do not show 98 % with statistical margin."""
-    correct = [True] * 100
-    assert threshold_for_precision(_ranked(correct), correct, 0.98) is None
-    assert wilson_bounds(100, 100)[0] < 0.98 < wilson_bounds(200, 200)[0]
+    """40 right out of 40 do not show 98 % with statistical margin; 60 do."""
+    assert threshold_for_precision(_ranked([True] * 40), [True] * 40, 0.98) is None
+    assert threshold_for_precision(_ranked([True] * 60), [True] * 60, 0.98) is not None
+    assert threshold_for_precision(_ranked([True] * 60), [True] * 60, 0.98, z=1.645) is None
 
 
 def test_an_unreachable_target_gives_none() -> None:

@@ -6,6 +6,7 @@ from file_plan.letters import TrainingLetter, load_letters
 from file_plan.model import FilePlan, FilePlanItem
 from services.classification.training_set import (
     DEFAULT_WEIGHTS,
+    KEYWORD_WEIGHT,
     Example,
     ExampleSource,
     letter_examples,
@@ -39,12 +40,18 @@ def _plan() -> FilePlan:
 
 def test_one_pseudo_document_per_leaf_with_the_titles_down_to_it() -> None:
     examples = plan_examples(_plan())
-    assert [e.code for e in examples] == ["521.01", "521.02"]
+    assert [(e.code, e.text) for e in examples[1:]] == [
+        ("521.01", "Bauantrag"),
+        ("521.01", "Bauvorlage"),
+        ("521.02", "Bauen und Wohnen\nBauordnung\nBauaufsicht\n\n"),
+    ]
     first = examples[0]
+    assert first.code == "521.01"
     assert first.source is ExampleSource.PLAN
     assert first.weight == DEFAULT_WEIGHTS[ExampleSource.PLAN]
     for part in ("Bauen und Wohnen", "Bauordnung", "Baugenehmigungsverfahren", "Bauantrag"):
         assert part in first.text
+    assert examples[1].weight == KEYWORD_WEIGHT
 
 
 def test_weights_default_by_source_and_must_be_positive() -> None:
