@@ -12,6 +12,7 @@ BENCHMARKS = [
     "intake_latency",
     "search_latency",
     "storage_throughput",
+    "classification",
 ]
 
 
