@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from services.classification.evaluation import evaluate
 
 from api.cli.context import cli_errors, fail, local_container, settings_or_fail
 from services.bootstrap import Container
+from services.classification.classify import classify_text
+from services.classification.evaluation import evaluate
 from services.classification.file_text import file_text
-from services.classification.matching import find_references, match_references
-from services.classification.policy import decide
+from services.classification.model import TextClassifier
 from services.db.session import unit_of_work
 from services.errors import EAkteError
 from services.records.file_plans import active_plan
@@ -43,19 +43,11 @@ def classify(
         raise typer.Exit(1)
 
 
-def _classify_one(container: Container, path: Path, model: Any) -> dict[str, Any]:
+def _classify_one(container: Container, path: Path, model: TextClassifier) -> dict[str, Any]:
     text = file_text(path, container.settings, container.ocr)
     with unit_of_work(container.session_factory, write=False) as session:
         plan = active_plan(session)
-        references = find_references(plan, text)
-        decision = decide(
-            plan,
-            text,
-            references,
-            match_references(session, references),
-            model,
-            fallback_org_unit=container.settings.classification.fallback_org_unit,
-        )
+        decision = classify_text(session, plan, text, model, container.settings.classification)
     return {
         "file": str(path),
         "code": decision.code,

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.audit.trail import SYSTEM_ACTOR
+from services.classification.classify import classify_text
 from services.classification.filing import apply_decision
-from services.classification.matching import find_references, match_references
-from services.classification.policy import Decision, decide
+from services.classification.policy import Decision
 from services.classification.provider import ModelProvider
 from services.db.models import Document, FilingStatus
 from services.db.session import unit_of_work
@@ -73,14 +73,12 @@ class ClassifyDocumentHandler:
                 return
             plan = active_plan(session)
             text = document_text(document)
-            references = find_references(plan, text)
-            decision = decide(
+            decision = classify_text(
+                session,
                 plan,
                 text,
-                references,
-                match_references(session, references),
                 active.model,
-                fallback_org_unit=self._settings.classification.fallback_org_unit,
+                self._settings.classification,
                 station_org_unit=document.item.target_org_unit,
             )
             apply_decision(
