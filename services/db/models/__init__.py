@@ -1,6 +1,6 @@
 """ORM models. The schema itself is owned by the Alembic migrations in ``migrations/``."""
 
-from services.db.models.audit import AuditEvent
+from services.db.models.audit import AuditAnchor, AuditEvent
 from services.db.models.base import Base, UtcDateTime, new_id
 from services.db.models.classification import (
     ClassificationResult,
@@ -30,6 +30,14 @@ from services.db.models.records import (
     FilePlanVersion,
     Vorgang,
 )
+from services.db.models.storage import (
+    DocumentTombstone,
+    DocumentVersion,
+    EvidenceTree,
+    FixityStatus,
+    ObjectPurpose,
+    StoredObject,
+)
 
 __all__ = [
     "Akte",
@@ -37,6 +45,7 @@ __all__ = [
     "AkteSubjectKey",
     "AktenzeichenCounter",
     "ApiKey",
+    "AuditAnchor",
     "AuditEvent",
     "Base",
     "ClassificationResult",
@@ -44,16 +53,22 @@ __all__ = [
     "Document",
     "DocumentPage",
     "DocumentStatus",
+    "DocumentTombstone",
+    "DocumentVersion",
+    "EvidenceTree",
     "FilePlanEntry",
     "FilePlanVersion",
     "FilingStatus",
+    "FixityStatus",
     "IntakeItem",
     "ItemStatus",
     "Job",
     "JobStatus",
+    "ObjectPurpose",
     "ReviewStatus",
     "ReviewTask",
     "Role",
+    "StoredObject",
     "TrainingExample",
     "UtcDateTime",
     "Vorgang",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -137,6 +137,12 @@ class Document(Base):
     akte_id: Mapped[str | None] = mapped_column(ForeignKey("akten.id"), index=True)
     vorgang_id: Mapped[str | None] = mapped_column(ForeignKey("vorgaenge.id"), index=True)
     filed_at: Mapped[datetime | None]
+    current_version: Mapped[int] = mapped_column(Integer, default=1)
+    retention_until: Mapped[date | None]
+    """The document's own retention end (e.g. an invoice rule); the Akte's may be later."""
+    legal_hold: Mapped[bool] = mapped_column(default=False)
+    legal_hold_reason: Mapped[str | None] = mapped_column(Text)
+    disposed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -81,6 +81,9 @@ class Akte(Base):
     """When the retention period started to run (closing, end of year, or a named event)."""
     retention_until: Mapped[date | None]
     """Retention end; None while it is unknown or the file is kept permanently."""
+    legal_hold: Mapped[bool] = mapped_column(default=False)
+    """Holds every document of the file, including those filed while the hold lasts."""
+    legal_hold_reason: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
