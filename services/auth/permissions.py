@@ -21,6 +21,10 @@ class Permission(StrEnum):
     REVIEW = "review"
     MANAGE_FILE_PLAN = "manage_file_plan"
     MANAGE_CLASSIFIER = "manage_classifier"
+    READ_AUDIT = "read_audit"
+    """Read the audit trail and evidence records (records managers, auditors via admin)."""
+    MANAGE_RETENTION = "manage_retention"
+    """Extend retention, set and release legal holds, destroy documents after retention."""
 
 
 _CASEWORK = frozenset(
@@ -38,7 +42,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.STATION: frozenset({Permission.INTAKE, Permission.READ_ITEMS}),
     Role.CASEWORKER: _CASEWORK,
     Role.RECORDS_MANAGER: _CASEWORK
-    | {Permission.INTAKE, Permission.MANAGE_FILE_PLAN, Permission.MANAGE_CLASSIFIER},
+    | {
+        Permission.INTAKE,
+        Permission.MANAGE_FILE_PLAN,
+        Permission.MANAGE_CLASSIFIER,
+        Permission.READ_AUDIT,
+        Permission.MANAGE_RETENTION,
+    },
     Role.ADMIN: frozenset(Permission),
 }
 
