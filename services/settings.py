@@ -80,6 +80,39 @@ class ClassificationSettings(BaseModel):
     """Review queue for letters that nothing points anywhere (the central mail room)."""
 
 
+class RetentionSettings(BaseModel):
+    """How long the store itself protects objects (S3 Object Lock, or the fs ledger)."""
+
+    minimum_days: int = Field(365, ge=1)
+    """Lock for content whose retention end is not known yet (unfiled, open Akte, event
+    not recorded); renewed before it runs out."""
+    renewal_window_days: int = Field(90, ge=1)
+    """Renew a minimum lock when fewer days than this are left."""
+    model_days: int = Field(30, ge=1)
+    """Classifier models are working data, not records: a short lock only."""
+    anchor_years: int = Field(30, ge=1)
+    """Audit and evidence anchors outlive every record they vouch for."""
+    protect_interval_seconds: int = Field(60, ge=1)
+    """How often a worker applies pending retention and hold changes to the store."""
+
+
+class FixitySettings(BaseModel):
+    share_per_run: float = Field(0.05, gt=0, le=1)
+    """Share of the stored objects re-read per scheduled run; the oldest checks first."""
+    interval_minutes: int = Field(60, ge=1)
+    """With the defaults every object is re-read within 20 runs (20 hours)."""
+
+
+class AuditSettings(BaseModel):
+    anchor_every_events: int = Field(1000, ge=1)
+    anchor_interval_minutes: int = Field(15, ge=1)
+
+
+class EvidenceSettings(BaseModel):
+    tsa_url: str | None = None
+    """RFC 3161 time-stamp authority for the daily roots (optional)."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="EAKTE_", env_nested_delimiter="__", extra="ignore", populate_by_name=True
@@ -119,6 +152,10 @@ class Settings(BaseSettings):
     split: SplitSettings = Field(default_factory=SplitSettings)
     jobs: JobSettings = Field(default_factory=JobSettings)
     classification: ClassificationSettings = Field(default_factory=ClassificationSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    fixity: FixitySettings = Field(default_factory=FixitySettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
+    evidence: EvidenceSettings = Field(default_factory=EvidenceSettings)
 
     @cached_property
     def effective_database_url(self) -> str:

@@ -142,6 +142,8 @@ class Document(Base):
     """The document's own retention end (e.g. an invoice rule); the Akte's may be later."""
     legal_hold: Mapped[bool] = mapped_column(default=False)
     legal_hold_reason: Mapped[str | None] = mapped_column(Text)
+    protection_pending: Mapped[bool] = mapped_column(default=False, index=True)
+    """Retention or hold changed (filing, closing, holds); the store has not caught up yet."""
     disposed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

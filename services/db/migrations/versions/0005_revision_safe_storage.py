@@ -113,13 +113,17 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('retention_until', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('legal_hold', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('legal_hold_reason', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('protection_pending', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('disposed_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_index(batch_op.f('ix_documents_protection_pending'), ['protection_pending'], unique=False)
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('documents', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_documents_protection_pending'))
         batch_op.drop_column('disposed_at')
+        batch_op.drop_column('protection_pending')
         batch_op.drop_column('legal_hold_reason')
         batch_op.drop_column('legal_hold')
         batch_op.drop_column('retention_until')
