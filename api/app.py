@@ -12,6 +12,7 @@ from api.routers import (
     akten,
     classifier,
     documents,
+    evidence,
     file_plan,
     filing,
     health,
@@ -62,6 +63,7 @@ def create_app(container: Container, *, run_workers: bool | None = None) -> Fast
         review,
         classifier,
         keys,
+        evidence,
         health,
     )
     for module in routers:

@@ -15,6 +15,7 @@ import typer
 from api.cli.backends import Backend, HttpBackend, LocalBackend
 from api.cli.classify_cmd import classifier_app, classify
 from api.cli.context import cli_errors, fail, local_container, settings_or_fail
+from api.cli.evidence_cmd import evidence_app
 from api.cli.file_plan_cmd import app as file_plan_app
 from api.cli.ingest import run_ingest
 from services.bootstrap import build_container, ensure_schema, prepare
@@ -35,6 +36,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(documents_app, name="documents")
 app.add_typer(file_plan_app, name="file-plan")
 app.add_typer(classifier_app, name="classifier")
+app.add_typer(evidence_app, name="evidence")
 app.command()(classify)
 
 UrlOption = Annotated[
