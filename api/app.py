@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from api.errors import install_error_handlers
 from api.routers import (
     akten,
+    audit,
     classifier,
     documents,
     evidence,
@@ -18,8 +19,10 @@ from api.routers import (
     health,
     intake,
     keys,
+    retention,
     review,
     search,
+    versions,
 )
 from services.bootstrap import Container
 from workers.pool import InProcessWorkers
@@ -56,6 +59,8 @@ def create_app(container: Container, *, run_workers: bool | None = None) -> Fast
     routers = (
         intake,
         documents,
+        versions,
+        retention,
         filing,
         search,
         file_plan,
@@ -63,6 +68,7 @@ def create_app(container: Container, *, run_workers: bool | None = None) -> Fast
         review,
         classifier,
         keys,
+        audit,
         evidence,
         health,
     )

@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.auth.keys import CreatedKey, create_key, has_any_key
+from services.audit.trail import SYSTEM_ACTOR
+from services.auth.key_admin import issue_key
+from services.auth.keys import CreatedKey, has_any_key
 from services.classification.jobs import ClassifyDocumentHandler, TrainClassifierHandler
 from services.classification.provider import ModelProvider
 from services.clock import SystemClock
 from services.db.migrate import current_revision, head_revision, upgrade
 from services.db.models import Role
 from services.db.session import make_engine, make_session_factory, unit_of_work
+from services.documents.new_version import RenderVersionHandler
 from services.errors import ConfigurationError
 from services.intake.processing import ProcessItemHandler
+from services.jobs.periodic import PeriodicHandler, Schedule, schedule
 from services.jobs.queue import JobQueue
 from services.jobs.runner import JobHandler
 from services.ports import BlobStore, Clock, OcrEngine, SearchIndex
 from services.records.file_plans import ensure_plan
 from services.settings import SearchBackend, Settings, StorageBackend
+from services.storage.disposition import PurgeObjectsHandler
+from services.storage.fixity import FixityHandler
+from services.storage.jobs import ApplyProtectionHandler
 
 
 @dataclass
@@ -40,11 +48,42 @@ class Container:
     def __post_init__(self) -> None:
         self.queue = JobQueue(self.session_factory, self.clock, self.settings.jobs)
         self.models = ModelProvider(
-            self.session_factory, self.store, self.clock, self.settings.classification
+            self.session_factory,
+            self.store,
+            self.clock,
+            self.settings.classification,
+            self.settings.retention,
         )
+
+    def schedules(self) -> list[Schedule]:
+        return [handler.schedule for handler in self._periodic_handlers()]
+
+    def _periodic_handlers(self) -> list[PeriodicHandler]:
+        settings = self.settings
+        periodic: list[tuple[JobHandler, timedelta]] = [
+            (
+                FixityHandler(self.session_factory, self.store, self.clock, settings.fixity),
+                timedelta(minutes=settings.fixity.interval_minutes),
+            ),
+            (
+                ApplyProtectionHandler(
+                    self.session_factory, self.store, self.clock, settings.retention
+                ),
+                timedelta(seconds=settings.retention.protect_interval_seconds),
+            ),
+        ]
+        return [
+            PeriodicHandler(inner, interval, self.session_factory, self.clock, settings.jobs)
+            for inner, interval in periodic
+        ]
 
     def handlers(self) -> dict[str, JobHandler]:
         handlers: list[JobHandler] = [
+            *self._periodic_handlers(),
+            PurgeObjectsHandler(self.session_factory, self.store, self.clock),
+            RenderVersionHandler(
+                self.session_factory, self.store, self.search, self.ocr, self.settings, self.clock
+            ),
             ProcessItemHandler(
                 self.session_factory, self.store, self.search, self.ocr, self.settings, self.clock
             ),
@@ -131,10 +170,23 @@ def prepare(container: Container, *, migrate: bool) -> CreatedKey | None:
         assert isinstance(container.store, S3BlobStore)
         container.store.ensure_bucket()
     container.store.check_health()
+    container.store.check_object_lock()
     with unit_of_work(container.session_factory) as session:
         ensure_plan(session, clock=container.clock)
+        schedule(
+            session,
+            container.schedules(),
+            clock=container.clock,
+            settings=container.settings.jobs,
+            at_once=True,
+        )
         if has_any_key(session):
             return None
-        return create_key(
-            session, name="bootstrap admin", role=Role.ADMIN, org_unit=None, clock=container.clock
+        return issue_key(
+            session,
+            name="bootstrap admin",
+            role=Role.ADMIN,
+            org_unit=None,
+            actor=SYSTEM_ACTOR,
+            clock=container.clock,
         )

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from api.cli.actor import cli_actor
 from api.presenters import document_out, item_out
 from services.bootstrap import Container
 from services.db.models import ItemStatus
@@ -134,7 +135,12 @@ class LocalBackend:
             prepared = preflight_all(
                 [IncomingFile(filename=path.name, data=data)], container.settings
             )
-            original = store_original(container.store, prepared[0])
+            original = store_original(
+                container.store,
+                prepared[0],
+                settings=container.settings,
+                now=container.clock.now(),
+            )
             with unit_of_work(container.session_factory) as session:
                 receipt = record_item(
                     session,
@@ -142,6 +148,7 @@ class LocalBackend:
                     original,
                     metadata,
                     uploaded_by=None,
+                    actor=cli_actor(),
                     settings=container.settings,
                     clock=container.clock,
                 )

@@ -12,11 +12,13 @@ from typing import Annotated, Any
 
 import typer
 
+from api.cli.audit_cmd import audit_app
 from api.cli.backends import Backend, HttpBackend, LocalBackend
 from api.cli.classify_cmd import classifier_app, classify
 from api.cli.context import cli_errors, fail, local_container, settings_or_fail
 from api.cli.evidence_cmd import evidence_app
 from api.cli.file_plan_cmd import app as file_plan_app
+from api.cli.fixity_cmd import app as fixity_app
 from api.cli.ingest import run_ingest
 from services.bootstrap import build_container, ensure_schema, prepare
 from services.db.migrate import current_revision, upgrade
@@ -36,7 +38,9 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(documents_app, name="documents")
 app.add_typer(file_plan_app, name="file-plan")
 app.add_typer(classifier_app, name="classifier")
+app.add_typer(audit_app, name="audit")
 app.add_typer(evidence_app, name="evidence")
+app.add_typer(fixity_app, name="fixity")
 app.command()(classify)
 
 UrlOption = Annotated[
@@ -214,7 +218,8 @@ def keys_create(
     org_unit: Annotated[str | None, typer.Option("--org-unit")] = None,
 ) -> None:
     """Create an API key (printed once)."""
-    from services.auth.keys import create_key
+    from api.cli.actor import cli_actor
+    from services.auth.key_admin import issue_key
     from services.db.session import unit_of_work
 
     with (
@@ -222,8 +227,13 @@ def keys_create(
         cli_errors(),
         unit_of_work(container.session_factory) as session,
     ):
-        created = create_key(
-            session, name=name, role=role, org_unit=org_unit, clock=container.clock
+        created = issue_key(
+            session,
+            name=name,
+            role=role,
+            org_unit=org_unit,
+            actor=cli_actor(),
+            clock=container.clock,
         )
         typer.echo(f"id:   {created.key.id}\nrole: {created.key.role}\nkey:  {created.secret}")
 
@@ -249,7 +259,8 @@ def keys_list() -> None:
 @keys_app.command("revoke")
 def keys_revoke(key_id: Annotated[str, typer.Argument(help="key id or prefix")]) -> None:
     """Revoke an API key."""
-    from services.auth.keys import revoke_key
+    from api.cli.actor import cli_actor
+    from services.auth.key_admin import withdraw_key
     from services.db.session import unit_of_work
 
     with (
@@ -257,7 +268,7 @@ def keys_revoke(key_id: Annotated[str, typer.Argument(help="key id or prefix")])
         cli_errors(),
         unit_of_work(container.session_factory) as session,
     ):
-        key = revoke_key(session, key_id, clock=container.clock)
+        key = withdraw_key(session, key_id, actor=cli_actor(), clock=container.clock)
         typer.echo(f"revoked {key.id} ({key.name})")
 
 

@@ -1,36 +1,23 @@
-"""Documents: metadata, original content, searchable rendition, text."""
+"""Documents: metadata and recognised text (content and versions: ``versions.py``)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 
-from api.dependencies import ContainerDep, SessionDep, requires
+from api.dependencies import SessionDep, requires
 from api.presenters import document_out, document_summary
 from api.schemas.common import PageOut, page_out
 from api.schemas.documents import DocumentOut, DocumentSummaryOut
 from services.auth.keys import Principal
 from services.auth.permissions import Permission
-from services.documents.queries import (
-    document_content,
-    document_rendition,
-    document_text,
-    get_document,
-    list_documents,
-)
+from services.documents.queries import document_text, get_document, list_documents
 from services.errors import NotFoundError
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
 Reader = Annotated[Principal, requires(Permission.READ_DOCUMENTS)]
-
-_EXTENSIONS = {
-    "application/pdf": "pdf",
-    "image/tiff": "tif",
-    "image/jpeg": "jpg",
-    "image/png": "png",
-}
 
 
 @router.get("", response_model=PageOut[DocumentSummaryOut], summary="Documents, newest first")
@@ -48,36 +35,6 @@ def documents(
 @router.get("/{document_id}", response_model=DocumentOut)
 def document(document_id: str, session: SessionDep, _: Reader) -> DocumentOut:
     return document_out(get_document(session, document_id))
-
-
-def _binary(data: bytes, media_type: str, sha256: str, filename: str) -> Response:
-    return Response(
-        content=data,
-        media_type=media_type,
-        headers={
-            "ETag": f'"{sha256}"',
-            "Digest": f"sha-256={sha256}",
-            "Content-Disposition": f'inline; filename="{filename}"',
-            "Cache-Control": "private, max-age=0",
-        },
-    )
-
-
-@router.get("/{document_id}/content", summary="The original bytes, exactly as received")
-def content(document_id: str, session: SessionDep, container: ContainerDep, _: Reader) -> Response:
-    doc = get_document(session, document_id)
-    data = document_content(container.store, doc)
-    extension = _EXTENSIONS.get(doc.content_media_type, "bin")
-    return _binary(data, doc.content_media_type, doc.content_sha256, f"{doc.id}.{extension}")
-
-
-@router.get("/{document_id}/rendition", summary="The searchable PDF/A")
-def rendition(
-    document_id: str, session: SessionDep, container: ContainerDep, _: Reader
-) -> Response:
-    doc = get_document(session, document_id)
-    data = document_rendition(container.store, doc)
-    return _binary(data, "application/pdf", doc.rendition_sha256 or "", f"{doc.id}-pdfa.pdf")
 
 
 @router.get("/{document_id}/text", response_class=PlainTextResponse, summary="Recognised text")

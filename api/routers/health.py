@@ -2,14 +2,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel
 from sqlalchemy import text
 
 from api.dependencies import ContainerDep, SessionDep, requires
+from api.presenters_storage import storage_health_out
+from api.schemas.storage import StorageHealthOut
 from services.auth.keys import Principal
 from services.auth.permissions import Permission
 from services.errors import StorageError
+from services.storage.fixity import storage_health
 
 router = APIRouter(prefix="/api/v1/health", tags=["health"])
 
@@ -43,3 +46,26 @@ def health(
         search_backend=container.search.name,
         pending_jobs=container.queue.pending_count(),
     )
+
+
+@router.get(
+    "/storage",
+    response_model=StorageHealthOut,
+    summary="Fixity and Object Lock state; 503 while there is an alert",
+    responses={503: {"description": "a stored object is corrupt or missing, or no lock"}},
+)
+def storage(
+    session: SessionDep,
+    container: ContainerDep,
+    response: Response,
+    _: Annotated[Principal, requires(Permission.READ_ITEMS)],
+) -> StorageHealthOut:
+    try:
+        container.store.check_object_lock()
+        object_lock = "ok"
+    except StorageError as exc:
+        object_lock = f"error: {exc.detail}"
+    out = storage_health_out(storage_health(session), container.store.name, object_lock)
+    if out.status != "ok":
+        response.status_code = 503
+    return out

@@ -11,6 +11,7 @@ from api.dependencies import ContainerDep, SessionDep, requires
 from api.presenters import item_out
 from api.schemas.common import PageOut, page_out
 from api.schemas.documents import IntakeResponse, ItemOut
+from services.audit.trail import actor_of
 from services.auth.keys import Principal
 from services.auth.permissions import Permission
 from services.db.session import unit_of_work
@@ -80,7 +81,8 @@ def intake(
         target_org_unit=target_org_unit,
         split=settings.split.by_default if split is None else split,
     )
-    originals = [store_original(container.store, p) for p in prepared]
+    now = container.clock.now()
+    originals = [store_original(container.store, p, settings=settings, now=now) for p in prepared]
     # Committed here, before the response: the station may discard its copy on 202.
     with unit_of_work(container.session_factory) as session:
         receipts = [
@@ -90,6 +92,7 @@ def intake(
                 original,
                 metadata,
                 uploaded_by=principal.key_id,
+                actor=actor_of(principal),
                 settings=settings,
                 clock=container.clock,
             )

@@ -6,7 +6,9 @@ from fastapi import APIRouter, status
 
 from api.dependencies import ContainerDep, SessionDep, WriteSessionDep, requires
 from api.schemas.keys import KeyCreatedOut, KeyCreateIn, KeyOut
-from services.auth.keys import Principal, create_key, list_keys, revoke_key
+from services.audit.trail import actor_of
+from services.auth.key_admin import issue_key, withdraw_key
+from services.auth.keys import Principal, list_keys
 from services.auth.permissions import Permission
 from services.db.models import ApiKey
 
@@ -25,14 +27,21 @@ def keys(session: SessionDep, _: Admin) -> list[KeyOut]:
 
 @router.post("", response_model=KeyCreatedOut, status_code=status.HTTP_201_CREATED)
 def create(
-    body: KeyCreateIn, session: WriteSessionDep, container: ContainerDep, _: Admin
+    body: KeyCreateIn, session: WriteSessionDep, container: ContainerDep, principal: Admin
 ) -> KeyCreatedOut:
-    created = create_key(
-        session, name=body.name, role=body.role, org_unit=body.org_unit, clock=container.clock
+    created = issue_key(
+        session,
+        name=body.name,
+        role=body.role,
+        org_unit=body.org_unit,
+        actor=actor_of(principal),
+        clock=container.clock,
     )
     return KeyCreatedOut(**_out(created.key).model_dump(), key=created.secret)
 
 
 @router.delete("/{key_id}", response_model=KeyOut)
-def revoke(key_id: str, session: WriteSessionDep, container: ContainerDep, _: Admin) -> KeyOut:
-    return _out(revoke_key(session, key_id, clock=container.clock))
+def revoke(
+    key_id: str, session: WriteSessionDep, container: ContainerDep, principal: Admin
+) -> KeyOut:
+    return _out(withdraw_key(session, key_id, actor=actor_of(principal), clock=container.clock))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import lru_cache
 
 from sqlalchemy import select
@@ -26,11 +27,17 @@ from services.classification.training_set import (
     letter_examples,
     plan_examples,
 )
-from services.db.models import ClassifierModelVersion, DocumentPage, TrainingExample
+from services.db.models import (
+    ClassifierModelVersion,
+    DocumentPage,
+    ObjectPurpose,
+    TrainingExample,
+)
 from services.db.session import unit_of_work
-from services.ports import BlobStore, Clock
+from services.ports import BlobStore, Clock, Protection
 from services.records.file_plans import active_plan
-from services.settings import ClassificationSettings
+from services.settings import ClassificationSettings, RetentionSettings
+from services.storage.objects import register_object
 
 
 @dataclass(frozen=True)
@@ -46,11 +53,13 @@ class ModelProvider:
         store: BlobStore,
         clock: Clock,
         settings: ClassificationSettings,
+        retention: RetentionSettings,
     ) -> None:
         self._factory = factory
         self._store = store
         self._clock = clock
         self._settings = settings
+        self._retention = retention
         self._cached: ActiveModel | None = None
         self._lock = threading.Lock()
 
@@ -76,9 +85,21 @@ class ModelProvider:
             plan = active_plan(session)
             examples = training_examples(session, plan)
         model = _train_memoised(tuple(examples), self._settings.target_precision)
-        blob = self._store.put(model.to_bytes(), content_type="application/octet-stream")
+        # Models are working data, not records: a short lock, so old ones can be pruned.
+        lock = Protection(self._clock.now() + timedelta(days=self._retention.model_days))
+        blob = self._store.put(
+            model.to_bytes(), protection=lock, content_type="application/octet-stream"
+        )
         meta = model.metadata
         with unit_of_work(self._factory) as session:
+            register_object(
+                session,
+                blob,
+                media_type="application/octet-stream",
+                purpose=ObjectPurpose.MODEL,
+                retain_until=lock.retain_until,
+                now=self._clock.now(),
+            )
             row = ClassifierModelVersion(
                 blob_key=blob.key,
                 sha256=blob.sha256,

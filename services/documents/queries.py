@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session, selectinload
 from services.db.models import Document, IntakeItem
 from services.db.pagination import Page, paginate
 from services.errors import NotFoundError
-from services.ports import BlobStore
 
 
 def get_item(session: Session, item_id: str) -> IntakeItem:
@@ -51,14 +50,3 @@ def list_documents(
 def document_text(document: Document) -> str:
     """The document's text, pages separated by form feeds (as pdftotext does)."""
     return "\f".join(page.text for page in document.pages)
-
-
-def document_content(store: BlobStore, document: Document) -> bytes:
-    """The original bytes, exactly as received (verified against the stored hash)."""
-    return store.get(document.content_blob_key)
-
-
-def document_rendition(store: BlobStore, document: Document) -> bytes:
-    if document.rendition_blob_key is None:
-        raise NotFoundError(f"document {document.id} has no searchable PDF yet")
-    return store.get(document.rendition_blob_key)

@@ -18,9 +18,18 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.audit.trail import SYSTEM_ACTOR, record_event
 from services.classification.jobs import enqueue_classification
-from services.db.models import Document, DocumentPage, DocumentStatus, IntakeItem, ItemStatus
+from services.db.models import (
+    Document,
+    DocumentPage,
+    DocumentStatus,
+    IntakeItem,
+    ItemStatus,
+    ObjectPurpose,
+)
 from services.db.session import unit_of_work
+from services.documents.versions import first_version
 from services.errors import NotFoundError, PermanentJobError
 from services.intake.receive import PROCESS_ITEM
 from services.media.convert import extract_pages, image_to_pdf
@@ -28,6 +37,12 @@ from services.media.pdfa_pages import keep_pages
 from services.media.separators import find_separator_pages, split_ranges
 from services.ports import BlobRef, BlobStore, Clock, IndexableDocument, OcrEngine, SearchIndex
 from services.settings import Settings
+from services.storage.objects import (
+    live_object,
+    minimum_protection,
+    register_object,
+    store_content,
+)
 
 
 @dataclass(frozen=True)
@@ -102,12 +117,12 @@ class ProcessItemHandler:
                 media_type=item.media_type,
                 filename=item.original_filename,
                 split=item.split_batch,
-                original=BlobRef(key=item.blob_key, sha256=item.sha256, size=item.size),
+                original=_original_ref(session, item),
             )
 
     def _recognise_and_split(self, item: _ItemSnapshot) -> list[_Part]:
         try:
-            original = self._store.get(item.blob_key)
+            original = self._store.get(item.blob_key, item.original.version_id)
         except NotFoundError as exc:
             raise PermanentJobError(f"the stored original is missing: {exc.detail}") from exc
         is_pdf = item.media_type == "application/pdf"
@@ -142,7 +157,7 @@ class ProcessItemHandler:
                 last_page=page_count,
                 content=item.original,
                 content_media_type=item.media_type,
-                rendition=self._store.put(rendition, content_type="application/pdf"),
+                rendition=self._put_pdf(rendition),
                 texts=result.pages,
                 ocr_performed=result.ocr_performed,
                 pdfa=result.pdfa,
@@ -153,19 +168,24 @@ class ProcessItemHandler:
                 index=index,
                 first_page=first,
                 last_page=last,
-                content=self._store.put(
-                    extract_pages(source_pdf, first, last), content_type="application/pdf"
-                ),
+                content=self._put_pdf(extract_pages(source_pdf, first, last)),
                 content_media_type="application/pdf",
-                rendition=self._store.put(
-                    keep_pages(rendition, first, last), content_type="application/pdf"
-                ),
+                rendition=self._put_pdf(keep_pages(rendition, first, last)),
                 texts=result.pages[first - 1 : last],
                 ocr_performed=result.ocr_performed,
                 pdfa=result.pdfa,
             )
             for index, (first, last) in enumerate(ranges)
         ]
+
+    def _put_pdf(self, data: bytes) -> BlobRef:
+        return store_content(
+            self._store,
+            data,
+            media_type="application/pdf",
+            settings=self._settings.retention,
+            now=self._clock.now(),
+        )
 
     def _finish(self, item_id: str, parts: list[_Part]) -> None:
         with unit_of_work(self._factory) as session:
@@ -177,6 +197,7 @@ class ProcessItemHandler:
                 document = self._new_document(item, part, len(parts), now)
                 session.add(document)
                 session.flush()
+                self._add_first_version(session, item, document, part, now)
                 self._search.index_document(session, _indexable(item, document, part.texts))
                 enqueue_classification(
                     session, document.id, clock=self._clock, settings=self._settings
@@ -184,6 +205,48 @@ class ProcessItemHandler:
             item.status = ItemStatus.DONE
             item.failure_reason = None
             item.updated_at = now
+
+    def _add_first_version(
+        self, session: Session, item: IntakeItem, document: Document, part: _Part, now: datetime
+    ) -> None:
+        """Register the part's objects as version 1 and record that OCR is done."""
+        retain_until = minimum_protection(self._settings.retention, now).retain_until
+        content = register_object(
+            session,
+            part.content,
+            media_type=part.content_media_type,
+            purpose=ObjectPurpose.ORIGINAL
+            if part.content.key == item.blob_key
+            else ObjectPurpose.CONTENT,
+            retain_until=retain_until,
+            now=now,
+        )
+        rendition = register_object(
+            session,
+            part.rendition,
+            media_type="application/pdf",
+            purpose=ObjectPurpose.RENDITION,
+            retain_until=retain_until,
+            now=now,
+        )
+        session.add(first_version(document, content, rendition, actor=SYSTEM_ACTOR, now=now))
+        record_event(
+            session,
+            actor=SYSTEM_ACTOR,
+            action="ocr.done",
+            object_type="document",
+            object_id=document.id,
+            details={
+                "item_id": document.item_id,
+                "pages": f"{part.first_page}-{part.last_page}",
+                "content_sha256": part.content.sha256,
+                "rendition_sha256": part.rendition.sha256,
+                "pdfa": part.pdfa,
+                "ocr_performed": part.ocr_performed,
+                "engine": self._ocr.name,
+            },
+            clock=self._clock,
+        )
 
     def _new_document(
         self, item: IntakeItem, part: _Part, part_count: int, now: datetime
@@ -215,6 +278,13 @@ class ProcessItemHandler:
                 for number, text in enumerate(part.texts, start=1)
             ],
         )
+
+
+def _original_ref(session: Session, item: IntakeItem) -> BlobRef:
+    """The upload's pinned object version (the key alone may name a newer S3 version)."""
+    stored = live_object(session, item.blob_key)
+    version_id = stored.version_id if stored is not None else None
+    return BlobRef(key=item.blob_key, sha256=item.sha256, size=item.size, version_id=version_id)
 
 
 def _title(item: IntakeItem, index: int, part_count: int) -> str:

@@ -16,13 +16,15 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.db.models import IntakeItem, ItemStatus
+from services.audit.trail import record_event
+from services.db.models import IntakeItem, ItemStatus, ObjectPurpose
 from services.errors import EAkteError, InvalidInputError, LimitExceededError
 from services.jobs.queue import enqueue
 from services.media.detect import detect_media_type
 from services.media.inspect import inspect_content
 from services.ports import BlobRef, BlobStore, Clock
 from services.settings import Settings
+from services.storage.objects import minimum_protection, register_object, store_content
 
 PROCESS_ITEM = "process_item"
 
@@ -107,15 +109,24 @@ def preflight_all(files: list[IncomingFile], settings: Settings) -> list[Prepare
     return prepared
 
 
-def store_original(store: BlobStore, prepared: PreparedFile) -> BlobRef:
+def store_original(
+    store: BlobStore, prepared: PreparedFile, *, settings: Settings, now: datetime
+) -> BlobRef:
     """Write the original to the blob store, before (and outside) the database transaction.
 
     The blob is written before its row: if the transaction later fails, an unreferenced
     (harmless, write-once) blob remains, never a row without its blob.  Writing it outside
     the transaction keeps SQLite's write lock free during the fsync.  Content already
     present (a duplicate) is not stored a second time: the store is content-addressed.
+    The store locks it for the minimum retention; the real end follows with filing.
     """
-    return store.put(prepared.incoming.data, content_type=prepared.media_type)
+    return store_content(
+        store,
+        prepared.incoming.data,
+        media_type=prepared.media_type,
+        settings=settings.retention,
+        now=now,
+    )
 
 
 def record_item(
@@ -125,6 +136,7 @@ def record_item(
     metadata: IntakeMetadata,
     *,
     uploaded_by: str | None,
+    actor: str,
     settings: Settings,
     clock: Clock,
 ) -> Receipt:
@@ -163,6 +175,31 @@ def record_item(
         if winner is None:
             raise
         return Receipt(item=winner, duplicate=True)
+    stored = register_object(
+        session,
+        original,
+        media_type=prepared.media_type,
+        purpose=ObjectPurpose.ORIGINAL,
+        retain_until=minimum_protection(settings.retention, now).retain_until,
+        now=now,
+    )
+    record_event(
+        session,
+        actor=actor,
+        action="intake.received",
+        object_type="intake_item",
+        object_id=item.id,
+        details={
+            "sha256": original.sha256,
+            "size": original.size,
+            "media_type": prepared.media_type,
+            "filename": prepared.incoming.filename,
+            "station_id": metadata.station_id,
+            "batch_id": metadata.batch_id,
+            "object_id": stored.id,
+        },
+        clock=clock,
+    )
     enqueue(
         session,
         PROCESS_ITEM,

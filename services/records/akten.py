@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from file_plan import AktenzeichenPattern, FilePlan, RetentionTrigger
 from services.audit.trail import record_event
-from services.db.models import Akte, AktenzeichenCounter, AkteStatus, AkteSubjectKey
+from services.db.models import Akte, AktenzeichenCounter, AkteStatus, AkteSubjectKey, Document
 from services.errors import ConflictError, InvalidInputError
 from services.ports import Clock
 from services.records.subject_keys import SubjectKey
+from services.storage.protection import mark_pending
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ def close_akte(session: Session, plan: FilePlan, akte: Akte, *, actor: str, cloc
     akte.retention_until = (
         retention.end_date(now.date()) if retention is not None and starts_at_closing else None
     )
+    mark_pending(session.scalars(select(Document).where(Document.akte_id == akte.id)))
     record_event(
         session,
         actor=actor,

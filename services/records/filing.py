@@ -8,6 +8,7 @@ from services.audit.trail import record_event
 from services.db.models import Akte, AkteStatus, Document, FilingStatus, Vorgang
 from services.errors import ConflictError, InvalidInputError
 from services.ports import Clock
+from services.storage.protection import mark_pending
 
 
 def file_document(
@@ -36,6 +37,7 @@ def file_document(
     document.filing_status = status
     document.filed_at = now
     document.updated_at = now
+    mark_pending([document])  # the Akte's retention end and hold now apply to it
     session.flush()
     moved = previous is not None
     record_event(

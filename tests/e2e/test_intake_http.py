@@ -111,7 +111,7 @@ def test_duplicate_is_answered_with_the_existing_item(service: Service) -> None:
     assert second["id"] == first["id"] and second["duplicate"]
     listed = service.client.get("/api/v1/intake/items").json()
     assert listed["total"] == 1
-    blobs = [p for p in service.container.settings.blob_dir.rglob("*") if p.is_file()]
+    blobs = [p for p in (service.container.settings.blob_dir / "sha256").rglob("*") if p.is_file()]
     assert len(blobs) == 1, "no second copy of the original"
 
 
