@@ -96,7 +96,7 @@ class Container:
         self.engine.dispose()
 
 
-def build_store(settings: Settings) -> BlobStore:
+def build_store(settings: Settings, clock: Clock) -> BlobStore:
     if settings.storage_backend is StorageBackend.S3:
         from services.backends.s3_store import S3BlobStore
 
@@ -111,7 +111,8 @@ def build_store(settings: Settings) -> BlobStore:
         )
     from services.backends.fs_store import FsBlobStore
 
-    return FsBlobStore(settings.blob_dir)
+    # The fs store judges retention by our clock; S3 judges it by the server's.
+    return FsBlobStore(settings.blob_dir, clock)
 
 
 def build_search(settings: Settings) -> SearchIndex:
@@ -134,14 +135,15 @@ def build_ocr(settings: Settings) -> OcrEngine:
 def build_container(settings: Settings, *, clock: Clock | None = None) -> Container:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.effective_database_url)
+    clock = clock or SystemClock()
     return Container(
         settings=settings,
         engine=engine,
         session_factory=make_session_factory(engine),
-        store=build_store(settings),
+        store=build_store(settings, clock),
         search=build_search(settings),
         ocr=build_ocr(settings),
-        clock=clock or SystemClock(),
+        clock=clock,
     )
 
 

@@ -35,12 +35,13 @@ def retention_end(document: Document) -> date | None:
     trigger event is not recorded); its own end (an invoice rule, an extension) can only
     make that later.  An unfiled document has only its own end.
     """
-    ends = [document.retention_until]
-    if document.akte is not None:
-        ends.append(document.akte.retention_until)
-    if any(end is None for end in ends):
+    own = document.retention_until
+    if document.akte is None:
+        return own
+    akte_end = document.akte.retention_until
+    if akte_end is None:
         return None
-    return max(end for end in ends if end is not None)
+    return max(akte_end, own) if own is not None else akte_end
 
 
 def is_held(document: Document) -> bool:
@@ -49,7 +50,7 @@ def is_held(document: Document) -> bool:
 
 def hold_reason(document: Document) -> str | None:
     if document.legal_hold:
-        return document.legal_hold_reason or "legal hold on the document"
+        return f"legal hold on the document: {document.legal_hold_reason or 'no reason given'}"
     if document.akte is not None and document.akte.legal_hold:
         reason = document.akte.legal_hold_reason or "no reason given"
         return f"legal hold on Akte {document.akte.aktenzeichen}: {reason}"
