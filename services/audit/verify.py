@@ -168,9 +168,13 @@ def _check_chain(
         event_id, seq = row.id, row.seq
         report.events += 1
         if seq > expected_seq:
-            missing = f"seq {expected_seq}" + (f" to {seq - 1}" if seq > expected_seq + 1 else "")
+            what = (
+                "the event is missing"
+                if seq == expected_seq + 1
+                else f"the events up to seq {seq - 1} are missing"
+            )
             report.add(
-                Break(expected_seq, None, "missing", f"{missing} missing (next is id {event_id})")
+                Break(expected_seq, None, "missing", f"{what} (the next one is id {event_id})")
             )
         elif seq < expected_seq:
             report.add(Break(seq, event_id, "missing", f"seq {seq} appears twice"))
@@ -273,8 +277,10 @@ def _check_unchained(session: Session, report: VerificationReport) -> None:
 
 
 def _check_anchor_rows(session: Session, store: BlobStore, report: VerificationReport) -> None:
+    # Rows first, then a fresh listing: an anchor object is written before its row
+    # commits, so every row seen here has its object in a listing taken afterwards.
+    rows = list(session.scalars(select(AuditAnchor).order_by(AuditAnchor.seq)))
     in_store = set(stored_anchor_names(store))
-    rows = session.scalars(select(AuditAnchor).order_by(AuditAnchor.seq))
     for row in rows:
         if row.blob_key not in in_store:
             report.add(
