@@ -8,7 +8,9 @@ from datetime import timedelta
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.audit.trail import SYSTEM_ACTOR
+from services.audit.jobs import AnchorAuditHandler, anchor_interval
+from services.audit.policy import AuditPolicy, configure_audit
+from services.audit.trail import SYSTEM_ACTOR, chain_unchained
 from services.auth.key_admin import issue_key
 from services.auth.keys import CreatedKey, has_any_key
 from services.classification.jobs import ClassifyDocumentHandler, TrainClassifierHandler
@@ -44,8 +46,11 @@ class Container:
     clock: Clock
     queue: JobQueue = field(init=False)
     models: ModelProvider = field(init=False)
+    audit_policy: AuditPolicy = field(init=False)
 
     def __post_init__(self) -> None:
+        self.audit_policy = AuditPolicy.from_settings(self.settings)
+        configure_audit(self.session_factory, self.audit_policy)
         self.queue = JobQueue(self.session_factory, self.clock, self.settings.jobs)
         self.models = ModelProvider(
             self.session_factory,
@@ -61,6 +66,10 @@ class Container:
     def _periodic_handlers(self) -> list[PeriodicHandler]:
         settings = self.settings
         periodic: list[tuple[JobHandler, timedelta]] = [
+            (
+                AnchorAuditHandler(self.session_factory, self.store, self.audit_policy, self.clock),
+                anchor_interval(self.audit_policy),
+            ),
             (
                 FixityHandler(self.session_factory, self.store, self.clock, settings.fixity),
                 timedelta(minutes=settings.fixity.interval_minutes),
@@ -174,6 +183,7 @@ def prepare(container: Container, *, migrate: bool) -> CreatedKey | None:
     container.store.check_health()
     container.store.check_object_lock()
     with unit_of_work(container.session_factory) as session:
+        chain_unchained(session, container.clock)  # rows written before the chain existed
         ensure_plan(session, clock=container.clock)
         schedule(
             session,
