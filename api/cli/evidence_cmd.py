@@ -12,9 +12,10 @@ import typer
 from api.cli.actor import cli_actor
 from api.cli.context import cli_errors, fail, local_container, settings_or_fail
 from services.bootstrap import build_store
+from services.clock import SystemClock
 from services.db.session import unit_of_work
 from services.errors import EAkteError
-from services.evidence.jobs import anchor_retention
+from services.evidence.jobs import anchor_retention, stamp_unstamped, timestamper_for
 from services.evidence.records import document_evidence_record, verify_record
 from services.evidence.sealing import seal_days, utc_day
 
@@ -30,8 +31,12 @@ def seal(
         bool, typer.Option("--today", help="seal today too (its later content waits a day)")
     ] = False,
 ) -> None:
-    """Seal every finished day (UTC) that has unsealed content, and anchor its root."""
+    """Seal every finished day (UTC) that has unsealed content, and anchor its root.
+
+    With EAKTE_EVIDENCE__TSA_URL set, roots without an RFC 3161 time-stamp get one.
+    """
     settings = settings_or_fail()
+    timestamper = timestamper_for(settings)
     with local_container(settings) as container, cli_errors():
         through = utc_day(container.clock.now()) + timedelta(days=1) if today else None
         with unit_of_work(container.session_factory) as session:
@@ -43,11 +48,22 @@ def seal(
                 anchor_retention=anchor_retention(settings),
                 actor=cli_actor(),
             )
-    if not sealed:
-        typer.echo("nothing to seal")
-    for day in sealed:
-        typer.echo(
-            f"{day.day}: {day.leaf_count} objects, root {day.root}, anchored as {day.anchor_name}"
+        if not sealed:
+            typer.echo("nothing to seal")
+        for day in sealed:
+            typer.echo(
+                f"{day.day}: {day.leaf_count} objects, root {day.root}, "
+                f"anchored as {day.anchor_name}"
+            )
+        if timestamper is None:
+            return
+        report = stamp_unstamped(container.session_factory, timestamper)
+    for stamped in report.stamped:
+        typer.echo(f"{stamped}: time-stamped by {timestamper.url}")
+    if report.error:
+        raise fail(
+            f"time-stamping failed: {report.error} (the days are sealed and anchored; "
+            "the next run asks again)"
         )
 
 
@@ -101,7 +117,7 @@ def verify(
         result = verify_record(data, record)
     else:
         try:
-            store = build_store(settings_or_fail())
+            store = build_store(settings_or_fail(), SystemClock())
         except EAkteError as exc:
             raise fail(exc.detail) from exc
         result = verify_record(data, record, store=store)

@@ -34,6 +34,7 @@ from services.evidence.merkle import (
     reduce,
 )
 from services.evidence.sealing import ANCHOR_FORMAT, utc_day
+from services.evidence.timestamps import TimestampError, check_token
 from services.ports import BlobStore
 
 RECORD_FORMAT = "eakte-evidence-record"
@@ -155,6 +156,15 @@ def verify_record(
             False, f"the reduced hash tree leads to {root}, not to the day's root {claim.root}"
         )
     checked = f"SHA-256 {digest} is in the evidence tree of {claim.day} (root {root})"
+    if claim.timestamp is not None:
+        try:
+            stamp = check_token(claim.timestamp, bytes.fromhex(root))
+        except TimestampError as exc:
+            return VerificationResult(False, f"the time-stamp is not accepted: {exc}")
+        checked += (
+            f"; time-stamped {stamp.gen_time.isoformat()} by {stamp.signer} (signature "
+            "checked; whether to trust that authority is yours to decide)"
+        )
     if store is None:
         return VerificationResult(True, checked + "; anchor not checked (offline)")
     if claim.anchor_name is None:
@@ -231,6 +241,7 @@ class _Claim:
     path: ReducedHashtree
     anchor_name: str | None
     anchor_version_id: str | None
+    timestamp: bytes | None
 
     @classmethod
     def of(cls, record: dict[str, Any]) -> _Claim:
@@ -242,6 +253,7 @@ class _Claim:
             tuple(bytes.fromhex(value) for value in group) for group in record["reduced_hash_tree"]
         )
         anchor = record.get("anchor") or {}
+        stamp = record.get("timestamp")
         return cls(
             sha256=_hex(record["object"]["sha256"]),
             root=_hex(record["tree"]["root"]),
@@ -249,6 +261,7 @@ class _Claim:
             path=path,
             anchor_name=anchor.get("name"),
             anchor_version_id=anchor.get("version_id"),
+            timestamp=base64.b64decode(stamp["token"], validate=True) if stamp else None,
         )
 
 

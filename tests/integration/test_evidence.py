@@ -442,6 +442,58 @@ def test_day_boundaries_are_utc(fs_world: World) -> None:
     assert fs_world.record(after)["tree"]["day"] == (START.date() + timedelta(days=1)).isoformat()
 
 
+# --- RFC 3161 time-stamps -------------------------------------------------------------
+
+
+def tsa_settings(url: str) -> Settings:
+    return Settings(evidence={"tsa_url": url})
+
+
+def test_roots_are_time_stamped_and_the_stamp_is_verified(fs_world: World) -> None:
+    from tests.fixtures.tsa import LocalTsa, serve_tsa
+
+    first, second = two_days(fs_world)
+    tsa = LocalTsa()
+    with serve_tsa(tsa) as url:
+        handler = SealEvidenceHandler(
+            fs_world.factory, fs_world.store, fs_world.clock, tsa_settings(url)
+        )
+        handler.run({})
+        handler.run({})  # nothing new to stamp
+    assert tsa.requests == 2
+    one, two = fs_world.record(first[0]), fs_world.record(second[0])
+    assert one["timestamp"]["tsa_url"] == url
+    result = verify_record(letter(0), one, store=fs_world.store)
+    assert result.valid, result.reason
+    assert "time-stamped" in result.reason and "eakte test TSA" in result.reason
+    assert verify_record(letter(0), one).valid  # offline too: the token is self-contained
+
+    one["timestamp"] = two["timestamp"]  # a genuine token, but for the other day's root
+    result = verify_record(letter(0), one)
+    assert not result.valid
+    assert "time-stamp is not accepted" in result.reason
+
+
+def test_a_failing_tsa_leaves_the_day_sealed_and_the_next_run_stamps_it(fs_world: World) -> None:
+    from tests.fixtures.tsa import LocalTsa, serve_tsa
+
+    first, _ = two_days(fs_world)
+    tsa = LocalTsa()
+    tsa.refuse = True
+    with serve_tsa(tsa) as url:
+        handler = SealEvidenceHandler(
+            fs_world.factory, fs_world.store, fs_world.clock, tsa_settings(url)
+        )
+        handler.run({})
+        assert tsa.requests == 1  # stops at the first failure
+        assert fs_world.record(first[0])["timestamp"] is None
+        assert verify_record(letter(0), fs_world.record(first[0]), store=fs_world.store).valid
+        tsa.refuse = False
+        handler.run({})
+    assert fs_world.record(first[0])["timestamp"] is not None
+    assert verify_record(letter(0), fs_world.record(first[0]), store=fs_world.store).valid
+
+
 # --- HTTP and command line ------------------------------------------------------------
 
 
@@ -500,12 +552,12 @@ def test_the_api_returns_the_record_and_404_until_sealed(
     assert denied.status_code == 403
 
 
-def eakte(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def eakte(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     from tests.fixtures.server import REPO, eakte_env
 
     return subprocess.run(
         [sys.executable, "-m", "api.cli", "evidence", *args],
-        env=eakte_env(data_dir),
+        env=eakte_env(data_dir, **env),
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -554,3 +606,26 @@ def test_the_command_line_seals_exports_and_verifies(
     online = eakte(data_dir, "verify", str(good), str(forged_file))
     assert online.returncode == 1
     assert "says root" in online.stderr
+
+
+def test_the_command_line_time_stamps_when_a_tsa_is_configured(
+    service: tuple[World, Any, Path],
+) -> None:
+    from tests.fixtures.tsa import LocalTsa, serve_tsa
+
+    world, _, data_dir = service
+    world.add(letter(1))
+    tsa = LocalTsa()
+    tsa.refuse = True
+    with serve_tsa(tsa) as url:
+        refused = eakte(data_dir, "seal", EAKTE_EVIDENCE__TSA_URL=url)
+        assert refused.returncode == 1
+        assert f"{START.date()}: 1 objects" in refused.stdout
+        assert "time-stamping failed" in refused.stderr and "sealed and anchored" in refused.stderr
+        tsa.refuse = False
+        stamped = eakte(data_dir, "seal", EAKTE_EVIDENCE__TSA_URL=url)
+    assert stamped.returncode == 0, stamped.stderr
+    assert stamped.stdout.splitlines() == [
+        "nothing to seal",
+        f"{START.date()}: time-stamped by {url}",
+    ]
