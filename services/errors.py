@@ -51,6 +51,15 @@ class ConflictError(EAkteError):
     title = "Conflict"
 
 
+class RetentionViolationError(ConflictError):
+    """Deleting or shortening the protection of a stored object before its time.
+
+    The message names the object and the reason: the end of its retention or its legal hold.
+    """
+
+    title = "Retention violation"
+
+
 class StorageError(EAkteError):
     """A storage backend failed or refused an operation."""
 

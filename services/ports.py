@@ -22,26 +22,109 @@ class BlobRef:
     key: str
     sha256: str
     size: int
+    version_id: str | None = None
+    """The S3 object version holding these bytes; None on the fs store (one version per key)."""
+
+
+@dataclass(frozen=True)
+class Protection:
+    """What the store itself enforces on one object version.
+
+    Both stores keep ``retain_until`` to the whole second, rounded up (S3 Object Lock has
+    second granularity), so a stored protection may end up to a second later than asked.
+    """
+
+    retain_until: datetime
+    """Aware UTC; deleting is refused before it (on S3: COMPLIANCE mode)."""
+    legal_hold: bool = False
+    """Deleting is refused while set, whatever the date."""
 
 
 class BlobStore(Protocol):
-    """Write-once, content-addressed object storage.
+    """Write-once object storage that refuses early deletion.
 
-    ``put`` never overwrites: storing bytes that are already present returns the
-    existing reference.  ``get`` verifies the SHA-256 on every read and raises
-    :class:`services.errors.IntegrityError` on a mismatch.
+    Content blobs are addressed by their SHA-256 (``sha256/ab/cd/<digest>``); named objects
+    (audit anchors, evidence roots) live under ``anchors/`` and are created exclusively.
+    Nothing is ever overwritten: storing bytes that are already present returns the
+    existing reference.  Every read verifies the SHA-256 and raises
+    :class:`services.errors.IntegrityError` on a mismatch.  ``version_id`` selects an S3
+    object version (None: the latest); the fs store has one version per key and knows
+    only None.  Deleting or shortening before the time raises
+    :class:`services.errors.RetentionViolationError`; a missing object
+    :class:`services.errors.NotFoundError`; a malformed key
+    :class:`services.errors.InvalidInputError`.
     """
 
     name: str
 
-    def put(self, data: bytes, *, content_type: str = "application/octet-stream") -> BlobRef: ...
+    def put(
+        self,
+        data: bytes,
+        *,
+        protection: Protection,
+        content_type: str = "application/octet-stream",
+    ) -> BlobRef:
+        """Store under the content address with ``protection``; return the ref with its version.
 
-    def get(self, key: str) -> bytes: ...
+        Existing identical content keeps its version: its retention is extended to
+        ``protection.retain_until`` when that is later and the hold set when asked (never
+        cleared).  A ``retain_until`` that is naive or not in the future is refused.
+        """
+        ...
 
-    def exists(self, key: str) -> bool: ...
+    def get(self, key: str, version_id: str | None = None) -> bytes: ...
 
-    def verify(self, key: str) -> bool:
-        """Re-read the blob and compare its hash with the key; False on mismatch or absence."""
+    def exists(self, key: str, version_id: str | None = None) -> bool: ...
+
+    def verify(self, key: str, version_id: str | None = None) -> bool:
+        """Re-read the blob and compare its hash; False on mismatch or absence."""
+        ...
+
+    def protection(self, key: str, version_id: str | None = None) -> Protection:
+        """What the store enforces on the object now; NotFoundError when it is absent."""
+        ...
+
+    def extend_retention(self, key: str, version_id: str | None, until: datetime) -> None:
+        """Move the retention end later; an earlier ``until`` is refused, an equal one a no-op."""
+        ...
+
+    def set_legal_hold(self, key: str, version_id: str | None, active: bool) -> None: ...
+
+    def delete(self, key: str, version_id: str | None) -> None:
+        """Remove exactly this version; refused while retained or under legal hold.
+
+        On S3, None means the latest version at the time of the call, which is then
+        removed by its id (never a delete marker).
+        """
+        ...
+
+    def put_named(
+        self,
+        name: str,
+        data: bytes,
+        *,
+        protection: Protection,
+        content_type: str = "application/json",
+    ) -> BlobRef:
+        """Create the object ``anchors/...`` exclusively, with its SHA-256 recorded.
+
+        Identical bytes under the name return the existing ref (protection strengthened as
+        in ``put``); different bytes raise :class:`services.errors.ConflictError`.
+        """
+        ...
+
+    def get_named(self, name: str, version_id: str | None = None) -> bytes: ...
+
+    def list_named(self, prefix: str) -> list[str]:
+        """Sorted names of the named objects under ``prefix`` (which starts with ``anchors/``)."""
+        ...
+
+    def check_object_lock(self) -> None:
+        """Raise :class:`services.errors.StorageError` unless the store can enforce retention.
+
+        S3: the bucket has an Object Lock configuration and versioning Enabled.
+        fs: the retention ledger opens and has the expected schema.
+        """
         ...
 
     def check_health(self) -> None:

@@ -1,15 +1,24 @@
-"""Write-once, content-addressed blob store on S3 (production: SeaweedFS, MinIO, AWS).
+"""Write-once blob store on S3 with Object Lock (production: SeaweedFS, MinIO, Ceph RGW).
 
-Objects use the same keys as the file-system store and carry their SHA-256 in the user
-metadata ``x-amz-meta-sha256``; both the metadata and the bytes are checked against
-the key on every read.  The bucket is created with Object Lock so that a later issue
-can put COMPLIANCE retention and legal holds on the objects (Object Lock can only be
-switched on when a bucket is created).
+Every object version is written with COMPLIANCE retention (and a legal hold when asked),
+so the S3 server itself refuses to delete or overwrite-in-place the version until its
+retention ends, whoever asks: this store, an administrator or a raw S3 client.  The
+bucket is versioned, so a later PUT to the same key adds a version and leaves the
+locked one readable by its version id; refs carry the version id and reads use it.
 
-The minio SDK does not offer an exclusive create (``If-None-Match: *``), so ``put``
-checks for the object first.  Puts of the same content are serialised inside one
-process; two processes racing on the same new content may both upload it, which
-leaves an identical second version in the versioned bucket and never different bytes.
+Objects carry their SHA-256 in the user metadata ``x-amz-meta-sha256``.  Content blobs
+are checked against their key as well, named objects (``anchors/...``) against the
+metadata; every read checks the bytes.
+
+The minio SDK offers no exclusive create (``If-None-Match: *``), so ``put`` and
+``put_named`` look for the object first and are serialised inside one process.  Two
+processes racing on the same new content may both upload it, which leaves an identical
+second version and never different bytes; two racing on one name with different bytes
+are detected after the upload and get a ConflictError.
+
+Retention ends have second granularity on S3; they are rounded up before sending.  S3
+checks retention against the server's clock, so a delete is simply attempted and an
+``AccessDenied`` is explained by reading the version's retention and hold.
 """
 
 from __future__ import annotations
@@ -19,11 +28,30 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from services.backends.blob_keys import digest_of_key, key_for_digest, sha256_hex
-from services.errors import ConfigurationError, IntegrityError, NotFoundError, StorageError
-from services.ports import BlobRef
+from services.backends.blob_keys import (
+    check_name,
+    check_name_prefix,
+    deletion_refusal,
+    describe,
+    expected_digest,
+    is_name,
+    key_for_digest,
+    new_protection,
+    retention_instant,
+    sha256_hex,
+    shortening_refusal,
+)
+from services.errors import (
+    ConfigurationError,
+    ConflictError,
+    IntegrityError,
+    NotFoundError,
+    StorageError,
+)
+from services.ports import BlobRef, Protection
 
 if TYPE_CHECKING:
     from minio import Minio
@@ -36,7 +64,7 @@ _LOCK_STRIPES = 64
 
 
 class S3BlobStore:
-    """Blobs as objects in one S3 bucket, verified against their key on every read."""
+    """Blobs as locked object versions in one S3 bucket, verified on every read."""
 
     name = "s3"
 
@@ -66,55 +94,166 @@ class S3BlobStore:
         )
         self._put_locks = tuple(threading.Lock() for _ in range(_LOCK_STRIPES))
 
-    def put(self, data: bytes, *, content_type: str = "application/octet-stream") -> BlobRef:
+    def put(
+        self,
+        data: bytes,
+        *,
+        protection: Protection,
+        content_type: str = "application/octet-stream",
+    ) -> BlobRef:
+        protection = new_protection(protection, datetime.now(UTC))
         digest = sha256_hex(data)
-        ref = BlobRef(key=key_for_digest(digest), sha256=digest, size=len(data))
-        with self._put_locks[int(digest[:4], 16) % _LOCK_STRIPES], self._translated(ref.key):
-            existing = self._stat(ref.key)
+        key = key_for_digest(digest)
+        with self._lock(digest), self._translated(key):
+            existing = self._stat(key)
             if existing is not None and _recorded_digest(existing) == digest:
-                if existing.size != ref.size:
-                    raise IntegrityError(
-                        f"stored blob {ref.key} has {existing.size} bytes, expected {ref.size}"
-                    )
+                ref = BlobRef(key, digest, len(data), existing.version_id)
+                # Read it back once: a forged latest version (our metadata, other bytes)
+                # must never be handed out as the ref of these bytes.
+                if self.verify(key, existing.version_id):
+                    self._strengthen(ref, protection)
+                    return ref
+            # Absent, damaged, or not written by eakte: upload a good, locked version.
+            return self._upload(key, data, digest, protection, content_type)
+
+    def put_named(
+        self,
+        name: str,
+        data: bytes,
+        *,
+        protection: Protection,
+        content_type: str = "application/json",
+    ) -> BlobRef:
+        check_name(name)
+        protection = new_protection(protection, datetime.now(UTC))
+        digest = sha256_hex(data)
+        with self._lock(sha256_hex(name.encode())), self._translated(name):
+            existing = self._stat(name)
+            if existing is not None:
+                ref = BlobRef(name, digest, len(data), existing.version_id)
+                if _recorded_digest(existing) != digest or existing.size != len(data):
+                    raise ConflictError(f"{describe(name)} already exists with other content")
+                self.get(name, existing.version_id)  # IntegrityError if the bytes are damaged
+                self._strengthen(ref, protection)
                 return ref
-            # Absent, or present without our metadata (not written by eakte): upload.
-            self._client.put_object(
-                self._bucket,
-                ref.key,
-                io.BytesIO(data),
-                len(data),
-                content_type=content_type,
-                metadata={SHA256_METADATA: digest},
-            )
+            ref = self._upload(name, data, digest, protection, content_type)
+            self._check_no_rival(ref)
         return ref
 
-    def get(self, key: str) -> bytes:
-        digest = digest_of_key(key)
-        with self._translated(key):
-            response = self._client.get_object(self._bucket, key)
+    def get(self, key: str, version_id: str | None = None) -> bytes:
+        digest = expected_digest(key)
+        with self._translated(key, version_id):
+            response = self._client.get_object(self._bucket, key, version_id=version_id)
             try:
                 data = response.read()
                 recorded = response.headers.get(_SHA256_HEADER)
             finally:
                 response.close()
                 response.release_conn()
-        if recorded != digest:
-            raise IntegrityError(f"blob {key} carries SHA-256 metadata {recorded!r}")
-        if sha256_hex(data) != digest:
-            raise IntegrityError(f"blob {key} does not match its SHA-256")
+        where = describe(key, version_id)
+        if recorded is None or (digest is not None and recorded != digest):
+            raise IntegrityError(f"{where} carries SHA-256 metadata {recorded!r}")
+        if sha256_hex(data) != recorded:
+            raise IntegrityError(f"{where} does not match its SHA-256")
         return data
 
-    def exists(self, key: str) -> bool:
-        digest_of_key(key)
-        with self._translated(key):
-            return self._stat(key) is not None
+    def get_named(self, name: str, version_id: str | None = None) -> bytes:
+        return self.get(check_name(name), version_id)
 
-    def verify(self, key: str) -> bool:
+    def exists(self, key: str, version_id: str | None = None) -> bool:
+        expected_digest(key)
+        with self._translated(key, version_id):
+            return self._stat(key, version_id) is not None
+
+    def verify(self, key: str, version_id: str | None = None) -> bool:
         try:
-            self.get(key)
+            self.get(key, version_id)
         except (NotFoundError, IntegrityError):
             return False
         return True
+
+    def protection(self, key: str, version_id: str | None = None) -> Protection:
+        expected_digest(key)
+        with self._translated(key, version_id):
+            version_id = self._require(key, version_id).version_id
+            return self._read_protection(key, version_id)
+
+    def extend_retention(self, key: str, version_id: str | None, until: datetime) -> None:
+        expected_digest(key)
+        until = retention_instant(until)
+        with self._translated(key, version_id):
+            version_id = self._require(key, version_id).version_id
+            current = self._retention(key, version_id)
+            if current is not None and until < current:
+                raise shortening_refusal(key, version_id, current, until)
+            if current != until:
+                self._set_retention(key, version_id, until)
+
+    def set_legal_hold(self, key: str, version_id: str | None, active: bool) -> None:
+        expected_digest(key)
+        with self._translated(key, version_id):
+            version_id = self._require(key, version_id).version_id
+            if active:
+                self._client.enable_object_legal_hold(self._bucket, key, version_id)
+            else:
+                self._client.disable_object_legal_hold(self._bucket, key, version_id)
+
+    def delete(self, key: str, version_id: str | None) -> None:
+        """Remove exactly one version; None resolves to the latest one's id first.
+
+        Removing by id never leaves a delete marker: what is deleted is gone, and what
+        is not deleted stays readable.
+        """
+        from minio.error import S3Error
+
+        expected_digest(key)
+        with self._translated(key, version_id):
+            version_id = self._require(key, version_id).version_id
+            if version_id is None:
+                raise StorageError(
+                    f"bucket {self._bucket!r} returned no version id for {describe(key)}; "
+                    "is versioning enabled?"
+                )
+            try:
+                self._client.remove_object(self._bucket, key, version_id=version_id)
+            except S3Error as exc:
+                if exc.code == "AccessDenied":
+                    protection = self._read_protection(key, version_id)
+                    if refusal := deletion_refusal(key, version_id, protection, _now()):
+                        raise refusal from exc
+                raise
+
+    def list_named(self, prefix: str) -> list[str]:
+        check_name_prefix(prefix)
+        with self._translated():
+            names = [
+                item.object_name
+                for item in self._client.list_objects(self._bucket, prefix=prefix, recursive=True)
+                if item.object_name is not None and is_name(item.object_name)
+            ]
+        return sorted(names)
+
+    def check_object_lock(self) -> None:
+        """Refuse to run unless the bucket has Object Lock and versioning Enabled."""
+        from minio.error import S3Error
+
+        with self._translated():
+            try:
+                self._client.get_object_lock_config(self._bucket)
+            except S3Error as exc:
+                if exc.code != "ObjectLockConfigurationNotFoundError":
+                    raise
+                raise StorageError(
+                    f"S3 bucket {self._bucket!r} at {self._endpoint} has no Object Lock "
+                    "configuration, so it cannot enforce retention; Object Lock can only be "
+                    "enabled when a bucket is created: use a new bucket"
+                ) from exc
+            status = self._client.get_bucket_versioning(self._bucket).status
+        if status != "Enabled":
+            raise StorageError(
+                f"S3 bucket {self._bucket!r} at {self._endpoint} has versioning "
+                f"{status or 'off'}; Object Lock needs versioning Enabled"
+            )
 
     def ensure_bucket(self) -> None:
         """Create the bucket with Object Lock if missing; refuse an existing one without it."""
@@ -143,28 +282,112 @@ class S3BlobStore:
         if not found:
             raise StorageError(f"S3 bucket {self._bucket!r} does not exist at {self._endpoint}")
 
-    def _stat(self, key: str) -> Object | None:
+    def _upload(
+        self, key: str, data: bytes, digest: str, protection: Protection, content_type: str
+    ) -> BlobRef:
+        from minio.commonconfig import COMPLIANCE
+        from minio.retention import Retention
+
+        result = self._client.put_object(
+            self._bucket,
+            key,
+            io.BytesIO(data),
+            len(data),
+            content_type=content_type,
+            metadata={SHA256_METADATA: digest},
+            retention=Retention(COMPLIANCE, protection.retain_until),
+            legal_hold=protection.legal_hold,
+        )
+        return BlobRef(key, digest, len(data), result.version_id)
+
+    def _strengthen(self, ref: BlobRef, protection: Protection) -> None:
+        """Extend an existing version's retention and set its hold as ``protection`` asks."""
+        current = self._retention(ref.key, ref.version_id)
+        if current is None or current < protection.retain_until:
+            self._set_retention(ref.key, ref.version_id, protection.retain_until)
+        if protection.legal_hold and not self._legal_hold(ref.key, ref.version_id):
+            self._client.enable_object_legal_hold(self._bucket, ref.key, ref.version_id)
+
+    def _check_no_rival(self, ref: BlobRef) -> None:
+        """After creating a name, make sure no other process created it with other bytes."""
+        for item in self._client.list_objects(self._bucket, prefix=ref.key, include_version=True):
+            if item.object_name != ref.key or item.version_id in (None, ref.version_id):
+                continue
+            rival = self._stat(ref.key, item.version_id)
+            if rival is not None and _recorded_digest(rival) != ref.sha256:
+                raise ConflictError(
+                    f"{describe(ref.key)} was created concurrently with other content "
+                    f"(versions {item.version_id} and {ref.version_id})"
+                )
+
+    def _read_protection(self, key: str, version_id: str | None) -> Protection:
+        until = self._retention(key, version_id)
+        if until is None:
+            raise StorageError(f"{describe(key, version_id)} carries no retention")
+        return Protection(retain_until=until, legal_hold=self._legal_hold(key, version_id))
+
+    def _retention(self, key: str, version_id: str | None) -> datetime | None:
+        retention = self._client.get_object_retention(self._bucket, key, version_id)
+        if retention is None or retention.retain_until_date is None:
+            return None
+        return retention_instant(retention.retain_until_date)
+
+    def _set_retention(self, key: str, version_id: str | None, until: datetime) -> None:
+        from minio.commonconfig import COMPLIANCE
+        from minio.error import S3Error
+        from minio.retention import Retention
+
+        try:
+            self._client.set_object_retention(
+                self._bucket, key, Retention(COMPLIANCE, until), version_id
+            )
+        except S3Error as exc:
+            current = self._retention(key, version_id) if exc.code == "AccessDenied" else None
+            if current is not None and until < current:  # lost a race with an extension
+                raise shortening_refusal(key, version_id, current, until) from exc
+            raise
+
+    def _legal_hold(self, key: str, version_id: str | None) -> bool:
         from minio.error import S3Error
 
         try:
-            return self._client.stat_object(self._bucket, key)
+            return self._client.is_object_legal_hold_enabled(self._bucket, key, version_id)
+        except S3Error as exc:
+            if exc.code == "NoSuchObjectLegalHold":  # never set on this version
+                return False
+            raise
+
+    def _require(self, key: str, version_id: str | None) -> Object:
+        stat = self._stat(key, version_id)
+        if stat is None:
+            raise NotFoundError(f"{describe(key, version_id)} does not exist")
+        return stat
+
+    def _stat(self, key: str, version_id: str | None = None) -> Object | None:
+        from minio.error import S3Error
+
+        try:
+            return self._client.stat_object(self._bucket, key, version_id=version_id)
         except S3Error as exc:
             if exc.code in _MISSING_OBJECT:
                 return None
             raise
 
+    def _lock(self, digest: str) -> threading.Lock:
+        return self._put_locks[int(digest[:4], 16) % _LOCK_STRIPES]
+
     @contextmanager
-    def _translated(self, key: str | None = None) -> Iterator[None]:
+    def _translated(self, key: str | None = None, version_id: str | None = None) -> Iterator[None]:
         """Turn minio and urllib3 exceptions into domain errors with a readable message."""
         from minio.error import MinioException, S3Error
         from urllib3.exceptions import HTTPError
 
-        where = f"bucket {self._bucket!r}" + (f", blob {key}" if key else "")
+        where = f"bucket {self._bucket!r}" + (f", {describe(key, version_id)}" if key else "")
         try:
             yield
         except S3Error as exc:
             if key is not None and exc.code in _MISSING_OBJECT:
-                raise NotFoundError(f"blob {key} does not exist") from exc
+                raise NotFoundError(f"{describe(key, version_id)} does not exist") from exc
             raise StorageError(
                 f"S3 at {self._endpoint} refused the request ({where}): {exc.code}: {exc.message}"
             ) from exc
@@ -213,6 +436,11 @@ def _make_client(
         )
     except ValueError as exc:
         raise ConfigurationError(f"invalid S3 endpoint {endpoint!r}: {exc}") from exc
+
+
+def _now() -> datetime:
+    """Local time, used only to word a refusal that the server's clock already decided."""
+    return datetime.now(UTC)
 
 
 def _recorded_digest(stat: Object) -> str | None:
