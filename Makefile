@@ -4,14 +4,14 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng ghostscript qpdf unpaper \
-	pngquant libmagic1 poppler-utils fonts-dejavu-core fonts-urw-base35 postgresql
+	pngquant libmagic1 poppler-utils fonts-dejavu-core fonts-urw-base35 postgresql openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install install-test system-deps run worker test lint bench clean
 
 system-deps: ## Debian packages: OCR tools, libmagic, fonts, PostgreSQL (tests)
 	@missing=""; \
-	for cmd in tesseract gs qpdf unpaper pngquant pdftoppm; do \
+	for cmd in tesseract gs qpdf unpaper pngquant pdftoppm openssl; do \
 		command -v $$cmd >/dev/null || missing="$$missing $$cmd"; done; \
 	tesseract --list-langs 2>/dev/null | grep -qx deu || missing="$$missing tesseract-deu"; \
 	tesseract --list-langs 2>/dev/null | grep -qx eng || missing="$$missing tesseract-eng"; \

@@ -21,6 +21,7 @@ from services.db.models import Role
 from services.db.session import make_engine, make_session_factory, unit_of_work
 from services.documents.new_version import RenderVersionHandler
 from services.errors import ConfigurationError
+from services.evidence.jobs import SealEvidenceHandler, schedule_sealing
 from services.intake.processing import ProcessItemHandler
 from services.jobs.periodic import PeriodicHandler, Schedule, schedule
 from services.jobs.queue import JobQueue
@@ -90,6 +91,7 @@ class Container:
         handlers: list[JobHandler] = [
             *self._periodic_handlers(),
             PurgeObjectsHandler(self.session_factory, self.store, self.clock),
+            SealEvidenceHandler(self.session_factory, self.store, self.clock, self.settings),
             RenderVersionHandler(
                 self.session_factory, self.store, self.search, self.ocr, self.settings, self.clock
             ),
@@ -185,6 +187,7 @@ def prepare(container: Container, *, migrate: bool) -> CreatedKey | None:
     with unit_of_work(container.session_factory) as session:
         chain_unchained(session, container.clock)  # rows written before the chain existed
         ensure_plan(session, clock=container.clock)
+        schedule_sealing(session, clock=container.clock, jobs=container.settings.jobs)
         schedule(
             session,
             container.schedules(),
