@@ -51,6 +51,12 @@ class ConflictError(EAkteError):
     title = "Conflict"
 
 
+class GoneError(EAkteError):
+    """The object existed but was destroyed after its retention period (a tombstone remains)."""
+
+    title = "Gone"
+
+
 class RetentionViolationError(ConflictError):
     """Deleting or shortening the protection of a stored object before its time.
 
