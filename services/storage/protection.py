@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from services.backends.blob_keys import retention_instant
 from services.db.models import Document, DocumentVersion, IntakeItem, ObjectPurpose, StoredObject
 from services.ports import BlobStore
 from services.settings import RetentionSettings
@@ -134,6 +135,7 @@ def sync_object(
         documents = documents_of_object(session, stored)
         target = required_lock(documents) or _renewed_minimum(current.retain_until, settings, now)
         held = any(is_held(document) for document in documents)
+    target = retention_instant(target)  # the store keeps whole seconds
     if target > current.retain_until:
         store.extend_retention(stored.blob_key, stored.version_id, target)
     stored.retain_until = max(target, current.retain_until)

@@ -7,12 +7,14 @@ import os
 import socket
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from minio import Minio
 
 from services.backends.s3_store import S3BlobStore
 from services.errors import IntegrityError, NotFoundError, StorageError
+from services.ports import Protection
 from tests.fixtures.seaweed import S3ServerInfo
 
 pytestmark = pytest.mark.s3
@@ -29,6 +31,10 @@ def _store(server: S3ServerInfo, bucket: str, *, secret_key: str | None = None) 
     )
 
 
+def _lock() -> Protection:
+    return Protection(retain_until=datetime.now(UTC) + timedelta(days=1))
+
+
 def _new_bucket_name() -> str:
     return f"eakte-test-{uuid.uuid4().hex[:12]}"
 
@@ -36,7 +42,7 @@ def _new_bucket_name() -> str:
 def test_sha256_and_content_type_are_stored_with_the_object(
     s3_blob_store: S3BlobStore, s3_client: Minio, s3_bucket: str
 ) -> None:
-    ref = s3_blob_store.put(os.urandom(1000), content_type="application/pdf")
+    ref = s3_blob_store.put(os.urandom(1000), protection=_lock(), content_type="application/pdf")
     stat = s3_client.stat_object(s3_bucket, ref.key)
     assert stat.metadata is not None
     assert stat.metadata["x-amz-meta-sha256"] == ref.sha256
@@ -47,7 +53,7 @@ def test_sha256_and_content_type_are_stored_with_the_object(
 def test_object_overwritten_with_other_bytes_fails_get_and_verify(
     s3_blob_store: S3BlobStore, s3_client: Minio, s3_bucket: str
 ) -> None:
-    ref = s3_blob_store.put(os.urandom(1000))
+    ref = s3_blob_store.put(os.urandom(1000), protection=_lock())
     forged = os.urandom(1000)
     s3_client.put_object(
         s3_bucket, ref.key, io.BytesIO(forged), len(forged), metadata={"sha256": ref.sha256}
@@ -61,21 +67,22 @@ def test_object_without_hash_metadata_fails_get_until_put_again(
     s3_blob_store: S3BlobStore, s3_client: Minio, s3_bucket: str
 ) -> None:
     data = os.urandom(1000)
-    ref = s3_blob_store.put(data)
+    ref = s3_blob_store.put(data, protection=_lock())
     s3_client.put_object(s3_bucket, ref.key, io.BytesIO(data), len(data))  # no metadata
 
     with pytest.raises(IntegrityError, match="metadata"):
         s3_blob_store.get(ref.key)
     assert not s3_blob_store.verify(ref.key)
 
-    assert s3_blob_store.put(data) == ref
+    again = s3_blob_store.put(data, protection=_lock())
+    assert (again.key, again.sha256) == (ref.key, ref.sha256)  # a new, locked version
     assert s3_blob_store.get(ref.key) == data
 
 
 def test_get_from_a_missing_bucket_is_a_storage_error_not_a_missing_blob(
     s3_server: S3ServerInfo, s3_blob_store: S3BlobStore
 ) -> None:
-    ref = s3_blob_store.put(os.urandom(100))
+    ref = s3_blob_store.put(os.urandom(100), protection=_lock())
     store = _store(s3_server, _new_bucket_name())
     with pytest.raises(StorageError) as raised:
         store.get(ref.key)
@@ -96,7 +103,7 @@ def test_ensure_bucket_creates_the_bucket_with_object_lock(
 
     store.check_health()
     s3_client.get_object_lock_config(bucket)  # raises when Object Lock is off
-    assert store.get(store.put(b"first blob").key) == b"first blob"
+    assert store.get(store.put(b"first blob", protection=_lock()).key) == b"first blob"
 
 
 def test_ensure_bucket_refuses_a_bucket_without_object_lock(
