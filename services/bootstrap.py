@@ -32,6 +32,7 @@ from services.settings import SearchBackend, Settings, StorageBackend
 from services.storage.disposition import PurgeObjectsHandler
 from services.storage.fixity import FixityHandler
 from services.storage.jobs import ApplyProtectionHandler
+from services.storage.legacy import adopt_legacy_content
 
 
 @dataclass
@@ -186,6 +187,9 @@ def prepare(container: Container, *, migrate: bool) -> CreatedKey | None:
     container.store.check_object_lock()
     with unit_of_work(container.session_factory) as session:
         chain_unchained(session, container.clock)  # rows written before the chain existed
+        adopt_legacy_content(
+            session, container.store, clock=container.clock, settings=container.settings.retention
+        )
         ensure_plan(session, clock=container.clock)
         schedule_sealing(session, clock=container.clock, jobs=container.settings.jobs)
         schedule(

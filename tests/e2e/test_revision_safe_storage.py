@@ -13,16 +13,18 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from typer.testing import CliRunner
 
 from api.cli.main import app as cli
-from services.db.models import AuditEvent, StoredObject
+from services.backends.blob_keys import key_for_digest, sha256_hex
+from services.db.models import AuditEvent, Document, DocumentVersion, StoredObject
 from services.db.session import unit_of_work
 from services.errors import RetentionViolationError
 from services.settings import Settings
 from services.storage.disposition import PURGE_OBJECTS
 from services.storage.jobs import APPLY_PROTECTION
+from services.storage.legacy import adopt_legacy_content
 from tests.fixtures.app import Service, make_settings, start_service
 from tests.fixtures.clock import ShiftedClock
 from tests.fixtures.records import insert_document
@@ -276,3 +278,32 @@ def test_flipped_byte_is_found_by_fixity_on_read_and_in_health(
     assert CliRunner().invoke(cli, ["fixity", "check", "--all"]).exit_code == 0
     assert service.client.get("/api/v1/health/storage").json()["status"] == "ok"
     assert events(service, "fixity.restored", str(stored.id))
+
+
+def test_content_stored_before_revision_safe_storage_is_adopted(service: Service) -> None:
+    """A blob written by an older version (no ledger row, no version row) gets both."""
+    data = b"Brief aus der Zeit vor Version 0005"
+    key = key_for_digest(sha256_hex(data))
+    path = service.container.settings.blob_dir / key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    path.chmod(0o444)
+    document_id = insert_document(service.container, "Platzhalter")
+    with unit_of_work(service.container.session_factory) as session:
+        document = session.get(Document, document_id)
+        assert document is not None
+        session.execute(delete(DocumentVersion).where(DocumentVersion.document_id == document_id))
+        document.content_blob_key, document.content_sha256 = key, sha256_hex(data)
+        adopted = adopt_legacy_content(
+            session,
+            service.container.store,
+            clock=service.container.clock,
+            settings=service.container.settings.retention,
+        )
+    assert adopted == 1
+    lock = service.container.store.protection(key)
+    assert lock.retain_until > service.container.clock.now() + timedelta(days=300)
+    with pytest.raises(RetentionViolationError):
+        service.container.store.delete(key, None)
+    content = service.client.get(f"/api/v1/documents/{document_id}/versions/1/content")
+    assert content.content == data

@@ -7,13 +7,17 @@ import uuid
 from pathlib import Path
 
 import pytest
+from minio.commonconfig import COMPLIANCE
 from sqlalchemy import select
 
-from services.db.models import Job, JobStatus
+from services.audit.jobs import ANCHOR_AUDIT
+from services.audit.verify import verify_trail
+from services.db.models import Job, JobStatus, StoredObject
+from services.evidence.jobs import SEAL_EVIDENCE
 from tests.fixtures.app import make_settings, start_service
 from tests.fixtures.documents import BAUANTRAG, WIDERSPRUCH, letter_pdf
 from tests.fixtures.seaweed import S3ServerInfo
-from tests.fixtures.server import SCANS, wait_for_item
+from tests.fixtures.server import SCANS, wait_for_filing, wait_for_item
 
 pytestmark = [pytest.mark.postgres, pytest.mark.s3, pytest.mark.ocr]
 
@@ -61,9 +65,23 @@ def test_mail_room_on_postgres_and_s3(
         assert hits["hits"][0]["document_id"] == batch_done["documents"][0]["id"]
         assert "<mark>" in hits["hits"][0]["snippet"]
 
+        for document in [*batch_done["documents"], *scan_done["documents"]]:
+            wait_for_filing(client.get, document["id"], timeout=300)
+        scheduled = {schedule.kind for schedule in service.container.schedules()}
+        scheduled |= {SEAL_EVIDENCE, ANCHOR_AUDIT}
         with service.container.session_factory() as session:
-            statuses = session.scalars(select(Job.status)).all()
-        assert set(statuses) == {JobStatus.DONE}
+            jobs = session.execute(select(Job.kind, Job.status)).all()
+            assert {status for kind, status in jobs if kind not in scheduled} == {JobStatus.DONE}
+            assert JobStatus.FAILED not in {status for _, status in jobs}
+            stored = session.scalars(select(StoredObject)).all()
+            assert all(obj.version_id for obj in stored), "every object is pinned by version"
+            for obj in stored:
+                lock = s3_server.client().get_object_retention(
+                    bucket, obj.blob_key, version_id=obj.version_id
+                )
+                assert lock is not None and lock.mode == COMPLIANCE
+            report = verify_trail(session, service.container.store)
+        assert report.ok, report.to_dict()
 
 
 def _key(sha256: str) -> str:
