@@ -12,6 +12,7 @@ from api.schemas.documents import (
 )
 from api.urls import document_url, item_url
 from services.db.models import Document, IntakeItem
+from services.storage.protection import is_held
 
 
 def document_summary(document: Document) -> DocumentSummaryOut:
@@ -87,6 +88,11 @@ def document_out(document: Document) -> DocumentOut:
         vorgang_id=document.vorgang_id,
         filing_url=f"{url}/filing",
         classification_url=f"{url}/classification",
+        current_version=document.current_version,
+        versions_url=f"{url}/versions",
+        retention_url=f"{url}/retention",
+        legal_hold=is_held(document),
+        disposed_at=document.disposed_at,
         created_at=document.created_at,
         updated_at=document.updated_at,
     )

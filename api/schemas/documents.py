@@ -56,6 +56,12 @@ class DocumentOut(BaseModel):
     vorgang_id: str | None
     filing_url: str
     classification_url: str
+    current_version: int
+    versions_url: str
+    retention_url: str
+    legal_hold: bool
+    disposed_at: datetime | None
+    """Set once the document was destroyed after its retention period (content is gone)."""
     created_at: datetime
     updated_at: datetime
 

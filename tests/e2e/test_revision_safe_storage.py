@@ -101,6 +101,7 @@ def test_new_version_keeps_the_old_one_retrievable(service: Service) -> None:
     assert added.json()["number"] == 2 and added.json()["rendition"] is None
     versions = service.client.get(f"/api/v1/documents/{document_id}/versions").json()
     assert [(v["number"], v["current"]) for v in versions] == [(1, False), (2, True)]
+    assert service.client.get(f"/api/v1/documents/{document_id}").json()["current_version"] == 2
     first = service.client.get(f"/api/v1/documents/{document_id}/versions/1/content")
     assert first.content == original.content
     current = service.client.get(f"/api/v1/documents/{document_id}/content")
