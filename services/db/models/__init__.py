@@ -9,6 +9,13 @@ from services.db.models.classification import (
     ReviewTask,
     TrainingExample,
 )
+from services.db.models.einvoice import (
+    AnnualAccountsAdoption,
+    EInvoice,
+    EInvoiceStatus,
+    LeitwegRoute,
+    RetentionRule,
+)
 from services.db.models.intake import (
     ApiKey,
     Document,
@@ -43,6 +50,7 @@ __all__ = [
     "Akte",
     "AkteStatus",
     "AkteSubjectKey",
+    "AnnualAccountsAdoption",
     "AktenzeichenCounter",
     "ApiKey",
     "AuditAnchor",
@@ -55,6 +63,8 @@ __all__ = [
     "DocumentStatus",
     "DocumentTombstone",
     "DocumentVersion",
+    "EInvoice",
+    "EInvoiceStatus",
     "EvidenceTree",
     "FilePlanEntry",
     "FilePlanVersion",
@@ -63,8 +73,10 @@ __all__ = [
     "IntakeItem",
     "ItemStatus",
     "Job",
+    "LeitwegRoute",
     "JobStatus",
     "ObjectPurpose",
+    "RetentionRule",
     "ReviewStatus",
     "ReviewTask",
     "Role",
