@@ -40,8 +40,12 @@ class EInvoice(Base):
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    item_id: Mapped[str] = mapped_column(ForeignKey("intake_items.id"), index=True)
-    """The file as received (XML, or the hybrid PDF)."""
+    received_object_id: Mapped[int] = mapped_column(ForeignKey("stored_objects.id"))
+    """The file as received (the XML, or the hybrid PDF kept beside its XML)."""
+    received_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    received_media_type: Mapped[str] = mapped_column(String(100))
+    item_id: Mapped[str | None] = mapped_column(ForeignKey("intake_items.id"), index=True)
+    """The mail-room upload, when the invoice arrived as a hybrid PDF through the mail room."""
     document_id: Mapped[str | None] = mapped_column(ForeignKey("documents.id"), index=True)
     """The invoice document: its content is the structured XML, the legally relevant original."""
     source: Mapped[str] = mapped_column(String(20))
@@ -68,6 +72,7 @@ class EInvoice(Base):
     retention_rule: Mapped[str | None] = mapped_column(String(16))
     duplicate_of_id: Mapped[str | None] = mapped_column(ForeignKey("einvoices.id"))
     xml_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    xml_object_id: Mapped[int | None] = mapped_column(ForeignKey("stored_objects.id"))
     html_object_id: Mapped[int | None] = mapped_column(ForeignKey("stored_objects.id"))
     pdf_view_object_id: Mapped[int | None] = mapped_column(ForeignKey("stored_objects.id"))
     created_at: Mapped[datetime]

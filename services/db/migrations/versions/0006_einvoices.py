@@ -35,7 +35,10 @@ def upgrade() -> None:
     )
     op.create_table('einvoices',
     sa.Column('id', sa.String(length=36), nullable=False),
-    sa.Column('item_id', sa.String(length=36), nullable=False),
+    sa.Column('received_object_id', sa.Integer(), nullable=False),
+    sa.Column('received_sha256', sa.String(length=64), nullable=False),
+    sa.Column('received_media_type', sa.String(length=100), nullable=False),
+    sa.Column('item_id', sa.String(length=36), nullable=True),
     sa.Column('document_id', sa.String(length=36), nullable=True),
     sa.Column('source', sa.String(length=20), nullable=False),
     sa.Column('filename', sa.String(length=500), nullable=True),
@@ -59,6 +62,7 @@ def upgrade() -> None:
     sa.Column('retention_rule', sa.String(length=16), nullable=True),
     sa.Column('duplicate_of_id', sa.String(length=36), nullable=True),
     sa.Column('xml_sha256', sa.String(length=64), nullable=True),
+    sa.Column('xml_object_id', sa.Integer(), nullable=True),
     sa.Column('html_object_id', sa.Integer(), nullable=True),
     sa.Column('pdf_view_object_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -68,6 +72,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['html_object_id'], ['stored_objects.id'], ),
     sa.ForeignKeyConstraint(['item_id'], ['intake_items.id'], ),
     sa.ForeignKeyConstraint(['pdf_view_object_id'], ['stored_objects.id'], ),
+    sa.ForeignKeyConstraint(['received_object_id'], ['stored_objects.id'], ),
+    sa.ForeignKeyConstraint(['xml_object_id'], ['stored_objects.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('einvoices', schema=None) as batch_op:
@@ -76,6 +82,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_einvoices_item_id'), ['item_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_einvoices_leitweg_id'), ['leitweg_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_einvoices_org_unit'), ['org_unit'], unique=False)
+        batch_op.create_index(batch_op.f('ix_einvoices_received_sha256'), ['received_sha256'], unique=False)
         batch_op.create_index(batch_op.f('ix_einvoices_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_einvoices_xml_sha256'), ['xml_sha256'], unique=False)
 
@@ -84,6 +91,7 @@ def downgrade() -> None:
     with op.batch_alter_table('einvoices', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_einvoices_xml_sha256'))
         batch_op.drop_index(batch_op.f('ix_einvoices_status'))
+        batch_op.drop_index(batch_op.f('ix_einvoices_received_sha256'))
         batch_op.drop_index(batch_op.f('ix_einvoices_org_unit'))
         batch_op.drop_index(batch_op.f('ix_einvoices_leitweg_id'))
         batch_op.drop_index(batch_op.f('ix_einvoices_item_id'))
