@@ -13,6 +13,7 @@ from api.routers import (
     audit,
     classifier,
     documents,
+    einvoice_admin,
     evidence,
     file_plan,
     filing,
@@ -70,6 +71,7 @@ def create_app(container: Container, *, run_workers: bool | None = None) -> Fast
         keys,
         audit,
         evidence,
+        einvoice_admin,
         health,
     )
     for module in routers:

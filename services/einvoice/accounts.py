@@ -1,0 +1,78 @@
+"""Recording that the council adopted a fiscal year's annual accounts.
+
+Under KomHVO NRW §59 this event starts the retention of that year's budget vouchers, so
+recording it sets the retention end of every such invoice.  A later date may replace an
+earlier one (it only extends retention); an earlier one is refused.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import extract, select
+from sqlalchemy.orm import Session
+
+from services.audit.trail import record_event
+from services.db.models import AnnualAccountsAdoption, Document, EInvoice, RetentionRule
+from services.einvoice.retention import retention_end
+from services.errors import RetentionViolationError
+from services.ports import Clock
+from services.storage.protection import mark_pending
+
+
+def record_adoption(
+    session: Session, fiscal_year: int, adopted_on: date, *, actor: str, clock: Clock
+) -> int:
+    """Record the adoption and extend the retention of the year's invoices; return their count."""
+    if adopted_on.year < fiscal_year:
+        raise RetentionViolationError(
+            f"the accounts of {fiscal_year} cannot have been adopted on {adopted_on.isoformat()}"
+        )
+    existing = session.get(AnnualAccountsAdoption, fiscal_year)
+    if existing is not None and adopted_on < existing.adopted_on:
+        raise RetentionViolationError(
+            f"the accounts of {fiscal_year} were recorded as adopted on "
+            f"{existing.adopted_on.isoformat()}; an earlier date would shorten retention"
+        )
+    if existing is None:
+        existing = AnnualAccountsAdoption(
+            fiscal_year=fiscal_year,
+            adopted_on=adopted_on,
+            recorded_at=clock.now(),
+            recorded_by=actor,
+        )
+        session.add(existing)
+    existing.adopted_on = adopted_on
+    existing.recorded_at = clock.now()
+    existing.recorded_by = actor
+    invoices = session.scalars(
+        select(EInvoice).where(
+            EInvoice.retention_rule == RetentionRule.KOMHVO,
+            EInvoice.document_id.is_not(None),
+            extract("year", EInvoice.issue_date) == fiscal_year,
+        )
+    ).all()
+    for invoice in invoices:
+        assert invoice.document_id is not None and invoice.issue_date is not None
+        document = session.get(Document, invoice.document_id)
+        end = retention_end(RetentionRule.KOMHVO, invoice.issue_date, adopted_on)
+        if document is None or end is None:
+            continue
+        if document.retention_until is None or document.retention_until < end:
+            document.retention_until = end
+            mark_pending([document])
+    record_event(
+        session,
+        actor=actor,
+        action="annual_accounts.adopted",
+        object_type="fiscal_year",
+        object_id=str(fiscal_year),
+        details={"adopted_on": adopted_on.isoformat(), "invoices": len(invoices)},
+        clock=clock,
+    )
+    return len(invoices)
+
+
+def adoption_of(session: Session, fiscal_year: int) -> date | None:
+    found = session.get(AnnualAccountsAdoption, fiscal_year)
+    return found.adopted_on if found else None
