@@ -113,6 +113,24 @@ class EvidenceSettings(BaseModel):
     """RFC 3161 time-stamp authority for the daily roots (optional)."""
 
 
+class EInvoiceSettings(BaseModel):
+    inbox: Path | None = None
+    """Drop directory watched for invoices (EAKTE_EINVOICE__INBOX); done/ and rejected/ beside them."""
+    inbox_poll_seconds: float = Field(5.0, gt=0)
+    max_bytes: int = Field(100 * 1024 * 1024, ge=1024)
+    """Largest invoice file accepted (XML or hybrid PDF)."""
+    max_depth: int = Field(200, ge=10)
+    """Deepest XML element nesting accepted (hostile documents nest deeply)."""
+    retention_rule: str = Field("komhvo", pattern="^(komhvo|ao)$")
+    """Rule set for invoices whose Leitweg-ID route does not name one."""
+    receiving_unit: str = "RE"
+    """The Rechnungseingangsstelle: review queue for unknown Leitweg-IDs."""
+    file_plan_code: str = "111.07"
+    """Where accepted invoices are filed (the year's Sammelakte of this code)."""
+    kosit_config_dir: Path | None = None
+    """An unpacked official KoSIT validator configuration for XRechnung (optional)."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="EAKTE_", env_nested_delimiter="__", extra="ignore", populate_by_name=True
@@ -156,6 +174,11 @@ class Settings(BaseSettings):
     fixity: FixitySettings = Field(default_factory=FixitySettings)
     audit: AuditSettings = Field(default_factory=AuditSettings)
     evidence: EvidenceSettings = Field(default_factory=EvidenceSettings)
+    einvoice: EInvoiceSettings = Field(default_factory=EInvoiceSettings)
+    einvoice_inbox: Path | None = Field(
+        None, validation_alias=AliasChoices("EAKTE_EINVOICE_INBOX", "einvoice_inbox")
+    )
+    """The drop directory under the name the issue and operators use (EAKTE_EINVOICE_INBOX)."""
 
     @cached_property
     def effective_database_url(self) -> str:
@@ -178,6 +201,10 @@ class Settings(BaseSettings):
             tesseract_timeout_seconds=self.ocr.tesseract_timeout_seconds,
             image_dpi_fallback=self.ocr.image_dpi_fallback,
         )
+
+    @property
+    def invoice_inbox(self) -> Path | None:
+        return self.einvoice_inbox or self.einvoice.inbox
 
     @property
     def blob_dir(self) -> Path:
