@@ -50,12 +50,14 @@ class Recognition:
     ``customization_id`` is BT-24 exactly as written in the file; ``specification`` is
     one of the ``SPEC_*`` values above; ``profile`` is the Factur-X/ZUGFeRD profile name
     ("MINIMUM", "BASIC WL", "BASIC", "EN 16931", "EXTENDED", "XRECHNUNG") or None.
+    ``business_process`` is BT-23 (UBL ``cbc:ProfileID``, CII business process ID).
     """
 
     syntax: Syntax
     customization_id: str | None
     specification: str
     profile: str | None
+    business_process: str | None = None
 
 
 class Severity(StrEnum):
