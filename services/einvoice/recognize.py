@@ -75,7 +75,6 @@ _PROFILE_NAMES = {
     "BASICWL": "BASIC WL",
     "BASIC": "BASIC",
     "EN16931": "EN 16931",
-    "COMFORT": "EN 16931",  # ZUGFeRD 1.0/2.0 name of the EN 16931 profile
     "EXTENDED": "EXTENDED",
     "XRECHNUNG": "XRECHNUNG",
 }
