@@ -55,6 +55,9 @@ _EXACT: dict[str, tuple[str, str | None]] = {
         model.SPEC_FACTURX_EXTENDED,
         "EXTENDED",
     ),
+    # Early Factur-X 1.0 producers (e.g. the FNFE samples) write ":compliant:"/":conformant:".
+    f"{EN16931}:compliant:factur-x.eu:1p0:basic": (model.SPEC_FACTURX_BASIC, "BASIC"),
+    f"{EN16931}:conformant:factur-x.eu:1p0:extended": (model.SPEC_FACTURX_EXTENDED, "EXTENDED"),
     f"{EN16931}#conformant#urn:zugferd.de:2p0:extended": (
         model.SPEC_FACTURX_EXTENDED,
         "EXTENDED",
