@@ -177,7 +177,16 @@ class PaymentInstructions:
 class AllowanceCharge:
     """A document level (BG-20/BG-21) or line level (BG-27/BG-28) allowance or charge."""
 
-    charge: bool = term({"allowance": "BG-20", "charge": "BG-21"}, "Zuschlag", False)
+    charge: bool = term(
+        {
+            "allowance": "BG-20",
+            "charge": "BG-21",
+            "line-allowance": "BG-27",
+            "line-charge": "BG-28",
+        },
+        "Art",
+        False,
+    )
     amount: Decimal | None = term(
         {
             "allowance": "BT-92",
@@ -317,7 +326,7 @@ class InvoiceLine:
     classifications: tuple[Identifier, ...] = term("BT-158", "Artikelklassifizierung", ())
     origin_country: str | None = term("BT-159", "Ursprungsland")
     attributes: tuple[ItemAttribute, ...] = term("BG-32", "Artikeleigenschaften", ())
-    sub_lines: tuple[InvoiceLine, ...] = term("BG-DEX-01", "Unterpositionen", ())
+    sub_lines: tuple[InvoiceLine, ...] = term("BG-DEX-01", "Unterpositionen", (), role="line")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -364,5 +373,5 @@ class InvoiceData:
     third_party_payments: tuple[ThirdPartyPayment, ...] = term("BG-DEX-09", "Drittzahlungen", ())
     vat_breakdown: tuple[VatBreakdown, ...] = term("BG-23", "Aufschlüsselung der Umsatzsteuer", ())
     attachments: tuple[Attachment, ...] = term("BG-24", "Rechnungsbegründende Unterlagen", ())
-    lines: tuple[InvoiceLine, ...] = term("BG-25", "Rechnungspositionen", ())
+    lines: tuple[InvoiceLine, ...] = term("BG-25", "Rechnungspositionen", (), role="line")
     extraction_notes: tuple[str, ...] = field(default=())

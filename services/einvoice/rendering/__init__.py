@@ -1,0 +1,1 @@
+"""German HTML and PDF views of an extracted invoice and its validation result."""
