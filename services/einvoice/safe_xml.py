@@ -130,7 +130,12 @@ def check_prolog(data: bytes) -> None:
     while True:
         chunk = data[offset : offset + _PROLOG_CHUNK]
         offset += len(chunk)
-        text += decoder.decode(chunk, final=not chunk)
+        try:
+            text += decoder.decode(chunk, final=not chunk)
+        except UnicodeError as exc:  # e.g. "UTF-16 stream does not start with BOM"
+            raise InvoiceXmlError(
+                f"XML is not well-formed: the bytes do not match the encoding {encoding!r} ({exc})"
+            ) from None
         status, pos = _scan_prolog(text, pos)
         if status == "doctype":
             raise InvoiceXmlError(_DOCTYPE_REASON)
@@ -153,7 +158,17 @@ def detect_encoding(data: bytes) -> str:
         if data.startswith(pattern):
             return name
     match = _ENCODING_DECL.match(data[:1024])
-    return match.group(1).decode("ascii").lower() if match else "utf-8"
+    if not match:
+        return "utf-8"
+    declared = match.group(1).decode("ascii", "replace").lower()
+    if re.match(r"(utf-?(16|32)|ucs-?[24]|iso-10646)", declared):
+        # The declaration was readable as ASCII, so the document is not in a 16/32-bit
+        # encoding whatever it says; libxml2 would guess, we refuse.
+        raise InvoiceXmlError(
+            f"XML is not well-formed: it declares the encoding {declared!r} but is not "
+            "encoded so (no byte order mark, 8-bit characters)"
+        )
+    return declared
 
 
 def _scan_prolog(text: str, pos: int) -> tuple[str, int]:

@@ -275,11 +275,19 @@ def test_depth_limit() -> None:
         (b"%PDF-1.7\n", "not well-formed"),
         (b'<?xml version="1.0" encoding="UTF-8-W/O-BOM"?><x/>', "unknown character encoding"),
         (b'<?xml version="1.0" encoding="no-such-charset"?><x/>', "unknown character encoding"),
+        (b'<?xml version="1.0" encoding="UTF-16"?><x/>', "declares the encoding 'utf-16'"),
+        (b'<?xml version="1.0" encoding="ucs-2"?><x/>', "declares the encoding 'ucs-2'"),
+        ("<x/>".encode("utf-16-le") + b"\0", "do not match the encoding|not well-formed"),
     ],
 )
 def test_broken_xml_says_why(document: bytes, reason: str) -> None:
     with pytest.raises(InvoiceXmlError, match=reason):
         parse_invoice_xml(document)
+
+
+def test_a_doctype_inside_a_comment_is_just_a_comment() -> None:
+    document = b'<?xml version="1.0"?><!-- <!DOCTYPE x SYSTEM "http://example.invalid/"> --><x/>'
+    assert parse_invoice_xml(document).getroot().tag == "x"
 
 
 def test_other_encodings_are_read() -> None:
