@@ -18,11 +18,15 @@ import pytest
 from lxml import etree
 
 from services.einvoice.extract import InvoiceData, InvoiceLine, extract_invoice
+from services.einvoice.hybrid import find_embedded_invoice
 from services.einvoice.model import Syntax
+from services.einvoice.recognize import recognize
+from services.einvoice.safe_xml import parse_invoice_xml
 
 TESTDATA = Path(__file__).resolve().parents[3] / "shared" / "testdata"
 XRECHNUNG = TESTDATA / "xrechnung-testsuite"
 EN16931 = TESTDATA / "en16931-examples"
+ZUGFERD = TESTDATA / "zugferd"
 
 NS = {
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
@@ -119,12 +123,13 @@ VAT_XPATH = {
 
 
 def _parse(path: Path) -> etree._ElementTree:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    return etree.parse(str(path), parser)
+    return parse_invoice_xml(path.read_bytes())
 
 
 def _syntax(tree: etree._ElementTree) -> Syntax:
-    return ROOTS[etree.QName(tree.getroot()).localname]
+    syntax = recognize(tree).syntax
+    assert syntax is ROOTS[etree.QName(tree.getroot()).localname]
+    return syntax
 
 
 def _family(syntax: Syntax) -> str:
@@ -311,6 +316,7 @@ def test_ubl_and_cii_twins_give_the_same_record(ubl: Path, cii: Path) -> None:
 
 
 def test_there_are_enough_twins() -> None:
+    assert len(ZUGFERD_VALID) >= 15
     assert len(TWINS) >= 40
 
 
@@ -453,3 +459,25 @@ def test_every_field_names_its_business_term() -> None:
             if f.name == "extraction_notes":
                 continue
             assert "bt" in f.metadata and f.metadata["de"], f"{cls.__name__}.{f.name}"
+
+
+# ZUGFeRD 1.0 ("v1-*") predates EN 16931; recognition refuses it, so nothing is extracted
+ZUGFERD_VALID = sorted(p for p in (ZUGFERD / "valid").glob("*.pdf") if not p.name.startswith("v1-"))
+
+
+@pytest.mark.parametrize("path", ZUGFERD_VALID, ids=lambda p: p.name)
+def test_zugferd_hybrids_extract_from_the_embedded_xml(path: Path) -> None:
+    hybrid = find_embedded_invoice(path.read_bytes())
+    assert hybrid is not None
+    tree = parse_invoice_xml(hybrid.xml)
+    recognition = recognize(tree, hybrid_profile=hybrid.profile)
+    assert recognition.syntax is Syntax.CII
+    invoice = extract_invoice(tree, recognition.syntax)
+    totals = TOTALS_XPATH["cii"]
+    assert invoice.totals.payable == _decimal(tree, totals["payable"])
+    assert invoice.totals.tax_inclusive == _decimal(tree, totals["tax_inclusive"])
+    assert invoice.number == _string(tree, HEADER_XPATH["cii"]["number"])
+    assert invoice.type_code == _string(tree, HEADER_XPATH["cii"]["type_code"])
+    assert invoice.seller is not None and invoice.seller.name
+    if recognition.profile not in ("MINIMUM", "BASIC WL"):
+        assert invoice.lines

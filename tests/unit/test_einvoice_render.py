@@ -10,24 +10,21 @@ from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
-from lxml import etree, html
+from lxml import html
 
 from services.einvoice.extract import Identifier, InvoiceData, extract_invoice
 from services.einvoice.extraction.data import bt_of
 from services.einvoice.model import Finding, Recognition, Severity, Syntax, ValidationReport
+from services.einvoice.recognize import recognize
 from services.einvoice.render import build_view, render_html, render_pdf
 from services.einvoice.rendering.pdf import find_font_dir
 from services.einvoice.rendering.view import format_decimal, format_value
+from services.einvoice.safe_xml import parse_invoice_xml
 from services.errors import ConfigurationError
 
 TESTDATA = Path(__file__).resolve().parents[3] / "shared" / "testdata"
 XRECHNUNG = TESTDATA / "xrechnung-testsuite"
 EN16931 = TESTDATA / "en16931-examples"
-ROOTS = {
-    "Invoice": Syntax.UBL_INVOICE,
-    "CreditNote": Syntax.UBL_CREDIT_NOTE,
-    "CrossIndustryInvoice": Syntax.CII,
-}
 COMPREHENSIVE_UBL = XRECHNUNG / "technical-cases" / "cius" / "01.01_comprehensive_test_ubl.xml"
 COMPREHENSIVE_CII = XRECHNUNG / "technical-cases" / "cius" / "01.01_comprehensive_test_uncefact.xml"
 EXTENSION = XRECHNUNG / "business-cases" / "extension" / "04.01a-INVOICE_ubl.xml"
@@ -36,8 +33,8 @@ WRONG_DATE = XRECHNUNG / "xrechnung-visualization-instances" / "wrong-date-with-
 
 
 def _extract(path: Path) -> InvoiceData:
-    tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
-    return extract_invoice(tree, ROOTS[etree.QName(tree.getroot()).localname])
+    tree = parse_invoice_xml(path.read_bytes())
+    return extract_invoice(tree, recognize(tree).syntax)
 
 
 def _documents() -> list[Path]:
