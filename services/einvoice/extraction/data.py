@@ -240,7 +240,10 @@ class AllowanceCharge:
 
 @dataclass(frozen=True, kw_only=True)
 class ThirdPartyPayment:
-    """XRechnung extension BG-DEX-09: an amount a third party collected (counts for BT-115)."""
+    """XRechnung extension BG-DEX-09: an amount a third party collected (counts for BT-115).
+
+    The extension defines it for UBL only (``cac:PrepaidPayment``); CII has no binding.
+    """
 
     type: str | None = term("BT-DEX-001", "Art der Drittzahlung")
     amount: Decimal | None = term("BT-DEX-002", "Betrag der Drittzahlung")
