@@ -279,3 +279,18 @@ def test_view_is_shared_by_html_and_pdf() -> None:
     assert view.title == "Handelsrechnung 1234567"
     assert view.validation is not None and not view.validation.valid
     assert [s.bt for s in view.sections][:3] == ["", "BG-4", "BG-7"]
+
+
+def test_real_validation_report_of_an_invalid_instance() -> None:
+    from services.einvoice.validate import validate_invoice
+
+    path = XRECHNUNG / "kosit-validator-config-instances" / "ubl004.xml"  # BR-DE-3 per SOURCES.md
+    report = validate_invoice(path.read_bytes())
+    assert not report.valid
+    invoice = _extract(path)
+    text = _text(render_html(invoice, report))
+    assert "Die Rechnung ist ungültig." in text
+    for finding in report.errors:
+        assert finding.rule in text
+    assert "BR-DE-3" in text
+    assert "BR-DE-3" in _pdf_text(render_pdf(invoice, report))
