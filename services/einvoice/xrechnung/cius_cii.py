@@ -24,6 +24,7 @@ from services.einvoice.xrechnung.nodes import (
     exists,
     first,
     norm,
+    normalize_space,
     path,
     string,
     values,
@@ -148,7 +149,7 @@ def _seller_tax_ok(root: Element) -> bool:
         for i in path(
             root, f"{_AGREEMENT}/ram:SellerTradeParty/ram:SpecifiedTaxRegistration/ram:ID"
         )
-        if (i.get("schemeID") or "").strip(" \t\r\n") in ("VA", "FC")
+        if normalize_space(i.get("schemeID") or "") in ("VA", "FC")
     ]
     return any_text(seller_ids) or exists(
         root, f"{_AGREEMENT}/ram:SellerTaxRepresentativeTradeParty"

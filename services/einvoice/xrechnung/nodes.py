@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import TypeAlias
 
 from lxml import etree
@@ -41,6 +42,7 @@ _XML_SPACE = re.compile(r"[ \t\n\r]+")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
+@lru_cache(maxsize=512)
 def tag(qname: str) -> str:
     """``"cac:Party"`` -> ``"{urn:...}Party"`` (Clark notation, as lxml names elements)."""
     prefix, _, local = qname.partition(":")
@@ -79,6 +81,19 @@ def exists(el: Element | None, steps: str) -> bool:
 def descendants(el: Element, qname: str) -> Iterator[Element]:
     """``.//qname``: every descendant element called ``qname``."""
     yield from el.iter(tag(qname))
+
+
+def collect(root: Element, *qnames: str) -> dict[str, list[Element]]:
+    """All elements called one of ``qnames`` anywhere below ``root``, in one pass.
+
+    Many rule contexts are relative (``cac:PaymentMeans``) and match at any depth; one
+    walk for all of them keeps a 2,000-line invoice fast.
+    """
+    wanted = {tag(q): q for q in qnames}
+    found: dict[str, list[Element]] = {q: [] for q in qnames}
+    for el in root.iter(*wanted):
+        found[wanted[el.tag]].append(el)
+    return found
 
 
 def string(el: Element | None) -> str:

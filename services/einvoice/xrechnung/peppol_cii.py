@@ -12,31 +12,34 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+from lxml import etree
+
 from services.einvoice.xrechnung.nodes import (
     Element,
     children,
+    collect,
     decimal,
     decimal_or,
     exists,
     first,
-    is_element,
     norm,
     path,
-    qualified_name,
     slack,
-    tag,
     values,
 )
 from services.einvoice.xrechnung.peppol_ubl import (
     ONE,
     ZERO,
-    is_empty,
     line_allowances,
     line_net,
     slack_value,
 )
 from services.einvoice.xrechnung.report import Findings
 
+#: R008 in CII spares the (mandatory, possibly empty) delivery element, by its prefixed name.
+_EMPTY_ELEMENTS = etree.XPath(
+    "//*[not(name() = 'ram:ApplicableHeaderTradeDelivery') and not(*) and not(normalize-space())]"
+)
 _SETTLEMENT = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
 _LINE_ITEM = "ram:IncludedSupplyChainTradeLineItem"
 
@@ -46,53 +49,58 @@ def check_peppol_cii(root: Element, out: Findings) -> None:
     currencies = values(path(root, f"{_SETTLEMENT}/ram:InvoiceCurrencyCode"))
     tax_currencies = values(path(root, f"{_SETTLEMENT}/ram:TaxCurrencyCode"))
     tolerance = slack_value(currencies[0] if currencies else "")
-    for context in root.iter(tag("rsm:ExchangedDocumentContext")):
+    found = collect(
+        root,
+        "rsm:ExchangedDocumentContext",
+        "ram:ApplicableHeaderTradeSettlement",
+        "ram:BuyerTradeParty",
+        "ram:SellerTradeParty",
+        "ram:SpecifiedTradeAllowanceCharge",
+        "ram:AppliedTradeAllowanceCharge",
+        "ram:SpecifiedTradeSettlementPaymentMeans",
+        "rsm:SupplyChainTradeTransaction",
+        _LINE_ITEM,
+        "ram:NetPriceProductTradePrice",
+        "ram:GrossPriceProductTradePrice",
+    )
+    for context in found["rsm:ExchangedDocumentContext"]:
         out.check(
             exists(context, "ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID"),
             "PEPPOL-EN16931-R001",
             context,
         )
-    for settlement in root.iter(tag("ram:ApplicableHeaderTradeSettlement")):
+    for settlement in found["ram:ApplicableHeaderTradeSettlement"]:
         _settlement(root, settlement, currencies, tax_currencies, out)
-    for buyer in root.iter(tag("ram:BuyerTradeParty")):
-        out.check(
-            exists(buyer, "ram:URIUniversalCommunication/ram:URIID"), "PEPPOL-EN16931-R010", buyer
-        )
-    for seller in root.iter(tag("ram:SellerTradeParty")):
-        out.check(
-            exists(seller, "ram:URIUniversalCommunication/ram:URIID"), "PEPPOL-EN16931-R020", seller
-        )
-    for charge in root.iter(tag("ram:SpecifiedTradeAllowanceCharge")):
+    for party, rule_id in (("ram:BuyerTradeParty", "R010"), ("ram:SellerTradeParty", "R020")):
+        for el in found[party]:
+            address = exists(el, "ram:URIUniversalCommunication/ram:URIID")
+            out.check(address, f"PEPPOL-EN16931-{rule_id}", el)
+    for charge in found["ram:SpecifiedTradeAllowanceCharge"]:
         _allowance_charge(charge, tolerance, out)
-    for discount in root.iter(tag("ram:AppliedTradeAllowanceCharge")):
+    for discount in found["ram:AppliedTradeAllowanceCharge"]:
         indicator = norm(first(discount, "ram:ChargeIndicator/udt:Indicator"))
         out.check(indicator in ("true", "false"), "PEPPOL-EN16931-R043-2", discount)
-    for means in root.iter(tag("ram:SpecifiedTradeSettlementPaymentMeans")):
+    for means in found["ram:SpecifiedTradeSettlementPaymentMeans"]:
         if norm(first(means, "ram:TypeCode")) in ("49", "59"):
             mandate = exists(
                 means.getparent(), "ram:SpecifiedTradePaymentTerms/ram:DirectDebitMandateID"
             )
             out.check(mandate, "PEPPOL-EN16931-R061", means)
-    for trade in root.iter(tag("rsm:SupplyChainTradeTransaction")):
+    for trade in found["rsm:SupplyChainTradeTransaction"]:
         _line_periods(trade, out)
-    for line in root.iter(tag(_LINE_ITEM)):
+    for line in found[_LINE_ITEM]:
         _line(line, tolerance, out)
     for price in [
-        *root.iter(tag("ram:NetPriceProductTradePrice")),
-        *root.iter(tag("ram:GrossPriceProductTradePrice")),
+        *found["ram:NetPriceProductTradePrice"],
+        *found["ram:GrossPriceProductTradePrice"],
     ]:
         base = first(price, "ram:BasisQuantity")
         positive = base is None or ((value := decimal(base)) is not None and value > 0)
         out.check(positive, "PEPPOL-EN16931-R121", price)
         for quantity in children(price, "ram:BasisQuantity"):
             _base_quantity_unit(quantity, out)
-    for el in root.iter():
-        if (
-            is_element(el)
-            and qualified_name(el) != "ram:ApplicableHeaderTradeDelivery"
-            and is_empty(el)
-        ):
-            out.fail("PEPPOL-EN16931-R008", el)
+    for el in _EMPTY_ELEMENTS(root):
+        out.fail("PEPPOL-EN16931-R008", el)
     for gross in path(
         root,
         f"rsm:SupplyChainTradeTransaction/{_LINE_ITEM}/ram:SpecifiedLineTradeAgreement/ram:GrossPriceProductTradePrice",

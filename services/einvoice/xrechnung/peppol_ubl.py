@@ -10,14 +10,16 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from lxml import etree
+
 from services.einvoice.xrechnung.nodes import (
     Element,
     children,
+    collect,
     decimal,
     decimal_or,
     exists,
     first,
-    is_element,
     norm,
     path,
     round2,
@@ -37,9 +39,8 @@ def slack_value(currency: str) -> Decimal:
     return Decimal("0.5") if currency == "HUF" else Decimal("0.02")
 
 
-def is_empty(el: Element) -> bool:
-    """R008's test: no child element and no text but white space."""
-    return not any(is_element(child) for child in el) and not norm(el)
+#: R008's context, compiled once; XPath 1.0 ``normalize-space`` strips the same white space.
+EMPTY_ELEMENTS = etree.XPath("//*[not(*) and not(normalize-space())]")
 
 
 def xs_date(el: Element | None) -> date | None:
@@ -52,20 +53,28 @@ def xs_date(el: Element | None) -> date | None:
 
 def check_peppol_ubl(root: Element, out: Findings) -> None:
     """Run the Peppol rules of the XRechnung UBL Schematron."""
-    for el in root.iter():
-        if is_element(el) and is_empty(el):
-            out.fail("PEPPOL-EN16931-R008", el)
+    for el in EMPTY_ELEMENTS(root):
+        out.fail("PEPPOL-EN16931-R008", el)
     _document(root, out)
     tolerance = slack_value(string(first(root, "cbc:DocumentCurrencyCode")))
-    for code in root.iter(tag("cbc:TaxCurrencyCode")):
-        parent = code.getparent()
-        document = first(parent, "cbc:DocumentCurrencyCode")
+    found = collect(
+        root,
+        "cbc:TaxCurrencyCode",
+        "cac:Party",
+        "cac:PaymentMeans",
+        "cac:InvoiceLine",
+        "cac:CreditNoteLine",
+        "cac:AllowanceCharge",
+        "cbc:BaseQuantity",
+    )
+    for code in found["cbc:TaxCurrencyCode"]:
+        document = first(code.getparent(), "cbc:DocumentCurrencyCode")
         out.check(norm(code) != norm(document), "PEPPOL-EN16931-R005", code)
-    for party in root.iter(tag("cac:Party")):
-        parent = party.getparent()
-        if parent is not None and parent.tag == tag("cac:AccountingCustomerParty"):
+    for party in found["cac:Party"]:
+        role = _parent_tag(party)
+        if role == tag("cac:AccountingCustomerParty"):
             out.check(exists(party, "cbc:EndpointID"), "PEPPOL-EN16931-R010", party)
-        if parent is not None and parent.tag == tag("cac:AccountingSupplierParty"):
+        elif role == tag("cac:AccountingSupplierParty"):
             out.check(exists(party, "cbc:EndpointID"), "PEPPOL-EN16931-R020", party)
     for charge in [
         *children(root, "cac:AllowanceCharge"),
@@ -73,19 +82,23 @@ def check_peppol_ubl(root: Element, out: Findings) -> None:
         *path(root, "cac:CreditNoteLine/cac:AllowanceCharge"),
     ]:
         _allowance_charge(charge, tolerance, out)
-    for means in root.iter(tag("cac:PaymentMeans")):
+    for means in found["cac:PaymentMeans"]:
         if norm(first(means, "cbc:PaymentMeansCode")) in ("49", "59"):
             out.check(exists(means, "cac:PaymentMandate/cbc:ID"), "PEPPOL-EN16931-R061", means)
     _line_periods(root, out)
     invoice = root.tag == tag("ubl:Invoice")
-    for line in [*root.iter(tag("cac:InvoiceLine")), *root.iter(tag("cac:CreditNoteLine"))]:
+    for line in [*found["cac:InvoiceLine"], *found["cac:CreditNoteLine"]]:
         _line(line, invoice, tolerance, out)
-    for charge in root.iter(tag("cac:AllowanceCharge")):
-        parent = charge.getparent()
-        if parent is not None and parent.tag == tag("cac:Price"):
+    for charge in found["cac:AllowanceCharge"]:
+        if _parent_tag(charge) == tag("cac:Price"):
             _price_discount(charge, out)
-    for base in root.iter(tag("cbc:BaseQuantity")):
+    for base in found["cbc:BaseQuantity"]:
         _base_quantity_unit(base, invoice, out)
+
+
+def _parent_tag(el: Element) -> str | None:
+    parent = el.getparent()
+    return None if parent is None else str(parent.tag)
 
 
 def _document(root: Element, out: Findings) -> None:
