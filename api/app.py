@@ -14,6 +14,7 @@ from api.routers import (
     classifier,
     documents,
     einvoice_admin,
+    einvoices,
     evidence,
     file_plan,
     filing,
@@ -72,6 +73,7 @@ def create_app(container: Container, *, run_workers: bool | None = None) -> Fast
         audit,
         evidence,
         einvoice_admin,
+        einvoices,
         health,
     )
     for module in routers:

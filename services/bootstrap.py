@@ -20,6 +20,8 @@ from services.db.migrate import current_revision, head_revision, upgrade
 from services.db.models import Role
 from services.db.session import make_engine, make_session_factory, unit_of_work
 from services.documents.new_version import RenderVersionHandler
+from services.einvoice.inbox import ScanInboxHandler
+from services.einvoice.processing import ProcessEInvoiceHandler
 from services.errors import ConfigurationError
 from services.evidence.jobs import SealEvidenceHandler, schedule_sealing
 from services.intake.processing import ProcessItemHandler
@@ -83,6 +85,14 @@ class Container:
                 timedelta(seconds=settings.retention.protect_interval_seconds),
             ),
         ]
+        inbox = settings.invoice_inbox
+        if inbox is not None:
+            periodic.append(
+                (
+                    ScanInboxHandler(inbox, self.session_factory, self.store, settings, self.clock),
+                    timedelta(seconds=settings.einvoice.inbox_poll_seconds),
+                )
+            )
         return [
             PeriodicHandler(inner, interval, self.session_factory, self.clock, settings.jobs)
             for inner, interval in periodic
@@ -93,6 +103,9 @@ class Container:
             *self._periodic_handlers(),
             PurgeObjectsHandler(self.session_factory, self.store, self.clock),
             SealEvidenceHandler(self.session_factory, self.store, self.clock, self.settings),
+            ProcessEInvoiceHandler(
+                self.session_factory, self.store, self.search, self.settings, self.clock
+            ),
             RenderVersionHandler(
                 self.session_factory, self.store, self.search, self.ocr, self.settings, self.clock
             ),

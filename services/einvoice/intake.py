@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 
 import magic
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.audit.trail import record_event
-from services.db.models import EInvoice, EInvoiceStatus, ObjectPurpose
+from services.db.models import EInvoice, EInvoiceStatus, IntakeItem, ItemStatus, ObjectPurpose
 from services.errors import InvalidInputError, LimitExceededError, UnsupportedMediaTypeError
 from services.jobs.queue import enqueue
-from services.ports import BlobStore, Clock
+from services.ports import BlobRef, BlobStore, Clock
 from services.settings import Settings
 from services.storage.objects import minimum_protection, register_object, store_content
 
@@ -83,6 +84,8 @@ def receive_einvoice(
         retain_until=minimum_protection(settings.retention, now).retain_until,
         now=now,
     )
+    if item_id is None:
+        item_id = _item_for(session, ref, media_type, filename, now).id
     invoice = EInvoice(
         received_object_id=stored.id,
         received_sha256=sha256,
@@ -119,3 +122,28 @@ def receive_einvoice(
         dedupe_key=f"{PROCESS_EINVOICE}:{invoice.id}",
     )
     return InvoiceReceipt(invoice=invoice, duplicate=False)
+
+
+def _item_for(
+    session: Session, ref: BlobRef, media_type: str, filename: str | None, now: datetime
+) -> IntakeItem:
+    """The received file as an intake item (documents hang off items), reusing a known one."""
+    known = session.scalar(select(IntakeItem).where(IntakeItem.sha256 == ref.sha256))
+    if known is not None:
+        return known
+    item = IntakeItem(
+        sha256=ref.sha256,
+        blob_key=ref.key,
+        size=ref.size,
+        media_type=media_type,
+        original_filename=filename,
+        page_count=0,
+        received_at=now,
+        sender_hint="E-Rechnung",
+        status=ItemStatus.DONE,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(item)
+    session.flush()
+    return item
