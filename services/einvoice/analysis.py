@@ -34,56 +34,71 @@ class Analysis:
     pdf: bytes
 
 
+@dataclass(frozen=True)
+class Checked:
+    """The invoice XML found in a file (None if there is none) and its validation report."""
+
+    xml: bytes | None
+    xml_filename: str | None
+    hybrid_attachments: tuple[Attachment, ...]
+    report: ValidationReport
+
+
+def check_file(data: bytes, media_type: str, settings: EInvoiceSettings) -> Checked:
+    """Find the invoice XML (in a hybrid PDF: the embedded one) and validate it."""
+    if media_type != PDF:
+        return Checked(data, None, (), _validate(data, None, settings))
+    try:
+        hybrid = find_embedded_invoice(data, max_xml_bytes=settings.max_bytes)
+    except EAkteError as exc:
+        return _without_invoice(f"the PDF cannot be read: {exc.detail}")
+    if hybrid is None:
+        return _without_invoice(
+            "the PDF contains no embedded invoice (factur-x.xml, zugferd-invoice.xml or "
+            "xrechnung.xml); a plain PDF is not an e-invoice"
+        )
+    report = _validate(hybrid.xml, hybrid.profile, settings)
+    return Checked(hybrid.xml, hybrid.filename, hybrid.attachments, report)
+
+
+def read_invoice(checked: Checked, settings: EInvoiceSettings) -> InvoiceData | None:
+    """The business terms, as far as they can be read (also from an invalid invoice)."""
+    if checked.xml is None or checked.report.recognition is None:
+        return None
+    try:
+        tree = parse_invoice_xml(
+            checked.xml, max_bytes=settings.max_bytes, max_depth=settings.max_depth
+        )
+        return extract_invoice(tree, checked.report.recognition.syntax)
+    except (EAkteError, ValueError, ArithmeticError):
+        return None
+
+
 def analyse(data: bytes, media_type: str, settings: EInvoiceSettings) -> Analysis:
-    xml: bytes = data
-    xml_filename: str | None = None
-    profile: str | None = None
-    attachments: tuple[Attachment, ...] = ()
-    if media_type == PDF:
-        try:
-            hybrid = find_embedded_invoice(data, max_xml_bytes=settings.max_bytes)
-        except EAkteError as exc:
-            return _without_invoice(f"the PDF cannot be read: {exc.detail}")
-        if hybrid is None:
-            return _without_invoice(
-                "the PDF contains no embedded invoice (factur-x.xml, zugferd-invoice.xml or "
-                "xrechnung.xml); a plain PDF is not an e-invoice"
-            )
-        xml, xml_filename, profile = hybrid.xml, hybrid.filename, hybrid.profile
-        attachments = hybrid.attachments
-    report = validate_invoice(
+    checked = check_file(data, media_type, settings)
+    invoice = read_invoice(checked, settings)
+    shown = invoice or InvoiceData()
+    return Analysis(
+        xml=checked.xml,
+        xml_filename=checked.xml_filename,
+        hybrid_attachments=checked.hybrid_attachments,
+        report=checked.report,
+        invoice=invoice,
+        html=render_html(shown, checked.report),
+        pdf=render_pdf(shown, checked.report),
+    )
+
+
+def _validate(xml: bytes, profile: str | None, settings: EInvoiceSettings) -> ValidationReport:
+    return validate_invoice(
         xml,
         kosit_config_dir=settings.kosit_config_dir,
         hybrid_profile=profile,
         max_bytes=settings.max_bytes,
     )
-    invoice = _extract(xml, report, settings)
-    shown = invoice or InvoiceData()
-    return Analysis(
-        xml=xml,
-        xml_filename=xml_filename,
-        hybrid_attachments=attachments,
-        report=report,
-        invoice=invoice,
-        html=render_html(shown, report),
-        pdf=render_pdf(shown, report),
-    )
 
 
-def _extract(
-    xml: bytes, report: ValidationReport, settings: EInvoiceSettings
-) -> InvoiceData | None:
-    """Best effort: an invalid invoice is still shown as far as it can be read."""
-    if report.recognition is None:
-        return None
-    try:
-        tree = parse_invoice_xml(xml, max_bytes=settings.max_bytes, max_depth=settings.max_depth)
-        return extract_invoice(tree, report.recognition.syntax)
-    except (EAkteError, ValueError, ArithmeticError):
-        return None
-
-
-def _without_invoice(reason: str) -> Analysis:
+def _without_invoice(reason: str) -> Checked:
     finding = Finding(
         rule="NO-INVOICE",
         severity=Severity.FATAL,
@@ -93,15 +108,7 @@ def _without_invoice(reason: str) -> Analysis:
         source="xml",
     )
     report = ValidationReport.from_findings(None, [finding])
-    return Analysis(
-        xml=None,
-        xml_filename=None,
-        hybrid_attachments=(),
-        report=report,
-        invoice=None,
-        html=render_html(InvoiceData(), report),
-        pdf=render_pdf(InvoiceData(), report),
-    )
+    return Checked(None, None, (), report)
 
 
 _GERMAN_NO_INVOICE = (
