@@ -30,7 +30,9 @@ from services.db.models import (
 )
 from services.db.session import unit_of_work
 from services.documents.versions import first_version
-from services.errors import NotFoundError, PermanentJobError
+from services.einvoice.hybrid import find_embedded_invoice
+from services.einvoice.intake import receive_einvoice
+from services.errors import EAkteError, NotFoundError, PermanentJobError
 from services.intake.receive import PROCESS_ITEM
 from services.media.convert import extract_pages, image_to_pdf
 from services.media.pdfa_pages import keep_pages
@@ -91,6 +93,8 @@ class ProcessItemHandler:
         snapshot = self._start(str(payload["item_id"]))
         if snapshot is None:
             return
+        if snapshot.media_type == "application/pdf" and self._hand_over_einvoice(snapshot):
+            return
         parts = self._recognise_and_split(snapshot)
         self._finish(snapshot.id, parts)
 
@@ -101,6 +105,36 @@ class ProcessItemHandler:
                 item.status = ItemStatus.FAILED
                 item.failure_reason = reason
                 item.updated_at = self._clock.now()
+
+    def _hand_over_einvoice(self, item: _ItemSnapshot) -> bool:
+        """A PDF with an embedded e-invoice goes to the e-invoice pipeline, not to OCR."""
+        original = self._store.get(item.blob_key, item.original.version_id)
+        try:
+            if (
+                find_embedded_invoice(original, max_xml_bytes=self._settings.einvoice.max_bytes)
+                is None
+            ):
+                return False
+        except EAkteError:
+            return False  # a damaged PDF: the OCR path reports it with its own reason
+        with unit_of_work(self._factory) as session:
+            row = session.get(IntakeItem, item.id)
+            if row is None or row.status == ItemStatus.DONE:
+                return True
+            receive_einvoice(
+                session,
+                self._store,
+                original,
+                filename=item.filename,
+                source="mailroom",
+                actor=SYSTEM_ACTOR,
+                settings=self._settings,
+                clock=self._clock,
+                item_id=item.id,
+            )
+            row.status = ItemStatus.DONE
+            row.updated_at = self._clock.now()
+        return True
 
     def _start(self, item_id: str) -> _ItemSnapshot | None:
         with unit_of_work(self._factory) as session:

@@ -7,7 +7,10 @@ instances carry Leitweg-IDs with wrong check digits, which XRechnung does not ch
 
 from __future__ import annotations
 
+import json
 import re
+import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +18,11 @@ from sqlalchemy import select
 
 from services.db.models import Akte, Document, ReviewTask, Vorgang
 from services.db.session import unit_of_work
+from services.einvoice.inbox import scan_inbox
 from services.einvoice.intake import PROCESS_EINVOICE
 from services.einvoice.leitweg import compute_check_digits
 from tests.fixtures.app import Service
+from tests.fixtures.server import wait_for_item
 
 TESTDATA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata"
 SUITE = TESTDATA / "xrechnung-testsuite"
@@ -173,3 +178,53 @@ def test_hostile_and_non_invoice_files_are_refused_safely(
     )
     assert refused.status_code == 422
     assert refused.headers["content-type"].startswith("application/problem+json")
+
+
+def test_mail_room_hands_a_hybrid_pdf_to_the_einvoice_pipeline(service: Service) -> None:
+    pdf = (ZUGFERD / "valid" / "XML-Rechnung-FX-EN16931_Einfach.pdf").read_bytes()
+    uploaded = service.client.post(
+        "/api/v1/intake", files=[("files", ("post.pdf", pdf, "application/pdf"))]
+    )
+    assert uploaded.status_code == 202
+    item = wait_for_item(service.client.get, uploaded.json()["items"][0]["id"])
+    assert item["status"] == "done" and item["documents"] == []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        found = service.client.get("/api/v1/einvoices").json()["items"]
+        if found and found[0]["status"] != "received":
+            break
+        time.sleep(0.3)
+    assert found[0]["source"] == "mailroom" and found[0]["status"] == "accepted"
+
+
+def test_drop_directory_moves_files_after_their_verdict(
+    service_without_workers: Service, tmp_path: Path
+) -> None:
+    service = service_without_workers
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "gut.xml").write_bytes((STANDARD / "01.02a-INVOICE_ubl.xml").read_bytes())
+    (inbox / "schlecht.xml").write_bytes((KOSIT / "ubl004.xml").read_bytes())
+    (inbox / "foto.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    (inbox / ".halb.xml").write_bytes(b"<Inv")  # a writer's temporary: left alone
+    scan = partial(
+        scan_inbox,
+        inbox,
+        service.container.session_factory,
+        service.container.store,
+        settings=service.container.settings,
+        clock=service.container.clock,
+    )
+    first = scan()
+    assert (first.taken_in, first.moved, first.refused) == (2, 0, 1)
+    assert (inbox / "rejected" / "foto.png").exists()
+    assert (inbox / "gut.xml").exists(), "nothing moves before the verdict"
+    for invoice in service.client.get("/api/v1/einvoices").json()["items"]:
+        service.container.handlers()[PROCESS_EINVOICE].run({"einvoice_id": invoice["id"]})
+    second = scan()
+    assert (second.taken_in, second.moved) == (0, 2)
+    assert (inbox / "done" / "gut.xml").exists()
+    report = json.loads((inbox / "rejected" / "schlecht.xml.report.json").read_text())
+    assert report["status"] == "rejected"
+    assert "BR-DE-3" in {e["rule"] for e in report["validation"]["errors"]}
+    assert (inbox / ".halb.xml").exists()
