@@ -13,6 +13,7 @@ BENCHMARKS = [
     "search_latency",
     "storage_throughput",
     "classification",
+    "einvoice_validation",
 ]
 
 
