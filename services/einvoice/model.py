@@ -95,12 +95,47 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class KositResult:
+    """What the scenarios of a KoSIT validator configuration say about one document.
+
+    ``scenario`` is the name of the scenario that matched (None: none did, or the input
+    is not XML); ``accepted`` is the configuration's accept/reject recommendation.
+    Built by :mod:`services.einvoice.kosit`.
+    """
+
+    scenario: str | None
+    accepted: bool
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.FATAL)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario,
+            "accepted": self.accepted,
+            "errors": [f.to_dict() for f in self.errors],
+            "warnings": [f.to_dict() for f in self.warnings],
+        }
+
+
+@dataclass(frozen=True)
 class ValidationReport:
-    """The verdict on one invoice, KoSIT style: invalid if any finding is fatal."""
+    """The verdict on one invoice, KoSIT style: invalid if any finding is fatal.
+
+    ``valid`` is always our own verdict.  ``kosit`` is set only when a KoSIT validator
+    configuration was given: the result of its scenarios, reported beside ours.
+    """
 
     recognition: Recognition | None
     valid: bool
     findings: tuple[Finding, ...]
+    kosit: KositResult | None = None
 
     @classmethod
     def from_findings(
@@ -124,7 +159,7 @@ class ValidationReport:
 
     def to_dict(self) -> dict[str, Any]:
         rec = self.recognition
-        return {
+        data: dict[str, Any] = {
             "syntax": rec.syntax.value if rec else None,
             "customization": rec.customization_id if rec else None,
             "specification": rec.specification if rec else None,
@@ -133,6 +168,9 @@ class ValidationReport:
             "errors": [f.to_dict() for f in self.errors],
             "warnings": [f.to_dict() for f in self.warnings],
         }
+        if self.kosit is not None:
+            data["kosit"] = self.kosit.to_dict()
+        return data
 
 
 class InvoiceXmlError(InvalidInputError):

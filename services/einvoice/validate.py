@@ -23,12 +23,14 @@ Findings that are not well-formed or hostile XML become a report with a single f
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from lxml import etree
 
 from services.einvoice.en16931 import en16931_findings
 from services.einvoice.facturx_rules import EN16931_PROFILES, facturx_findings, has_profile_rules
+from services.einvoice.kosit import run_kosit_scenarios, run_kosit_scenarios_on_tree
 from services.einvoice.kosit_levels import apply_custom_levels
 from services.einvoice.model import (
     SPEC_UNKNOWN,
@@ -112,7 +114,20 @@ def validate_tree(
     hybrid_profile: str | None = None,
     kosit_config_dir: Path | None = None,
 ) -> ValidationReport:
-    """Validate an already safely parsed invoice (e.g. the XML out of a hybrid PDF)."""
+    """Validate an already safely parsed invoice (e.g. the XML out of a hybrid PDF).
+
+    With ``kosit_config_dir`` the configuration's scenarios run too; their result is
+    ``report.kosit``, beside our own verdict (``report.valid``), which it does not change.
+    """
+    report = _own_verdict(tree, hybrid_profile=hybrid_profile, kosit_config_dir=kosit_config_dir)
+    if kosit_config_dir is None:
+        return report
+    return replace(report, kosit=run_kosit_scenarios_on_tree(tree, kosit_config_dir))
+
+
+def _own_verdict(
+    tree: etree._ElementTree, *, hybrid_profile: str | None, kosit_config_dir: Path | None
+) -> ValidationReport:
     try:
         recognition = recognize(tree, hybrid_profile=hybrid_profile)
     except InvoiceXmlError as exc:
@@ -134,11 +149,17 @@ def validate_invoice(
     """Validate invoice XML bytes as the KoSIT validator would; never raises for bad input.
 
     ``kosit_config_dir`` (an unpacked KoSIT XRechnung configuration) makes the CII
-    schema step use KoSIT's full CII D16B schema.  Running KoSIT's own scenarios from
-    that directory is not implemented.
+    schema step use KoSIT's full CII D16B schema, and runs the configuration's own
+    scenarios (:mod:`services.einvoice.kosit`): their result is ``report.kosit``, our
+    verdict stays ``report.valid``.  A broken configuration raises ConfigurationError.
     """
     try:
         tree = parse_invoice_xml(xml, max_bytes=max_bytes)
     except InvoiceXmlError as exc:
-        return ValidationReport.from_findings(None, [_xml_error(exc)])
+        report = ValidationReport.from_findings(None, [_xml_error(exc)])
+        if kosit_config_dir is None:
+            return report
+        return replace(
+            report, kosit=run_kosit_scenarios(xml, kosit_config_dir, max_bytes=max_bytes)
+        )
     return validate_tree(tree, hybrid_profile=hybrid_profile, kosit_config_dir=kosit_config_dir)
