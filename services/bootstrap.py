@@ -21,6 +21,7 @@ from services.db.models import Role
 from services.db.session import make_engine, make_session_factory, unit_of_work
 from services.documents.new_version import RenderVersionHandler
 from services.einvoice.inbox import ScanInboxHandler
+from services.einvoice.kosit import load_configuration
 from services.einvoice.processing import ProcessEInvoiceHandler
 from services.errors import ConfigurationError
 from services.evidence.jobs import SealEvidenceHandler, schedule_sealing
@@ -198,6 +199,10 @@ def prepare(container: Container, *, migrate: bool) -> CreatedKey | None:
         container.store.ensure_bucket()
     container.store.check_health()
     container.store.check_object_lock()
+    kosit_dir = container.settings.einvoice.kosit_config_dir
+    if kosit_dir is not None:
+        load_configuration(kosit_dir)  # a broken KoSIT configuration stops the start
+
     with unit_of_work(container.session_factory) as session:
         chain_unchained(session, container.clock)  # rows written before the chain existed
         adopt_legacy_content(

@@ -115,7 +115,7 @@ class EvidenceSettings(BaseModel):
 
 class EInvoiceSettings(BaseModel):
     inbox: Path | None = None
-    """Drop directory watched for invoices (EAKTE_EINVOICE__INBOX); done/ and rejected/ beside them."""
+    """Drop directory watched for invoices; processed files go to done/ and rejected/ in it."""
     inbox_poll_seconds: float = Field(5.0, gt=0)
     max_bytes: int = Field(100 * 1024 * 1024, ge=1024)
     """Largest invoice file accepted (XML or hybrid PDF)."""

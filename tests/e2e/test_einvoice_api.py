@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from services.db.models import Akte, Document, ReviewTask, Vorgang
@@ -21,7 +22,8 @@ from services.db.session import unit_of_work
 from services.einvoice.inbox import scan_inbox
 from services.einvoice.intake import PROCESS_EINVOICE
 from services.einvoice.leitweg import compute_check_digits
-from tests.fixtures.app import Service
+from services.errors import ConfigurationError
+from tests.fixtures.app import Service, make_settings, start_service
 from tests.fixtures.server import wait_for_item
 
 TESTDATA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata"
@@ -187,7 +189,7 @@ def test_mail_room_hands_a_hybrid_pdf_to_the_einvoice_pipeline(service: Service)
     )
     assert uploaded.status_code == 202
     item = wait_for_item(service.client.get, uploaded.json()["items"][0]["id"])
-    assert item["status"] == "done" and item["documents"] == []
+    assert item["status"] == "done"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         found = service.client.get("/api/v1/einvoices").json()["items"]
@@ -195,6 +197,8 @@ def test_mail_room_hands_a_hybrid_pdf_to_the_einvoice_pipeline(service: Service)
             break
         time.sleep(0.3)
     assert found[0]["source"] == "mailroom" and found[0]["status"] == "accepted"
+    documents = service.client.get(f"/api/v1/intake/items/{item['id']}").json()["documents"]
+    assert [d["id"] for d in documents] == [found[0]["document_id"]], "no OCR'd letter"
 
 
 def test_drop_directory_moves_files_after_their_verdict(
@@ -228,3 +232,9 @@ def test_drop_directory_moves_files_after_their_verdict(
     assert report["status"] == "rejected"
     assert "BR-DE-3" in {e["rule"] for e in report["validation"]["errors"]}
     assert (inbox / ".halb.xml").exists()
+
+
+def test_a_broken_kosit_configuration_stops_the_start(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "data", einvoice={"kosit_config_dir": tmp_path})
+    with pytest.raises(ConfigurationError, match="scenarios.xml"):
+        next(start_service(settings, run_workers=False))
