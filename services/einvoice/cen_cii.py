@@ -391,7 +391,8 @@ _ADDRESS_CHILDREN = tuple(
         (96, "AdditionalStreetName"),
     )
 )
-_DATE_102 = re.compile(r"^\s*\d{8}\s*$")
+# CEN's own test for CII-DT-097: a month 01-12 and a day 01-31, not just eight digits.
+_DATE_102 = re.compile(r"^\s*(\d{4})(1[0-2]|0[1-9])(3[01]|[12][0-9]|0[1-9])\s*$")
 
 
 def _refdoc_allowed(node: etree._Element, child: str) -> bool:

@@ -325,29 +325,20 @@ def test_cii_with_cen_and_xrechnung_errors() -> None:
 
 VISUALIZATION = sorted((XR / "xrechnung-visualization-instances").glob("*.xml"))
 # SOURCES.md: the renderer's build copies every instance except wrong*.xml as positive.
-# wrong-date-with-zeros (BT-2 = "00000000") is not rejected: CEN's CII-DT-097 asks for
-# 8 digits only, and neither the schema nor the XRechnung rules check the calendar date.
-ZERO_DATE = "wrong-date-with-zeros-uncefact.xml"
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(
-            p,
-            marks=pytest.mark.xfail(
-                strict=True, reason="known gap: date 00000000 passes every official rule we run"
-            ),
-        )
-        if p.name == ZERO_DATE
-        else p
-        for p in VISUALIZATION
-    ],
-    ids=lambda p: p.name,
-)
+@pytest.mark.parametrize("path", VISUALIZATION, ids=lambda p: p.name)
 def test_visualization_instance_verdict(path: Path) -> None:
     report = _validate(path)
     assert report.valid is (not path.name.startswith("wrong"))
+
+
+def test_zero_date_is_rejected_by_cii_dt_097() -> None:
+    """CEN's CII-DT-097 pattern asks for month 01-12 and day 01-31, so 00000000 fails."""
+    report = _validate(
+        XR / "xrechnung-visualization-instances" / "wrong-date-with-zeros-uncefact.xml"
+    )
+    assert "CII-DT-097" in {f.rule for f in report.errors}
 
 
 def test_text_date_is_rejected_by_cii_dt_097() -> None:
