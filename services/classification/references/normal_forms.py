@@ -1,0 +1,112 @@
+"""What a reference is, and the normal forms that make matching an equality test.
+
+The normal forms are described in the package docstring (:mod:`services.classification.references`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+# How a building application number is labelled: the label reader looks for it, and the
+# normal form strips it when a case worker types it along with the number.
+NR = r"(?:Nr\.?|Nummer|nummer)"
+BAU_LABEL = (
+    rf"Bauantrags?[ \t]?-?[ \t]?{NR}"
+    r"|Vorgangs[ \t]?-?[ \t]?Nr\.?[ \t]?\(Bauaufsicht\)"
+    r"|(?:Az\.?|Aktenzeichen)[ \t]+der[ \t]+Bauaufsicht"
+)
+_BAU_PREFIX = re.compile(rf"^\s*(?:{BAU_LABEL})[\s:.]*")
+
+
+class ReferenceKind(StrEnum):
+    """What a reference names; the values double as subject key kinds."""
+
+    AKTENZEICHEN = "aktenzeichen"
+    SENDER_REFERENCE = "sender_reference"
+    KASSENZEICHEN = "kassenzeichen"
+    BAUANTRAG = "bauantrag"
+    PERSON = "person"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A reference found in a text.
+
+    ``value`` is the normal form (see the module docstring), ``printed`` the text as found
+    at offset ``start``, ``label`` the printed label it stands under ("Ihr Zeichen",
+    "Kassenzeichen"), if any.
+    """
+
+    kind: ReferenceKind
+    value: str
+    printed: str
+    start: int
+    label: str | None
+
+
+# --- normal forms -------------------------------------------------------------------------
+
+
+def normalize_kassenzeichen(raw: str) -> str:
+    """The digits of a Kassenzeichen, leading zeros kept; "" when there are none.
+
+    O, I, l and | between digits are OCR's misreadings of 0 and 1 ("5.0612.0I0988.2").
+    """
+    return re.sub(r"[^0-9]", "", ocr_digits(raw))
+
+
+def ocr_digits(raw: str) -> str:
+    return _OCR_DIGIT.sub(lambda m: "0" if m.group() in "Oo" else "1", raw)
+
+
+_OCR_DIGIT = re.compile(r"(?<=[\d.])[OoIl|](?=\d)|(?<=\d)[OoIl|](?=[\d.])")
+
+
+def normalize_bauantrag(raw: str) -> str:
+    """Letter and digit runs joined by "-", digit runs without leading zeros.
+
+    A leading label ("Bauantrag Nr.") is ignored; "" when there is no digit.
+    """
+    number = _BAU_PREFIX.sub("", raw, count=1)
+    parts = re.findall(r"[0-9]+|[^\W\d_]+", number.upper())
+    if not any(part.isdigit() for part in parts):
+        return ""
+    return "-".join(part.lstrip("0") or "0" if part.isdigit() else part for part in parts)
+
+
+def normalize_sender_reference(raw: str) -> str:
+    """Upper-case; only letters, digits, "/", "-" and "." are kept, none of these at the ends."""
+    return re.sub(r"[^\w/.\-]|_", "", raw.upper()).strip("/.-")
+
+
+def person_key(family_name: str, given_names: str, birth_date: date) -> str:
+    """``family|given|YYYY-MM-DD``; "" when either name has no letters.
+
+    Names are folded: case, umlauts (ä -> ae, ß -> ss), accents and apostrophes are
+    dropped, hyphens and spaces become one space ("El-Sayed" -> "el sayed").  Abbreviations
+    such as "Dr." or an initial are skipped.  Only the first given name counts, and of a
+    hyphenated one only its first part ("Hans-Peter Max" -> "hans"), because letters drop
+    or shorten further given names.
+    """
+    family = _fold(" ".join(w for w in family_name.split() if not w.endswith(".")))
+    given_words = [w for w in given_names.split() if not w.endswith(".")]
+    given = _fold(given_words[0]).split(" ")[0] if given_words else ""
+    if not family or not given:
+        return ""
+    return f"{family}|{given}|{birth_date.isoformat()}"
+
+
+_FOLD = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l"}
+    | {"đ": "d", "ı": "i", "'": "", "’": "", "`": "", "´": ""}
+)
+
+
+def _fold(name: str) -> str:
+    text = unicodedata.normalize("NFC", name).lower().translate(_FOLD)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[^\W_]+", text))
