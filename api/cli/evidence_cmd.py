@@ -14,6 +14,7 @@ from api.cli.context import cli_errors, fail, local_container, settings_or_fail
 from services.bootstrap import build_store
 from services.clock import SystemClock
 from services.db.session import unit_of_work
+from services.documents.versions import Part
 from services.errors import EAkteError
 from services.evidence.jobs import anchor_retention, stamp_unstamped, timestamper_for
 from services.evidence.records import document_evidence_record, verify_record
@@ -89,7 +90,7 @@ def export(
             container.store,
             document_id,
             version=version,
-            part="rendition" if rendition else "content",
+            part=Part.RENDITION if rendition else Part.CONTENT,
         )
     text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
     if output is None:

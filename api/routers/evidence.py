@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
@@ -10,6 +10,7 @@ from api.dependencies import ContainerDep, SessionDep, requires
 from api.schemas.evidence import EvidenceRecordOut
 from services.auth.keys import Principal
 from services.auth.permissions import Permission
+from services.documents.versions import Part
 from services.evidence.records import document_evidence_record
 
 router = APIRouter(prefix="/api/v1", tags=["evidence"])
@@ -33,7 +34,7 @@ def evidence(
     session: SessionDep,
     container: ContainerDep,
     _: Auditor,
-    part: Annotated[Literal["content", "rendition"], Query()] = "content",
+    part: Annotated[Part, Query()] = Part.CONTENT,
 ) -> EvidenceRecordOut:
     """The reduced hash tree from the part's SHA-256 to its day's anchored root.
 

@@ -18,12 +18,13 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.db.models import Document, DocumentVersion, EvidenceTree, StoredObject
+from services.documents.versions import Part
 from services.errors import EAkteError, IntegrityError, NotFoundError
 from services.evidence.merkle import (
     HASH_ALGORITHM,
@@ -39,8 +40,6 @@ from services.ports import BlobStore
 
 RECORD_FORMAT = "eakte-evidence-record"
 RECORD_VERSION = 1
-
-Part = Literal["content", "rendition"]
 
 
 class EvidencePendingError(NotFoundError):
@@ -109,7 +108,7 @@ def document_evidence_record(
     document_id: str,
     *,
     version: int | None = None,
-    part: Part = "content",
+    part: Part = Part.CONTENT,
 ) -> dict[str, Any]:
     """The record of a document version's content or rendition (default: current version)."""
     document = session.get(Document, document_id)
@@ -123,11 +122,11 @@ def document_evidence_record(
     )
     if row is None:
         raise NotFoundError(f"document {document_id} has no version {number}")
-    object_id = row.content_object_id if part == "content" else row.rendition_object_id
+    object_id = row.content_object_id if part == Part.CONTENT else row.rendition_object_id
     if object_id is None:
         raise NotFoundError(f"version {number} of document {document_id} has no rendition (yet)")
     record = evidence_record(session, store, object_id)
-    record["document"] = {"id": document_id, "version": number, "part": part}
+    record["document"] = {"id": document_id, "version": number, "part": str(part)}
     return record
 
 
