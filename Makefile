@@ -7,7 +7,9 @@ SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng ghostscript
 	pngquant libmagic1 poppler-utils fonts-dejavu-core fonts-urw-base35 postgresql openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install install-test system-deps run worker test lint bench clean
+OIDC_FIXTURE := tests/fixtures/oidc
+
+.PHONY: install install-test system-deps node-deps run worker test lint bench clean
 
 system-deps: ## Debian packages: OCR tools, libmagic, fonts, PostgreSQL (tests)
 	@missing=""; \
@@ -39,7 +41,19 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 install: system-deps $(VENV)/.installed
 
-install-test: system-deps $(VENV)/.installed-test
+node-deps: ## Node.js and npm, for the tests' OpenID Connect provider (oidc-provider)
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+		echo "installing system packages (missing: nodejs npm)"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			nodejs npm </dev/null; \
+	fi
+
+$(OIDC_FIXTURE)/node_modules/.installed: $(OIDC_FIXTURE)/package.json $(OIDC_FIXTURE)/package-lock.json | node-deps
+	cd $(OIDC_FIXTURE) && npm ci --no-audit --no-fund
+	touch $@
+
+install-test: system-deps $(VENV)/.installed-test $(OIDC_FIXTURE)/node_modules/.installed
 
 run: install ## Start the service on the embedded default (data in ./data or EAKTE_DATA_DIR)
 	$(BIN)/eakte serve
