@@ -1,4 +1,4 @@
-"""Request-scoped dependencies: the container, a database session, the caller."""
+"""Request-scoped dependencies: the container, a database session, the caller, their scope."""
 
 from __future__ import annotations
 
@@ -6,16 +6,18 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyHeader, HTTPBearer
 from sqlalchemy.orm import Session
 
-from services.auth.keys import Principal, authenticate, needs_use_recorded, record_use
-from services.auth.permissions import Permission, require
+from api.authentication import resolve_principal
+from services.access.principal import Principal
+from services.access.roles import Permission
+from services.access.scope import Scope, build_scope
 from services.bootstrap import Container
 from services.db.session import unit_of_work
-from services.errors import AuthenticationError
 
-_bearer = HTTPBearer(auto_error=False, description="API key as bearer token")
+# Declared for the OpenAPI schema (the "Authorize" button); resolve_principal reads them.
+_bearer = HTTPBearer(auto_error=False, description="API key or OpenID Connect access token")
 _header = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key")
 
 
@@ -37,21 +39,12 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def get_principal(
+    request: Request,
     container: ContainerDep,
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    header_key: Annotated[str | None, Depends(_header)],
+    _bearer_credentials: Annotated[object, Depends(_bearer)],
+    _header_key: Annotated[object, Depends(_header)],
 ) -> Principal:
-    presented = bearer.credentials if bearer else header_key
-    if not presented:
-        raise AuthenticationError(
-            "an API key is required: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'"
-        )
-    with unit_of_work(container.session_factory, write=False) as session:
-        principal = authenticate(session, presented)
-    if needs_use_recorded(principal, container.clock):
-        with unit_of_work(container.session_factory) as session:
-            record_use(session, principal.key_id, container.clock)
-    return principal
+    return resolve_principal(container, request)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
@@ -70,9 +63,25 @@ def get_write_session(container: ContainerDep, _: PrincipalDep) -> Iterator[Sess
 WriteSessionDep = Annotated[Session, Depends(get_write_session)]
 
 
+def get_scope(request: Request, container: ContainerDep, principal: PrincipalDep) -> Scope:
+    """What the caller may do and see; built once per request."""
+    cached: Scope | None = getattr(request.state, "scope", None)
+    if cached is not None:
+        return cached
+    with unit_of_work(container.session_factory, write=False) as session:
+        scope = build_scope(session, principal, container.roles, today=container.clock.now().date())
+    request.state.scope = scope
+    return scope
+
+
+ScopeDep = Annotated[Scope, Depends(get_scope)]
+
+
 def requires(permission: Permission) -> object:
-    def check(principal: PrincipalDep) -> Principal:
-        require(principal, permission)
-        return principal
+    """A dependency giving the caller's scope after checking one permission."""
+
+    def check(scope: ScopeDep) -> Scope:
+        scope.require(permission)
+        return scope
 
     return Depends(check)

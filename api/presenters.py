@@ -26,7 +26,8 @@ def document_summary(document: Document) -> DocumentSummaryOut:
     )
 
 
-def item_out(item: IntakeItem, *, duplicate: bool = False) -> ItemOut:
+def item_out(item: IntakeItem, documents: list[Document], *, duplicate: bool = False) -> ItemOut:
+    """An upload with the parts of it the caller may see."""
     return ItemOut(
         id=item.id,
         status=item.status,
@@ -44,7 +45,7 @@ def item_out(item: IntakeItem, *, duplicate: bool = False) -> ItemOut:
         target_org_unit=item.target_org_unit,
         split=item.split_batch,
         status_url=item_url(item.id),
-        documents=[document_summary(d) for d in item.documents],
+        documents=[document_summary(d) for d in documents],
     )
 
 
@@ -83,6 +84,7 @@ def document_out(document: Document) -> DocumentOut:
         page_texts=[PageTextOut(number=p.page_number, chars=len(p.text)) for p in document.pages],
         text_url=f"{url}/text",
         filing_status=document.filing_status,
+        confidentiality=document.confidentiality,
         akte_id=document.akte_id,
         aktenzeichen=document.akte.aktenzeichen if document.akte else None,
         vorgang_id=document.vorgang_id,

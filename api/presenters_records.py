@@ -69,6 +69,7 @@ def akte_summary(akte: Akte) -> AkteSummaryOut:
         org_unit=akte.org_unit,
         status=akte.status,
         general=akte.is_general,
+        confidentiality=akte.confidentiality,
         url=akte_url(akte.id),
     )
 

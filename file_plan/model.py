@@ -67,6 +67,11 @@ class RetentionTrigger(StrEnum):
     EVENT = "event"
 
 
+CONFIDENTIALITY_CODES = ("003", "002", "005", "001", "004")
+"""xdomea Vertraulichkeitsstufe codes, lowest first: Offen, VS-NfD, Vertraulich, Geheim,
+Streng geheim."""
+
+
 class SubjectKind(StrEnum):
     """Files kept one per subject: per person, or per object (plot, building, business)."""
 
@@ -164,6 +169,8 @@ class FilePlanItem:
     aktenzeichen_pattern: str | None = None
     subject: SubjectKind | None = None
     source: str | None = None
+    confidentiality: str | None = None
+    """Lowest xdomea Vertraulichkeitsstufe of new Akten here (e.g. ``002`` VS-NfD)."""
 
 
 @dataclass(frozen=True)
@@ -258,6 +265,9 @@ class FilePlan:
 
     def effective_archive_value(self, code: str) -> ArchiveValue | None:
         return self._inherited(code, lambda item: item.archive_value)
+
+    def effective_confidentiality(self, code: str) -> str | None:
+        return self._inherited(code, lambda item: item.confidentiality)
 
     def effective_pattern(self, code: str) -> str:
         """The Aktenzeichen pattern of ``code``: its own, an ancestor's, or the plan's."""

@@ -41,7 +41,10 @@ CSV_COLUMNS = (
     "aktenzeichen_pattern",
     "subject",
     "source",
+    "confidentiality",
 )
+OPTIONAL_CSV_COLUMNS = frozenset({"confidentiality"})
+"""Columns added later; files written before them still import."""
 PERMANENT = "dauernd"
 KEYWORD_SEPARATOR = "; "
 
@@ -59,6 +62,7 @@ _ITEM_KEYS = (
     "aktenzeichen_pattern",
     "subject",
     "source",
+    "confidentiality",
 )
 _SOURCE_KEYS = ("id", "title", "where")
 
@@ -152,6 +156,7 @@ def _json_item(raw: object, index: int) -> FilePlanItem:
         aktenzeichen_pattern=fields.optional_text("aktenzeichen_pattern"),
         subject=fields.choice("subject", SubjectKind),
         source=fields.optional_text("source"),
+        confidentiality=fields.optional_text("confidentiality"),
     )
 
 
@@ -190,6 +195,7 @@ def _json_item_out(item: FilePlanItem) -> dict[str, Any]:
         "aktenzeichen_pattern": item.aktenzeichen_pattern,
         "subject": item.subject,
         "source": item.source,
+        **({"confidentiality": item.confidentiality} if item.confidentiality else {}),
     }
 
 
@@ -327,7 +333,11 @@ def load_csv(
 
 def _check_header(columns: list[str]) -> None:
     problems = []
-    missing = [column for column in CSV_COLUMNS if column not in columns]
+    missing = [
+        column
+        for column in CSV_COLUMNS
+        if column not in columns and column not in OPTIONAL_CSV_COLUMNS
+    ]
     if missing:
         problems.append(f"missing column(s) {', '.join(missing)}")
     unknown = [column for column in columns if column not in CSV_COLUMNS]
@@ -373,6 +383,7 @@ def dump_csv(plan: FilePlan) -> str:
                 item.aktenzeichen_pattern or "",
                 item.subject or "",
                 item.source or "",
+                item.confidentiality or "",
             )
         )
     return out.getvalue()
@@ -409,6 +420,7 @@ def _csv_item(row: dict[str | Any, str | Any], row_number: int) -> FilePlanItem:
         aktenzeichen_pattern=values["aktenzeichen_pattern"] or None,
         subject=_csv_choice(values, "subject", SubjectKind, error),
         source=values["source"] or None,
+        confidentiality=values.get("confidentiality") or None,
     )
 
 

@@ -11,7 +11,13 @@ from file_plan.errors import (
     PlanProblem,
     PlanValidationError,
 )
-from file_plan.model import FilePlan, FilePlanItem, code_level, parent_code
+from file_plan.model import (
+    CONFIDENTIALITY_CODES,
+    FilePlan,
+    FilePlanItem,
+    code_level,
+    parent_code,
+)
 
 _SAMPLE_NUMBER = 1
 _SAMPLE_YEAR = 2026
@@ -94,6 +100,11 @@ def _reference_problems(plan: FilePlan, item: FilePlanItem, source_ids: set[str]
         problems.append(f"the org unit {item.org_unit!r} is not in the plan's org units")
     if plan.effective_org_unit(item.code) is None:
         problems.append("no org unit, neither on the item nor on an ancestor")
+    if item.confidentiality is not None and item.confidentiality not in CONFIDENTIALITY_CODES:
+        problems.append(
+            f"the confidentiality {item.confidentiality!r} is not an xdomea code "
+            f"({', '.join(CONFIDENTIALITY_CODES)})"
+        )
     if item.source is not None and item.source not in source_ids:
         problems.append(f"the source {item.source!r} is not in the plan's sources")
     if item.aktenzeichen_pattern is not None:

@@ -8,16 +8,18 @@ from datetime import timedelta
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.access.confidentiality import Confidentiality
+from services.access.oidc import OidcProvider, build_provider
+from services.access.roles import Role, RoleCatalog, role_catalog
 from services.audit.jobs import AnchorAuditHandler, anchor_interval
 from services.audit.policy import AuditPolicy, configure_audit
 from services.audit.trail import SYSTEM_ACTOR, chain_unchained
 from services.auth.key_admin import issue_key
-from services.auth.keys import CreatedKey, has_any_key
+from services.auth.keys import CreatedKey, NewKey, has_any_key
 from services.classification.jobs import ClassifyDocumentHandler, TrainClassifierHandler
 from services.classification.provider import ModelProvider
 from services.clock import SystemClock
 from services.db.migrate import current_revision, head_revision, upgrade
-from services.db.models import Role
 from services.db.session import make_engine, make_session_factory, unit_of_work
 from services.documents.new_version import RenderVersionHandler
 from services.einvoice.inbox import ScanInboxHandler
@@ -52,8 +54,12 @@ class Container:
     queue: JobQueue = field(init=False)
     models: ModelProvider = field(init=False)
     audit_policy: AuditPolicy = field(init=False)
+    roles: RoleCatalog = field(init=False)
+    oidc: OidcProvider | None = field(init=False)
 
     def __post_init__(self) -> None:
+        self.roles = role_catalog(self.settings.access)
+        self.oidc = build_provider(self.settings, self.roles, self.clock)
         self.audit_policy = AuditPolicy.from_settings(self.settings)
         configure_audit(self.session_factory, self.audit_policy)
         self.queue = JobQueue(self.session_factory, self.clock, self.settings.jobs)
@@ -221,9 +227,13 @@ def prepare(container: Container, *, migrate: bool) -> CreatedKey | None:
             return None
         return issue_key(
             session,
-            name="bootstrap admin",
-            role=Role.ADMIN,
-            org_unit=None,
+            NewKey(
+                name="bootstrap admin",
+                role=Role.ADMIN,
+                org_unit=None,
+                clearance=Confidentiality.STRENG_GEHEIM,
+            ),
+            roles=container.roles,
             actor=SYSTEM_ACTOR,
             clock=container.clock,
         )

@@ -10,9 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from services.access.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -170,7 +173,11 @@ class SearchIndex(Protocol):
 
     def remove_document(self, session: Session, document_id: str) -> None: ...
 
-    def search(self, session: Session, query: str, *, limit: int, offset: int) -> SearchPage: ...
+    def search(
+        self, session: Session, scope: Scope, query: str, *, limit: int, offset: int
+    ) -> SearchPage:
+        """One page of the hits the caller's scope admits; ``total`` counts only those."""
+        ...
 
 
 @dataclass(frozen=True)

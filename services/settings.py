@@ -131,6 +131,66 @@ class EInvoiceSettings(BaseModel):
     """An unpacked official KoSIT validator configuration for XRechnung (optional)."""
 
 
+class RoleSettings(BaseModel):
+    """A deployment's own role, or a redefinition of a built-in one."""
+
+    permissions: list[str]
+    reach: str = Field("unit", pattern="^(unit|all)$")
+    unfiled_mail: bool = False
+    reads_content: bool = True
+
+
+class AccessSettings(BaseModel):
+    """Who sees what: roles and the clearance of new keys and persons."""
+
+    roles: dict[str, RoleSettings] = Field(default_factory=dict)
+    """Extra or redefined roles, e.g. ``{"bauaufsicht_lesen": {"permissions": [...]}}``."""
+    default_clearance: str = Field("003", pattern="^00[1-5]$")
+    """xdomea code of the clearance keys and persons get unless given one (003 Offen)."""
+
+
+class OidcSettings(BaseModel):
+    """Single sign-on with an OpenID Connect provider (Keycloak, ADFS, ...)."""
+
+    issuer: str | None = None
+    """The provider's issuer URL; unset disables sign-on (API keys only)."""
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    audience: str | None = None
+    """Expected ``aud`` of bearer access tokens; defaults to the client id."""
+    algorithms: list[str] = Field(default_factory=lambda: ["RS256", "PS256", "ES256"])
+    """Signature algorithms accepted for tokens; ``none`` and HMAC are never accepted."""
+    scopes: list[str] = Field(default_factory=lambda: ["openid", "profile", "email"])
+    roles_claim: str = "groups"
+    """Claim with the person's groups; mapped to roles by ``role_map``."""
+    role_map: dict[str, str] = Field(default_factory=dict)
+    """Group -> role; a group that is itself a role name counts as that role."""
+    units_claim: str = "groups"
+    unit_map: dict[str, str] = Field(default_factory=dict)
+    """Group -> organisational unit (e.g. ``{"GG-Amt63": "63"}``)."""
+    clearance_claim: str | None = None
+    """Claim with an xdomea clearance code; else the access default (or local assignment)."""
+    name_claim: str = "name"
+    redirect_url: str | None = None
+    """The callback URL registered at the provider; default: this server's /auth/callback."""
+    post_logout_redirect_url: str | None = None
+    session_hours: float = Field(10.0, gt=0, le=24 * 7)
+    jwks_cache_seconds: int = Field(300, ge=10)
+
+
+class HttpSettings(BaseModel):
+    """What every HTTP request gets checked against before it reaches a route."""
+
+    cors_origins: list[str] = Field(default_factory=list)
+    """Origins allowed to call the API from a browser; empty: CORS closed."""
+    max_json_bytes: int = Field(1024 * 1024, ge=1024)
+    """Largest body of a request that is not an upload."""
+    auth_failures_per_minute: int = Field(20, ge=1)
+    """Failed authentications per client address before 429."""
+    trust_forwarded_for: bool = False
+    """Take the client address from X-Forwarded-For (behind a reverse proxy)."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="EAKTE_", env_nested_delimiter="__", extra="ignore", populate_by_name=True
@@ -175,6 +235,9 @@ class Settings(BaseSettings):
     audit: AuditSettings = Field(default_factory=AuditSettings)
     evidence: EvidenceSettings = Field(default_factory=EvidenceSettings)
     einvoice: EInvoiceSettings = Field(default_factory=EInvoiceSettings)
+    access: AccessSettings = Field(default_factory=AccessSettings)
+    oidc: OidcSettings = Field(default_factory=OidcSettings)
+    http: HttpSettings = Field(default_factory=HttpSettings)
     einvoice_inbox: Path | None = Field(
         None, validation_alias=AliasChoices("EAKTE_EINVOICE_INBOX", "einvoice_inbox")
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import getpass
 import os
 
+from services.access.scope import Scope, system_scope
+
 
 def cli_actor() -> str:
     """``cli:<login name>``: commands on the local data dir run as that operating-system user."""
@@ -12,3 +14,8 @@ def cli_actor() -> str:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):  # no passwd entry, e.g. an arbitrary uid in a container
         return f"cli:uid {os.getuid()}"
+
+
+def cli_scope() -> Scope:
+    """The console on the local data directory: sees everything, audited as :func:`cli_actor`."""
+    return system_scope(cli_actor())

@@ -12,12 +12,13 @@ from typing import Any, Protocol
 
 import httpx
 
-from api.cli.actor import cli_actor
+from api.cli.actor import cli_actor, cli_scope
 from api.presenters import document_out, item_out
 from services.bootstrap import Container
 from services.db.models import ItemStatus
 from services.db.session import unit_of_work
-from services.documents.queries import document_text, get_document, get_item
+from services.documents.queries import get_document, get_item
+from services.documents.reading import read_text, record_snippets_shown
 from services.errors import EAkteError
 from services.intake.receive import (
     IncomingFile,
@@ -152,13 +153,17 @@ class LocalBackend:
                     settings=container.settings,
                     clock=container.clock,
                 )
-                return item_out(receipt.item, duplicate=receipt.duplicate).model_dump(mode="json")
+                documents = list(receipt.item.documents)
+                return item_out(receipt.item, documents, duplicate=receipt.duplicate).model_dump(
+                    mode="json"
+                )
         except EAkteError as exc:
             raise CliError(f"{path}: {exc.detail}") from exc
 
     def item(self, item_id: str) -> dict[str, Any]:
         with unit_of_work(self._container.session_factory, write=False) as session:
-            return item_out(get_item(session, item_id)).model_dump(mode="json")
+            item = get_item(session, cli_scope(), item_id)
+            return item_out(item, list(item.documents)).model_dump(mode="json")
 
     def wait(self, item_ids: list[str], on_done: Callable[[str], None]) -> None:
         worker = Worker(
@@ -178,9 +183,19 @@ class LocalBackend:
                 time.sleep(self._container.settings.jobs.poll_interval_seconds)
 
     def search(self, query: str, limit: int, offset: int) -> dict[str, Any]:
-        with unit_of_work(self._container.session_factory, write=False) as session:
+        with unit_of_work(self._container.session_factory) as session:
             try:
-                page = self._container.search.search(session, query, limit=limit, offset=offset)
+                scope = cli_scope()
+                page = self._container.search.search(
+                    session, scope, query, limit=limit, offset=offset
+                )
+                record_snippets_shown(
+                    session,
+                    scope,
+                    query,
+                    [hit.document_id for hit in page.hits],
+                    clock=self._container.clock,
+                )
             except EAkteError as exc:
                 raise CliError(exc.detail) from exc
             return {
@@ -200,14 +215,17 @@ class LocalBackend:
     def document(self, document_id: str) -> dict[str, Any]:
         with unit_of_work(self._container.session_factory, write=False) as session:
             try:
-                return document_out(get_document(session, document_id)).model_dump(mode="json")
+                document = get_document(session, cli_scope(), document_id)
+                return document_out(document).model_dump(mode="json")
             except EAkteError as exc:
                 raise CliError(exc.detail) from exc
 
     def document_text(self, document_id: str) -> str:
-        with unit_of_work(self._container.session_factory, write=False) as session:
+        with unit_of_work(self._container.session_factory) as session:
             try:
-                return document_text(get_document(session, document_id))
+                return read_text(
+                    session, cli_scope(), document_id, page=None, clock=self._container.clock
+                )
             except EAkteError as exc:
                 raise CliError(exc.detail) from exc
 

@@ -221,7 +221,9 @@ def keys_create(
 ) -> None:
     """Create an API key (printed once)."""
     from api.cli.actor import cli_actor
+    from services.access.confidentiality import Confidentiality
     from services.auth.key_admin import issue_key
+    from services.auth.keys import NewKey
     from services.db.session import unit_of_work
 
     with (
@@ -231,9 +233,13 @@ def keys_create(
     ):
         created = issue_key(
             session,
-            name=name,
-            role=role,
-            org_unit=org_unit,
+            NewKey(
+                name=name,
+                role=role,
+                org_unit=org_unit,
+                clearance=Confidentiality.parse(container.settings.access.default_clearance),
+            ),
+            roles=container.roles,
             actor=cli_actor(),
             clock=container.clock,
         )

@@ -8,13 +8,13 @@ from fastapi import APIRouter, status
 
 from api.dependencies import ContainerDep, SessionDep, WriteSessionDep, requires
 from api.schemas.review import ClassifierModelOut
-from services.auth.keys import Principal
-from services.auth.permissions import Permission
+from services.access.roles import Permission
+from services.access.scope import Scope
 from services.classification.jobs import enqueue_training
 from services.classification.models_query import latest_model
 
 router = APIRouter(prefix="/api/v1/classifier", tags=["classifier"])
-Manager = Annotated[Principal, requires(Permission.MANAGE_CLASSIFIER)]
+Manager = Annotated[Scope, requires(Permission.MANAGE_CLASSIFIER)]
 
 
 @router.get("", response_model=ClassifierModelOut, summary="The active model")

@@ -7,47 +7,75 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 
-from api.dependencies import SessionDep, requires
+from api.dependencies import ContainerDep, SessionDep, WriteSessionDep, requires
 from api.presenters import document_out, document_summary
-from api.schemas.common import PageOut, page_out
-from api.schemas.documents import DocumentOut, DocumentSummaryOut
-from services.auth.keys import Principal
-from services.auth.permissions import Permission
-from services.documents.queries import document_text, get_document, list_documents
-from services.errors import NotFoundError
+from api.schemas.common import Offset, PageOut, page_out
+from api.schemas.documents import ConfidentialityIn, DocumentOut, DocumentSummaryOut
+from services.access.confidentiality import Confidentiality
+from services.access.levels import set_document_level
+from services.access.roles import Permission
+from services.access.scope import Scope
+from services.documents.queries import get_document, list_documents
+from services.documents.reading import read_text
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
-Reader = Annotated[Principal, requires(Permission.READ_DOCUMENTS)]
+Reader = Annotated[Scope, requires(Permission.READ_DOCUMENTS)]
+Manager = Annotated[Scope, requires(Permission.MANAGE_RECORDS)]
 
 
 @router.get("", response_model=PageOut[DocumentSummaryOut], summary="Documents, newest first")
 def documents(
     session: SessionDep,
-    _: Reader,
+    scope: Reader,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    status_filter: Annotated[str | None, Query(alias="status")] = None,
+    offset: Offset = 0,
+    status_filter: Annotated[str | None, Query(alias="status", max_length=32)] = None,
 ) -> PageOut[DocumentSummaryOut]:
-    page = list_documents(session, limit=limit, offset=offset, status=status_filter)
+    page = list_documents(session, scope, limit=limit, offset=offset, status=status_filter)
     return page_out(page, document_summary)
 
 
 @router.get("/{document_id}", response_model=DocumentOut)
-def document(document_id: str, session: SessionDep, _: Reader) -> DocumentOut:
-    return document_out(get_document(session, document_id))
+def document(document_id: str, session: SessionDep, scope: Reader) -> DocumentOut:
+    return document_out(get_document(session, scope, document_id))
 
 
-@router.get("/{document_id}/text", response_class=PlainTextResponse, summary="Recognised text")
+@router.get(
+    "/{document_id}/text",
+    response_class=PlainTextResponse,
+    summary="Recognised text (every read is an audit event)",
+)
 def text(
     document_id: str,
-    session: SessionDep,
-    _: Reader,
-    page: Annotated[int | None, Query(ge=1, description="one page only")] = None,
+    session: WriteSessionDep,
+    container: ContainerDep,
+    scope: Reader,
+    page: Annotated[int | None, Query(ge=1, le=1_000_000, description="one page only")] = None,
 ) -> PlainTextResponse:
-    doc = get_document(session, document_id)
-    if page is None:
-        return PlainTextResponse(document_text(doc))
-    for candidate in doc.pages:
-        if candidate.page_number == page:
-            return PlainTextResponse(candidate.text)
-    raise NotFoundError(f"document {document_id} has no page {page}")
+    return PlainTextResponse(
+        read_text(session, scope, document_id, page=page, clock=container.clock)
+    )
+
+
+@router.put(
+    "/{document_id}/confidentiality",
+    response_model=DocumentOut,
+    summary="Set the document's confidentiality level (xdomea code)",
+)
+def confidentiality(
+    document_id: str,
+    body: ConfidentialityIn,
+    session: WriteSessionDep,
+    container: ContainerDep,
+    scope: Manager,
+) -> DocumentOut:
+    document = get_document(session, scope, document_id)
+    set_document_level(
+        session,
+        scope,
+        document,
+        Confidentiality.parse(body.level),
+        reason=body.reason,
+        clock=container.clock,
+    )
+    return document_out(document)

@@ -8,17 +8,16 @@ from fastapi import APIRouter, Response, status
 
 from api.dependencies import ContainerDep, SessionDep, WriteSessionDep, requires
 from api.schemas.einvoice_admin import AdoptionIn, AdoptionOut, RouteIn, RouteOut
-from services.audit.trail import actor_of
-from services.auth.keys import Principal
-from services.auth.permissions import Permission
+from services.access.roles import Permission
+from services.access.scope import Scope
 from services.db.models import LeitwegRoute
 from services.einvoice.accounts import record_adoption
 from services.einvoice.routes import list_routes, remove_route, set_route
 
 router = APIRouter(prefix="/api/v1", tags=["e-invoices"])
-Reader = Annotated[Principal, requires(Permission.READ_RECORDS)]
-Configurer = Annotated[Principal, requires(Permission.MANAGE_FILE_PLAN)]
-Manager = Annotated[Principal, requires(Permission.MANAGE_RETENTION)]
+Reader = Annotated[Scope, requires(Permission.READ_RECORDS)]
+Configurer = Annotated[Scope, requires(Permission.MANAGE_FILE_PLAN)]
+Manager = Annotated[Scope, requires(Permission.MANAGE_RETENTION)]
 
 
 @router.get("/leitweg-routes", response_model=list[RouteOut], summary="Leitweg-ID routes")
@@ -32,7 +31,7 @@ def put_route(
     body: RouteIn,
     session: WriteSessionDep,
     container: ContainerDep,
-    principal: Configurer,
+    scope: Configurer,
 ) -> RouteOut:
     route = set_route(
         session,
@@ -40,7 +39,7 @@ def put_route(
         org_unit=body.org_unit,
         retention_rule=body.retention_rule,
         description=body.description,
-        actor=actor_of(principal),
+        actor=scope.actor,
         clock=container.clock,
     )
     return _route_out(route)
@@ -50,9 +49,9 @@ def put_route(
     "/leitweg-routes/{leitweg_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response
 )
 def delete_route(
-    leitweg_id: str, session: WriteSessionDep, container: ContainerDep, principal: Configurer
+    leitweg_id: str, session: WriteSessionDep, container: ContainerDep, scope: Configurer
 ) -> Response:
-    remove_route(session, leitweg_id, actor=actor_of(principal), clock=container.clock)
+    remove_route(session, leitweg_id, actor=scope.actor, clock=container.clock)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -66,10 +65,10 @@ def adopt(
     body: AdoptionIn,
     session: WriteSessionDep,
     container: ContainerDep,
-    principal: Manager,
+    scope: Manager,
 ) -> AdoptionOut:
     count = record_adoption(
-        session, fiscal_year, body.adopted_on, actor=actor_of(principal), clock=container.clock
+        session, fiscal_year, body.adopted_on, actor=scope.actor, clock=container.clock
     )
     return AdoptionOut(fiscal_year=fiscal_year, adopted_on=body.adopted_on, invoices=count)
 

@@ -5,24 +5,21 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
-from sqlalchemy import select
 
-from api.dependencies import ContainerDep, SessionDep, requires
+from api.dependencies import ContainerDep, SessionDep, WriteSessionDep, requires
 from api.presenters_einvoice import einvoice_out, einvoice_url
-from api.schemas.common import PageOut, page_out
+from api.schemas.common import Offset, PageOut, page_out
 from api.schemas.einvoices import EInvoiceOut, EInvoiceReceiptOut
-from services.audit.trail import actor_of
-from services.auth.keys import Principal
-from services.auth.permissions import Permission
-from services.db.models import EInvoice, StoredObject
-from services.db.pagination import paginate
+from services.access.roles import Permission
+from services.access.scope import Scope
 from services.db.session import unit_of_work
 from services.einvoice.intake import receive_einvoice
+from services.einvoice.queries import get_einvoice, list_einvoices, read_view
 from services.errors import InvalidInputError, LimitExceededError, NotFoundError
 
 router = APIRouter(prefix="/api/v1/einvoices", tags=["e-invoices"])
-Reader = Annotated[Principal, requires(Permission.READ_RECORDS)]
-Sender = Annotated[Principal, requires(Permission.INTAKE)]
+Reader = Annotated[Scope, requires(Permission.READ_RECORDS)]
+Sender = Annotated[Scope, requires(Permission.INTAKE)]
 _RAW_TYPES = ("application/xml", "text/xml", "application/pdf", "application/octet-stream")
 
 
@@ -37,9 +34,7 @@ _RAW_TYPES = ("application/xml", "text/xml", "application/pdf", "application/oct
         }
     },
 )
-async def receive(
-    request: Request, container: ContainerDep, principal: Sender
-) -> EInvoiceReceiptOut:
+async def receive(request: Request, container: ContainerDep, scope: Sender) -> EInvoiceReceiptOut:
     data, filename = await _read_body(request, container.settings.einvoice.max_bytes)
     with unit_of_work(container.session_factory) as session:
         receipt = receive_einvoice(
@@ -48,7 +43,7 @@ async def receive(
             data,
             filename=filename,
             source="api",
-            actor=actor_of(principal),
+            actor=scope.actor,
             settings=container.settings,
             clock=container.clock,
         )
@@ -64,61 +59,53 @@ async def receive(
 @router.get("", response_model=PageOut[EInvoiceOut], summary="E-invoices, newest first")
 def invoices(
     session: SessionDep,
-    _: Reader,
+    scope: Reader,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    status_filter: Annotated[str | None, Query(alias="status")] = None,
+    offset: Offset = 0,
+    status_filter: Annotated[str | None, Query(alias="status", max_length=16)] = None,
 ) -> PageOut[EInvoiceOut]:
-    query = select(EInvoice).order_by(EInvoice.created_at.desc(), EInvoice.id)
-    if status_filter:
-        query = query.where(EInvoice.status == status_filter)
-    return page_out(paginate(session, query, limit=limit, offset=offset), einvoice_out)
+    page = list_einvoices(session, scope, limit=limit, offset=offset, status=status_filter)
+    return page_out(page, einvoice_out)
 
 
 @router.get("/{einvoice_id}", response_model=EInvoiceOut, summary="Status, verdict and data")
-def invoice(einvoice_id: str, session: SessionDep, _: Reader) -> EInvoiceOut:
-    return einvoice_out(_get(session, einvoice_id))
+def invoice(einvoice_id: str, session: SessionDep, scope: Reader) -> EInvoiceOut:
+    return einvoice_out(get_einvoice(session, scope, einvoice_id))
 
 
 @router.get("/{einvoice_id}/report", summary="The validation report (JSON)")
-def report(einvoice_id: str, session: SessionDep, _: Reader) -> dict[str, object]:
-    found = _get(session, einvoice_id)
+def report(einvoice_id: str, session: SessionDep, scope: Reader) -> dict[str, object]:
+    found = get_einvoice(session, scope, einvoice_id)
     if found.report is None:
         raise NotFoundError(f"e-invoice {einvoice_id} has not been validated yet")
     return {"einvoice_id": found.id, "status": found.status, "file": found.filename, **found.report}
 
 
 @router.get("/{einvoice_id}/html", summary="German view with the validation result (HTML)")
-def html(einvoice_id: str, session: SessionDep, container: ContainerDep, _: Reader) -> Response:
-    found = _get(session, einvoice_id)
-    return _object(session, container, found.html_object_id, "text/html; charset=utf-8", found)
+def html(
+    einvoice_id: str, session: WriteSessionDep, container: ContainerDep, scope: Reader
+) -> Response:
+    return _view(session, container, scope, einvoice_id, "html", "text/html; charset=utf-8")
 
 
 @router.get("/{einvoice_id}/pdf", summary="German view with the validation result (PDF)")
-def pdf(einvoice_id: str, session: SessionDep, container: ContainerDep, _: Reader) -> Response:
-    found = _get(session, einvoice_id)
-    return _object(session, container, found.pdf_view_object_id, "application/pdf", found)
-
-
-def _get(session: SessionDep, einvoice_id: str) -> EInvoice:
-    found = session.get(EInvoice, einvoice_id)
-    if found is None:
-        raise NotFoundError(f"no e-invoice {einvoice_id}")
-    return found
-
-
-def _object(
-    session: SessionDep,
-    container: ContainerDep,
-    object_id: int | None,
-    media_type: str,
-    found: EInvoice,
+def pdf(
+    einvoice_id: str, session: WriteSessionDep, container: ContainerDep, scope: Reader
 ) -> Response:
-    stored = session.get(StoredObject, object_id) if object_id is not None else None
-    if stored is None:
-        raise NotFoundError(f"e-invoice {found.id} has no view yet (status {found.status})")
-    data = container.store.get(stored.blob_key, stored.version_id)
-    return Response(content=data, media_type=media_type, headers={"ETag": f'"{stored.sha256}"'})
+    return _view(session, container, scope, einvoice_id, "pdf", "application/pdf")
+
+
+def _view(
+    session: WriteSessionDep,
+    container: ContainerDep,
+    scope: Scope,
+    einvoice_id: str,
+    view: str,
+    media_type: str,
+) -> Response:
+    found = read_view(session, scope, container.store, einvoice_id, view, clock=container.clock)
+    headers = {"ETag": f'"{found.sha256}"'}
+    return Response(content=found.data, media_type=media_type, headers=headers)
 
 
 async def _read_body(request: Request, limit: int) -> tuple[bytes, str | None]:

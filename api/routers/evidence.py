@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from api.dependencies import ContainerDep, SessionDep, requires
 from api.schemas.evidence import EvidenceRecordOut
-from services.auth.keys import Principal
-from services.auth.permissions import Permission
+from services.access.roles import Permission
+from services.access.scope import Scope
+from services.documents.queries import get_document
 from services.documents.versions import Part
 from services.evidence.records import document_evidence_record
 
 router = APIRouter(prefix="/api/v1", tags=["evidence"])
-Auditor = Annotated[Principal, requires(Permission.READ_AUDIT)]
+Auditor = Annotated[Scope, requires(Permission.READ_AUDIT)]
 
 
 @router.get(
@@ -30,17 +31,18 @@ Auditor = Annotated[Principal, requires(Permission.READ_AUDIT)]
 )
 def evidence(
     document_id: str,
-    number: int,
+    number: Annotated[int, Path(ge=1, le=2**31 - 1)],
     session: SessionDep,
     container: ContainerDep,
-    _: Auditor,
+    scope: Auditor,
     part: Annotated[Part, Query()] = Part.CONTENT,
 ) -> EvidenceRecordOut:
     """The reduced hash tree from the part's SHA-256 to its day's anchored root.
 
     Check it offline with ``eakte evidence verify FILE RECORD.json --offline``.
     """
+    document = get_document(session, scope, document_id)
     record = document_evidence_record(
-        session, container.store, document_id, version=number, part=part
+        session, container.store, document.id, version=number, part=part
     )
     return EvidenceRecordOut.model_validate(record)

@@ -11,14 +11,13 @@ from api.dependencies import ContainerDep, SessionDep, WriteSessionDep, requires
 from api.presenters_records import file_plan_item_out, file_plan_out
 from api.schemas.records import FilePlanItemOut, FilePlanOut
 from file_plan.plan_io import load_json
-from services.audit.trail import actor_of
-from services.auth.keys import Principal
-from services.auth.permissions import Permission
+from services.access.roles import Permission
+from services.access.scope import Scope
 from services.records.file_plans import active_plan, import_plan
 
 router = APIRouter(prefix="/api/v1/file-plan", tags=["file plan"])
-Reader = Annotated[Principal, requires(Permission.READ_RECORDS)]
-Manager = Annotated[Principal, requires(Permission.MANAGE_FILE_PLAN)]
+Reader = Annotated[Scope, requires(Permission.READ_RECORDS)]
+Manager = Annotated[Scope, requires(Permission.MANAGE_FILE_PLAN)]
 
 
 @router.get("", response_model=FilePlanOut, summary="The active file plan")
@@ -42,9 +41,9 @@ def file_plan_item(code: str, session: SessionDep, _: Reader) -> FilePlanItemOut
 def replace_file_plan(
     session: WriteSessionDep,
     container: ContainerDep,
-    principal: Manager,
+    scope: Manager,
     body: Annotated[dict[str, Any], Body()],
 ) -> FilePlanOut:
     plan = load_json(json.dumps(body))
-    import_plan(session, plan, actor=actor_of(principal), clock=container.clock)
+    import_plan(session, plan, actor=scope.actor, clock=container.clock)
     return file_plan_out(plan)

@@ -10,24 +10,23 @@ from api.dependencies import ContainerDep, SessionDep, WriteSessionDep, requires
 from api.presenters_records import classification_out, filing_out
 from api.schemas.records import FilingIn, FilingOut
 from api.schemas.review import ClassificationOut
-from services.audit.trail import actor_of
-from services.auth.keys import Principal
-from services.auth.permissions import Permission, require_unit
+from services.access.roles import Permission
+from services.access.scope import Scope
 from services.classification.results import latest_classification
 from services.db.models import FilingStatus
 from services.documents.queries import get_document
-from services.errors import ConflictError
+from services.errors import ConflictError, InvalidInputError
 from services.records.filing import file_document
 from services.records.queries import get_akte, get_vorgang
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
-Reader = Annotated[Principal, requires(Permission.READ_DOCUMENTS)]
-Manager = Annotated[Principal, requires(Permission.MANAGE_RECORDS)]
+Reader = Annotated[Scope, requires(Permission.READ_DOCUMENTS)]
+Manager = Annotated[Scope, requires(Permission.MANAGE_RECORDS)]
 
 
 @router.get("/{document_id}/filing", response_model=FilingOut)
-def filing(document_id: str, session: SessionDep, _: Reader) -> FilingOut:
-    return filing_out(get_document(session, document_id))
+def filing(document_id: str, session: SessionDep, scope: Reader) -> FilingOut:
+    return filing_out(get_document(session, scope, document_id))
 
 
 @router.put("/{document_id}/filing", response_model=FilingOut, summary="File or move a document")
@@ -36,16 +35,18 @@ def file_or_move(
     body: FilingIn,
     session: WriteSessionDep,
     container: ContainerDep,
-    principal: Manager,
+    scope: Manager,
 ) -> FilingOut:
-    document = get_document(session, document_id)
+    document = get_document(session, scope, document_id)
     if document.filing_status == FilingStatus.IN_REVIEW:
         raise ConflictError("the document waits in a review queue; decide the review task instead")
-    akte = get_akte(session, body.akte_id)
-    require_unit(principal, akte.org_unit)
+    akte = get_akte(session, scope, body.akte_id)
+    scope.require_write_akte(akte)
     if document.akte is not None:
-        require_unit(principal, document.akte.org_unit)
-    vorgang = get_vorgang(session, body.vorgang_id) if body.vorgang_id else None
+        scope.require_write_akte(document.akte)
+    vorgang = get_vorgang(session, scope, body.vorgang_id) if body.vorgang_id else None
+    if vorgang is not None and vorgang.akte_id != akte.id:
+        raise InvalidInputError(f"Vorgang {vorgang.id} does not belong to Akte {akte.aktenzeichen}")
     file_document(
         session,
         document,
@@ -53,13 +54,13 @@ def file_or_move(
         vorgang,
         status=FilingStatus.FILED,
         reason=body.reason,
-        actor=actor_of(principal),
+        actor=scope.actor,
         clock=container.clock,
     )
     return filing_out(document)
 
 
 @router.get("/{document_id}/classification", response_model=ClassificationOut)
-def classification(document_id: str, session: SessionDep, _: Reader) -> ClassificationOut:
-    get_document(session, document_id)
-    return classification_out(latest_classification(session, document_id))
+def classification(document_id: str, session: SessionDep, scope: Reader) -> ClassificationOut:
+    document = get_document(session, scope, document_id)
+    return classification_out(latest_classification(session, document.id))

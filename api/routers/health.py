@@ -9,8 +9,8 @@ from sqlalchemy import text
 from api.dependencies import ContainerDep, SessionDep, requires
 from api.presenters_storage import storage_health_out
 from api.schemas.storage import StorageHealthOut
-from services.auth.keys import Principal
-from services.auth.permissions import Permission
+from services.access.roles import Permission
+from services.access.scope import Scope
 from services.errors import StorageError
 from services.storage.fixity import storage_health
 
@@ -30,7 +30,7 @@ class HealthOut(BaseModel):
 def health(
     session: SessionDep,
     container: ContainerDep,
-    _: Annotated[Principal, requires(Permission.READ_ITEMS)],
+    _: Annotated[Scope, requires(Permission.READ_ITEMS)],
 ) -> HealthOut:
     session.execute(text("SELECT 1"))
     try:
@@ -58,7 +58,7 @@ def storage(
     session: SessionDep,
     container: ContainerDep,
     response: Response,
-    _: Annotated[Principal, requires(Permission.READ_ITEMS)],
+    _: Annotated[Scope, requires(Permission.READ_ITEMS)],
 ) -> StorageHealthOut:
     try:
         container.store.check_object_lock()

@@ -9,13 +9,12 @@ from fastapi import APIRouter, File, Form, Query, UploadFile, status
 
 from api.dependencies import ContainerDep, SessionDep, requires
 from api.presenters import item_out
-from api.schemas.common import PageOut, page_out
+from api.schemas.common import Offset, PageOut, page_out
 from api.schemas.documents import IntakeResponse, ItemOut
-from services.audit.trail import actor_of
-from services.auth.keys import Principal
-from services.auth.permissions import Permission
+from services.access.roles import Permission
+from services.access.scope import Scope
 from services.db.session import unit_of_work
-from services.documents.queries import get_item, list_items
+from services.documents.queries import get_item, list_items, visible_documents_of
 from services.errors import LimitExceededError
 from services.intake.receive import (
     IncomingFile,
@@ -54,7 +53,7 @@ def _read_limited(upload: UploadFile, limit: int) -> bytes:
 def intake(
     container: ContainerDep,
     files: Annotated[list[UploadFile], File(description="PDF, TIFF, JPEG or PNG scans")],
-    principal: Annotated[Principal, requires(Permission.INTAKE)],
+    scope: Annotated[Scope, requires(Permission.INTAKE)],
     station_id: Annotated[str | None, Form(max_length=100)] = None,
     batch_id: Annotated[str | None, Form(max_length=100)] = None,
     received_at: Annotated[datetime | None, Form()] = None,
@@ -91,32 +90,40 @@ def intake(
                 p,
                 original,
                 metadata,
-                uploaded_by=principal.key_id,
-                actor=actor_of(principal),
+                uploaded_by=scope.principal.key_id,
+                actor=scope.actor,
                 settings=settings,
                 clock=container.clock,
             )
             for p, original in zip(prepared, originals, strict=True)
         ]
-        return IntakeResponse(items=[item_out(r.item, duplicate=r.duplicate) for r in receipts])
+        return IntakeResponse(
+            items=[
+                item_out(
+                    r.item, visible_documents_of(session, scope, r.item), duplicate=r.duplicate
+                )
+                for r in receipts
+            ]
+        )
 
 
 @router.get("/items/{item_id}", response_model=ItemOut, summary="Status of an upload")
 def item_status(
     item_id: str,
     session: SessionDep,
-    _: Annotated[Principal, requires(Permission.READ_ITEMS)],
+    scope: Annotated[Scope, requires(Permission.READ_ITEMS)],
 ) -> ItemOut:
-    return item_out(get_item(session, item_id))
+    item = get_item(session, scope, item_id)
+    return item_out(item, visible_documents_of(session, scope, item))
 
 
 @router.get("/items", response_model=PageOut[ItemOut], summary="Uploads, newest first")
 def items(
     session: SessionDep,
-    _: Annotated[Principal, requires(Permission.READ_ITEMS)],
+    scope: Annotated[Scope, requires(Permission.READ_ITEMS)],
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    status_filter: Annotated[str | None, Query(alias="status")] = None,
+    offset: Offset = 0,
+    status_filter: Annotated[str | None, Query(alias="status", max_length=32)] = None,
 ) -> PageOut[ItemOut]:
-    page = list_items(session, limit=limit, offset=offset, status=status_filter)
-    return page_out(page, item_out)
+    page = list_items(session, scope, limit=limit, offset=offset, status=status_filter)
+    return page_out(page, lambda item: item_out(item, visible_documents_of(session, scope, item)))

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter
-from sqlalchemy import select
 
 from api.dependencies import ContainerDep, SessionDep, WriteSessionDep, requires
 from api.presenters_storage import retention_out, tombstone_out
@@ -21,25 +20,22 @@ from api.schemas.storage import (
     RetentionOut,
     TombstoneOut,
 )
-from services.audit.trail import actor_of
-from services.auth.keys import Principal
-from services.auth.permissions import Permission
-from services.db.models import DocumentTombstone
+from services.access.roles import Permission
+from services.access.scope import Scope
 from services.documents.queries import get_document
-from services.errors import NotFoundError
 from services.records.queries import get_akte
-from services.storage.disposition import destroy_document
+from services.storage.disposition import destroy_document, tombstone_of
 from services.storage.protection import objects_of_document
 from services.storage.retention import extend_retention, set_akte_hold, set_document_hold
 
 router = APIRouter(prefix="/api/v1", tags=["retention"])
-Reader = Annotated[Principal, requires(Permission.READ_RECORDS)]
-Manager = Annotated[Principal, requires(Permission.MANAGE_RETENTION)]
+Reader = Annotated[Scope, requires(Permission.READ_RECORDS)]
+Manager = Annotated[Scope, requires(Permission.MANAGE_RETENTION)]
 
 
 @router.get("/documents/{document_id}/retention", response_model=RetentionOut)
-def retention(document_id: str, session: SessionDep, _: Reader) -> RetentionOut:
-    document = get_document(session, document_id)
+def retention(document_id: str, session: SessionDep, scope: Reader) -> RetentionOut:
+    document = get_document(session, scope, document_id)
     return retention_out(document, objects_of_document(session, document))
 
 
@@ -53,15 +49,15 @@ def extend(
     body: RetentionIn,
     session: WriteSessionDep,
     container: ContainerDep,
-    principal: Manager,
+    scope: Manager,
 ) -> RetentionOut:
     document = extend_retention(
         session,
         container.store,
-        get_document(session, document_id),
+        get_document(session, scope, document_id),
         body.retain_until,
         reason=body.reason,
-        actor=actor_of(principal),
+        actor=scope.actor,
         clock=container.clock,
         settings=container.settings.retention,
     )
@@ -78,15 +74,15 @@ def document_hold(
     body: HoldIn,
     session: WriteSessionDep,
     container: ContainerDep,
-    principal: Manager,
+    scope: Manager,
 ) -> RetentionOut:
     document = set_document_hold(
         session,
         container.store,
-        get_document(session, document_id),
+        get_document(session, scope, document_id),
         active=body.active,
         reason=body.reason,
-        actor=actor_of(principal),
+        actor=scope.actor,
         clock=container.clock,
         settings=container.settings.retention,
     )
@@ -103,16 +99,16 @@ def akte_hold(
     body: HoldIn,
     session: WriteSessionDep,
     container: ContainerDep,
-    principal: Manager,
+    scope: Manager,
 ) -> AkteHoldOut:
-    akte = get_akte(session, akte_id)
+    akte = get_akte(session, scope, akte_id)
     count = set_akte_hold(
         session,
         container.store,
         akte,
         active=body.active,
         reason=body.reason,
-        actor=actor_of(principal),
+        actor=scope.actor,
         clock=container.clock,
         settings=container.settings.retention,
     )
@@ -135,14 +131,14 @@ def destroy(
     body: DestructionIn,
     session: WriteSessionDep,
     container: ContainerDep,
-    principal: Manager,
+    scope: Manager,
 ) -> TombstoneOut:
     tombstone = destroy_document(
         session,
         container.search,
-        get_document(session, document_id),
+        get_document(session, scope, document_id),
         reason=body.reason,
-        actor=actor_of(principal),
+        actor=scope.actor,
         clock=container.clock,
         settings=container.settings,
     )
@@ -150,10 +146,5 @@ def destroy(
 
 
 @router.get("/documents/{document_id}/tombstone", response_model=TombstoneOut)
-def tombstone(document_id: str, session: SessionDep, _: Reader) -> TombstoneOut:
-    found = session.scalar(
-        select(DocumentTombstone).where(DocumentTombstone.document_id == document_id)
-    )
-    if found is None:
-        raise NotFoundError(f"document {document_id} has not been destroyed")
-    return tombstone_out(found)
+def tombstone(document_id: str, session: SessionDep, scope: Reader) -> TombstoneOut:
+    return tombstone_out(tombstone_of(session, scope, document_id))

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Query
 
 from api.dependencies import ContainerDep, SessionDep, WriteSessionDep, requires
 from api.presenters_records import review_task_out
-from api.schemas.common import PageOut, page_out
+from api.schemas.common import Offset, PageOut, page_out
 from api.schemas.review import DecisionIn, ReviewTaskOut
-from services.auth.keys import Principal
-from services.auth.permissions import Permission
+from services.access.roles import Permission
+from services.access.scope import Scope
 from services.classification.review import (
     ReviewDecision,
     decide_task,
@@ -19,34 +19,34 @@ from services.classification.review import (
     list_tasks,
     task_classification,
 )
-from services.db.models import Document, ReviewStatus, ReviewTask
+from services.db.models import ReviewStatus, ReviewTask
 from services.records.file_plans import active_plan
 from services.records.subject_keys import subject_key
 
 router = APIRouter(prefix="/api/v1/review-queue", tags=["review queue"])
-Reviewer = Annotated[Principal, requires(Permission.REVIEW)]
+Reviewer = Annotated[Scope, requires(Permission.REVIEW)]
 
 
 @router.get("", response_model=PageOut[ReviewTaskOut], summary="Tasks of the caller's queue(s)")
 def review_queue(
     session: SessionDep,
-    principal: Reviewer,
+    scope: Reviewer,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     org_unit: Annotated[
-        str | None, Query(description="records managers: one unit's queue only")
+        str | None, Query(max_length=100, description="one unit's queue only")
     ] = None,
     status_filter: Annotated[ReviewStatus, Query(alias="status")] = ReviewStatus.OPEN,
 ) -> PageOut[ReviewTaskOut]:
     page = list_tasks(
-        session, principal, limit=limit, offset=offset, org_unit=org_unit, status=status_filter
+        session, scope, limit=limit, offset=offset, org_unit=org_unit, status=status_filter
     )
     return page_out(page, lambda task: _out(session, task))
 
 
 @router.get("/{task_id}", response_model=ReviewTaskOut)
-def review_task(task_id: str, session: SessionDep, principal: Reviewer) -> ReviewTaskOut:
-    return _out(session, get_task(session, principal, task_id))
+def review_task(task_id: str, session: SessionDep, scope: Reviewer) -> ReviewTaskOut:
+    return _out(session, get_task(session, scope, task_id))
 
 
 @router.post("/{task_id}/decision", response_model=ReviewTaskOut)
@@ -55,7 +55,7 @@ def decide(
     body: DecisionIn,
     session: WriteSessionDep,
     container: ContainerDep,
-    principal: Reviewer,
+    scope: Reviewer,
 ) -> ReviewTaskOut:
     decision = ReviewDecision(
         action=body.action,
@@ -70,19 +70,15 @@ def decide(
     )
     decide_task(
         session,
-        principal,
+        scope,
         active_plan(session),
         task_id,
         decision,
         settings=container.settings,
         clock=container.clock,
     )
-    task = session.get(ReviewTask, task_id)
-    assert task is not None
-    return _out(session, task)
+    return _out(session, get_task(session, scope, task_id))
 
 
 def _out(session: SessionDep, task: ReviewTask) -> ReviewTaskOut:
-    document = session.get(Document, task.document_id)
-    assert document is not None  # foreign key
-    return review_task_out(task, document, task_classification(session, task))
+    return review_task_out(task, task.document, task_classification(session, task))

@@ -8,21 +8,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Path, Response, UploadFile, status
 
-from api.dependencies import ContainerDep, WriteSessionDep, requires
+from api.dependencies import ContainerDep, SessionDep, WriteSessionDep, requires
 from api.presenters_storage import version_out
 from api.schemas.storage import VersionOut
-from services.audit.trail import actor_of, record_event
-from services.auth.keys import Principal
-from services.auth.permissions import Permission, require_unit
+from services.access.roles import Permission
+from services.access.scope import Scope
 from services.documents.new_version import receive_version
 from services.documents.queries import get_document
-from services.documents.versions import Part, VersionBytes, read_version, versions_of
+from services.documents.reading import read_content
+from services.documents.versions import Part, VersionBytes, versions_of
+from services.errors import PermissionDeniedError
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
-Reader = Annotated[Principal, requires(Permission.READ_DOCUMENTS)]
-Writer = Annotated[Principal, requires(Permission.MANAGE_RECORDS)]
+Reader = Annotated[Scope, requires(Permission.READ_DOCUMENTS)]
+Writer = Annotated[Scope, requires(Permission.MANAGE_RECORDS)]
+VersionNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 _EXTENSIONS = {
     "application/pdf": "pdf",
@@ -34,21 +36,21 @@ _EXTENSIONS = {
 
 @router.get("/{document_id}/content", summary="The current version's bytes, exactly as stored")
 def content(
-    document_id: str, session: WriteSessionDep, container: ContainerDep, principal: Reader
+    document_id: str, session: WriteSessionDep, container: ContainerDep, scope: Reader
 ) -> Response:
-    return _read(session, container, principal, document_id, None, Part.CONTENT)
+    return _read(session, container, scope, document_id, None, Part.CONTENT)
 
 
 @router.get("/{document_id}/rendition", summary="The current version's searchable PDF/A")
 def rendition(
-    document_id: str, session: WriteSessionDep, container: ContainerDep, principal: Reader
+    document_id: str, session: WriteSessionDep, container: ContainerDep, scope: Reader
 ) -> Response:
-    return _read(session, container, principal, document_id, None, Part.RENDITION)
+    return _read(session, container, scope, document_id, None, Part.RENDITION)
 
 
 @router.get("/{document_id}/versions", response_model=list[VersionOut], summary="Version history")
-def versions(document_id: str, session: WriteSessionDep, _: Reader) -> list[VersionOut]:
-    document = get_document(session, document_id)
+def versions(document_id: str, session: SessionDep, scope: Reader) -> list[VersionOut]:
+    document = get_document(session, scope, document_id)
     return [version_out(document, v) for v in versions_of(session, document.id)]
 
 
@@ -62,13 +64,15 @@ def new_version(
     document_id: str,
     session: WriteSessionDep,
     container: ContainerDep,
-    principal: Writer,
+    scope: Writer,
     file: Annotated[UploadFile, File(description="The new content (PDF, TIFF, JPEG, PNG)")],
     comment: Annotated[str | None, Form(max_length=2000)] = None,
 ) -> VersionOut:
-    document = get_document(session, document_id)
-    if document.org_unit is not None:
-        require_unit(principal, document.org_unit)
+    document = get_document(session, scope, document_id)
+    if document.akte is not None:
+        scope.require_write_akte(document.akte)
+    elif not scope.in_units(document.org_unit):
+        raise PermissionDeniedError("only the unit the letter is routed to may add versions")
     version = receive_version(
         session,
         container.store,
@@ -76,7 +80,7 @@ def new_version(
         data=file.file.read(),
         filename=file.filename,
         comment=comment,
-        actor=actor_of(principal),
+        actor=scope.actor,
         settings=container.settings,
         clock=container.clock,
     )
@@ -86,43 +90,35 @@ def new_version(
 @router.get("/{document_id}/versions/{number}/content", summary="One version's bytes")
 def version_content(
     document_id: str,
-    number: int,
+    number: VersionNumber,
     session: WriteSessionDep,
     container: ContainerDep,
-    principal: Reader,
+    scope: Reader,
 ) -> Response:
-    return _read(session, container, principal, document_id, number, Part.CONTENT)
+    return _read(session, container, scope, document_id, number, Part.CONTENT)
 
 
 @router.get("/{document_id}/versions/{number}/rendition", summary="One version's PDF/A")
 def version_rendition(
     document_id: str,
-    number: int,
+    number: VersionNumber,
     session: WriteSessionDep,
     container: ContainerDep,
-    principal: Reader,
+    scope: Reader,
 ) -> Response:
-    return _read(session, container, principal, document_id, number, Part.RENDITION)
+    return _read(session, container, scope, document_id, number, Part.RENDITION)
 
 
 def _read(
     session: WriteSessionDep,
     container: ContainerDep,
-    principal: Principal,
+    scope: Scope,
     document_id: str,
     number: int | None,
     part: Part,
 ) -> Response:
-    document = get_document(session, document_id)
-    found = read_version(session, container.store, document, number, part)
-    record_event(
-        session,
-        actor=actor_of(principal),
-        action="content.read",
-        object_type="document",
-        object_id=document.id,
-        details={"version": found.number, "part": part.value, "sha256": found.sha256},
-        clock=container.clock,
+    document, found = read_content(
+        session, scope, container.store, document_id, number, part, clock=container.clock
     )
     return _binary(found, document.id)
 

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
+from fastapi import Query
 from pydantic import BaseModel
 
 from services.db.pagination import Page
@@ -33,3 +34,8 @@ def page_out(page: Page[Row], present: Callable[[Row], T]) -> PageOut[T]:
         offset=page.offset,
         next_offset=next_offset(limit=page.limit, offset=page.offset, total=page.total),
     )
+
+
+MAX_OFFSET = 2**31 - 1
+"""Largest offset any list accepts (beyond it the database's integers overflow)."""
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]

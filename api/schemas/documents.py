@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class DocumentSummaryOut(BaseModel):
@@ -50,6 +50,8 @@ class DocumentOut(BaseModel):
     page_texts: list[PageTextOut]
     text_url: str
     filing_status: str
+    confidentiality: str
+    """xdomea Vertraulichkeitsstufe of the document itself (its Akte's may be higher)."""
     """unfiled, in_review, auto_filed or filed."""
     akte_id: str | None
     aktenzeichen: str | None
@@ -93,8 +95,10 @@ class IntakeResponse(BaseModel):
 class SearchHitOut(BaseModel):
     document_id: str
     title: str
+    """HTML-escaped, like the snippet."""
     score: float
     snippet: str
+    """HTML-escaped text with ``<mark>`` around the hits."""
     url: str
 
 
@@ -105,3 +109,13 @@ class SearchOut(BaseModel):
     offset: int
     next_offset: int | None
     hits: list[SearchHitOut]
+
+
+class ConfidentialityIn(BaseModel):
+    level: str = Field(
+        min_length=3,
+        max_length=20,
+        description="xdomea code: 003 Offen, 002 VS-NfD, 005 Vertraulich, 001 Geheim, "
+        "004 Streng geheim",
+    )
+    reason: str = Field(min_length=1, max_length=2000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -62,6 +63,9 @@ class AkteIn(BaseModel):
     description: str | None = Field(None, max_length=5000)
     subject_keys: list[SubjectKeyIn] = Field(default_factory=list, max_length=50)
     year: int | None = Field(None, ge=1900, le=2999)
+    confidentiality: str | None = Field(
+        None, max_length=20, description="xdomea code; at least the file-plan item's default"
+    )
 
 
 class AkteSummaryOut(BaseModel):
@@ -72,6 +76,7 @@ class AkteSummaryOut(BaseModel):
     org_unit: str
     status: str
     general: bool
+    confidentiality: str
     url: str
 
 
@@ -114,3 +119,24 @@ class FilingOut(BaseModel):
     akte: AkteSummaryOut | None
     vorgang_id: str | None
     filed_at: datetime | None
+
+
+class ShareIn(BaseModel):
+    grantee_kind: Literal["unit", "person"]
+    grantee: str = Field(min_length=1, max_length=100, description="unit key or person id")
+    access: Literal["read", "write"] = "read"
+    valid_until: date | None = Field(None, description="last day of the share")
+    reason: str | None = Field(None, max_length=2000)
+
+
+class ShareOut(BaseModel):
+    id: int
+    akte_id: str
+    grantee_kind: str
+    grantee: str
+    access: str
+    valid_until: date | None
+    reason: str | None
+    created_at: datetime
+    created_by: str
+    revoked_at: datetime | None

@@ -8,6 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.access.scope import Scope
+from services.access.visibility import audit_event_visible
 from services.audit.chain import normal_time
 from services.db.models import AuditEvent
 from services.db.pagination import Page, paginate
@@ -34,10 +36,12 @@ class EventFilter:
 
 
 def list_events(
-    session: Session, where: EventFilter, *, limit: int, offset: int
+    session: Session, scope: Scope, where: EventFilter, *, limit: int, offset: int
 ) -> Page[AuditEvent]:
     """Events in chain order (oldest first), so that pages stay stable while events arrive."""
-    query = select(AuditEvent).order_by(AuditEvent.seq, AuditEvent.id)
+    query = (
+        select(AuditEvent).where(audit_event_visible(scope)).order_by(AuditEvent.seq, AuditEvent.id)
+    )
     if where.object_type is not None:
         query = query.where(AuditEvent.object_type == where.object_type)
     if where.object_id is not None:

@@ -20,11 +20,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.access.principal import Principal
 from services.audit.chain import GENESIS_HASH, ChainFields, chain_hash, normal_details, normal_time
 from services.audit.head import CHAIN_LOCK, ChainHead, chain_head, take_lock
 from services.audit.jobs import enqueue_anchor
 from services.audit.policy import policy_of
-from services.auth.keys import Principal
 from services.db.models import AuditEvent
 from services.ports import Clock
 
@@ -32,10 +32,10 @@ SYSTEM_ACTOR = "system"
 
 
 def actor_of(principal: Principal | None) -> str:
-    """How a caller appears in the trail: the key's id and name, or eakte itself."""
+    """How a caller appears in the trail: the key's or person's id and name, or eakte."""
     if principal is None:
         return SYSTEM_ACTOR
-    return f"key:{principal.key_id} ({principal.name})"
+    return principal.audit_name
 
 
 def record_event(

@@ -1,19 +1,28 @@
-"""Issuing and revoking API keys, with an audit event for each (never the secret)."""
+"""Issuing, rotating and revoking API keys, with an audit event for each (never the secret)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from sqlalchemy.orm import Session
 
+from services.access.confidentiality import Confidentiality
+from services.access.org_units import check_unit
+from services.access.roles import RoleCatalog
 from services.audit.trail import record_event
-from services.auth.keys import CreatedKey, create_key, revoke_key
+from services.auth.keys import CreatedKey, NewKey, create_key, find_key, revoke_key
 from services.db.models import ApiKey
+from services.errors import ConflictError
 from services.ports import Clock
 
 
 def issue_key(
-    session: Session, *, name: str, role: str, org_unit: str | None, actor: str, clock: Clock
+    session: Session, new: NewKey, *, roles: RoleCatalog, actor: str, clock: Clock
 ) -> CreatedKey:
-    created = create_key(session, name=name, role=role, org_unit=org_unit, clock=clock)
+    roles.check(new.role)
+    if new.org_unit is not None:
+        check_unit(session, new.org_unit)
+    created = create_key(session, new, clock=clock)
     key = created.key
     record_event(
         session,
@@ -25,7 +34,52 @@ def issue_key(
             "name": key.name,
             "role": key.role,
             "org_unit": key.org_unit,
+            "clearance": key.clearance,
+            "expires_at": key.expires_at.isoformat() if key.expires_at else None,
             "prefix": key.prefix,
+        },
+        clock=clock,
+    )
+    return created
+
+
+def rotate_key(
+    session: Session,
+    key_id_or_prefix: str,
+    *,
+    grace: timedelta,
+    expires_at: datetime | None,
+    actor: str,
+    clock: Clock,
+) -> CreatedKey:
+    """A successor with the same role, unit and clearance; the old key ends after ``grace``."""
+    old = find_key(session, key_id_or_prefix)
+    if old.revoked_at is not None:
+        raise ConflictError(f"API key {old.prefix} is revoked; issue a new one instead")
+    created = create_key(
+        session,
+        NewKey(
+            name=old.name,
+            role=old.role,
+            org_unit=old.org_unit,
+            clearance=Confidentiality(old.clearance),
+            expires_at=expires_at,
+        ),
+        clock=clock,
+    )
+    old_end = clock.now() + grace
+    if old.expires_at is None or old.expires_at > old_end:
+        old.expires_at = old_end
+    record_event(
+        session,
+        actor=actor,
+        action="key.rotated",
+        object_type="api_key",
+        object_id=old.id,
+        details={
+            "successor": created.key.id,
+            "successor_prefix": created.key.prefix,
+            "old_expires_at": old.expires_at.isoformat(),
         },
         clock=clock,
     )

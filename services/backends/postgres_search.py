@@ -16,9 +16,11 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from services.access.scope import Scope
 from services.ports import IndexableDocument, SearchHit, SearchPage
 from services.search.german_text import is_stopword, normalized_words, prepare, stem
 from services.search.query import SearchQuery, check_page, parse_query
+from services.search.scoping import visible_ids_sql
 from services.search.snippets import make_snippet
 
 RANK_NORMALIZATION = 1
@@ -69,12 +71,16 @@ class PostgresSearchIndex:
     def remove_document(self, session: Session, document_id: str) -> None:
         session.execute(_DELETE, {"document_id": document_id})
 
-    def search(self, session: Session, query: str, *, limit: int, offset: int) -> SearchPage:
+    def search(
+        self, session: Session, scope: Scope, query: str, *, limit: int, offset: int
+    ) -> SearchPage:
         check_page(limit, offset)
         parsed = parse_query(query)
         if parsed.is_empty:
             return SearchPage(total=0)
         tsquery, params = to_tsquery_sql(parsed)
+        visible, visible_params = visible_ids_sql(session, scope)
+        params.update(visible_params)
         rows = session.execute(
             text(
                 f"""
@@ -83,7 +89,8 @@ class PostgresSearchIndex:
                 WITH matches AS MATERIALIZED (
                     SELECT document_id,
                            ts_rank_cd(tsv, {tsquery}, {RANK_NORMALIZATION}) AS score
-                    FROM search_documents WHERE tsv @@ {tsquery}
+                    FROM search_documents
+                    WHERE tsv @@ {tsquery} AND document_id IN ({visible})
                 ), ranked AS (
                     SELECT document_id, score, count(*) OVER () AS total FROM matches
                     ORDER BY score DESC, document_id LIMIT :limit OFFSET :offset
@@ -99,7 +106,11 @@ class PostgresSearchIndex:
             total = int(rows[0].total)
         elif offset or not limit:  # no row to read the window count from
             total = session.execute(
-                text(f"SELECT count(*) FROM search_documents WHERE tsv @@ {tsquery}"), params
+                text(
+                    "SELECT count(*) FROM search_documents "
+                    f"WHERE tsv @@ {tsquery} AND document_id IN ({visible})"
+                ),
+                params,
             ).scalar_one()
         else:
             total = 0

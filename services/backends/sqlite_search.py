@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from services.access.scope import Scope
 from services.ports import IndexableDocument, SearchHit, SearchPage
 from services.search.german_text import (
     STOPWORD_PLACEHOLDER,
@@ -19,6 +20,7 @@ from services.search.german_text import (
     stemmed_text,
 )
 from services.search.query import SearchQuery, check_page, parse_query
+from services.search.scoping import visible_ids_sql
 from services.search.snippets import make_snippet
 
 BM25_WEIGHTS = (5.0, 2.0, 1.0)
@@ -33,21 +35,25 @@ _INSERT_STEMS = text(
 )
 # The trigger search_documents_delete_fts removes the FTS row.
 _DELETE = text("DELETE FROM search_documents WHERE document_id = :document_id")
-_SEARCH = text(
-    f"""
+_SEARCH = """
     WITH matches AS MATERIALIZED (  -- bm25() cannot run inside a window query
-        SELECT rowid AS id, bm25(search_fts, {", ".join(map(str, BM25_WEIGHTS))}) AS rank
+        SELECT rowid AS id, bm25(search_fts, {weights}) AS rank
         FROM search_fts WHERE search_fts MATCH :query
+    ), visible AS MATERIALIZED (
+        SELECT m.id, m.rank FROM matches AS m JOIN search_documents AS d ON d.id = m.id
+        WHERE d.document_id IN ({visible})
     ), ranked AS (
-        SELECT id, rank, count(*) OVER () AS total FROM matches
+        SELECT id, rank, count(*) OVER () AS total FROM visible
         ORDER BY rank, id LIMIT :limit OFFSET :offset
     )
     SELECT d.document_id, d.title, d.metadata_text, d.body, ranked.rank, ranked.total
     FROM ranked JOIN search_documents AS d ON d.id = ranked.id
     ORDER BY ranked.rank, ranked.id
-    """
-)
-_COUNT = text("SELECT count(*) FROM search_fts WHERE search_fts MATCH :query")
+"""
+_COUNT = """
+    SELECT count(*) FROM search_fts JOIN search_documents AS d ON d.id = search_fts.rowid
+    WHERE search_fts MATCH :query AND d.document_id IN ({visible})
+"""
 
 
 class SqliteFtsSearchIndex:
@@ -81,17 +87,24 @@ class SqliteFtsSearchIndex:
     def remove_document(self, session: Session, document_id: str) -> None:
         session.execute(_DELETE, {"document_id": document_id})
 
-    def search(self, session: Session, query: str, *, limit: int, offset: int) -> SearchPage:
+    def search(
+        self, session: Session, scope: Scope, query: str, *, limit: int, offset: int
+    ) -> SearchPage:
         check_page(limit, offset)
         parsed = parse_query(query)
         if parsed.is_empty:
             return SearchPage(total=0)
-        match = to_fts5(parsed)
-        rows = session.execute(_SEARCH, {"query": match, "limit": limit, "offset": offset}).all()
+        visible, params = visible_ids_sql(session, scope)
+        params["query"] = to_fts5(parsed)
+        weights = ", ".join(map(str, BM25_WEIGHTS))
+        rows = session.execute(
+            text(_SEARCH.format(weights=weights, visible=visible)),
+            {**params, "limit": limit, "offset": offset},
+        ).all()
         if rows:
             total = int(rows[0].total)
         elif offset or not limit:  # no row to read the window count from
-            total = session.execute(_COUNT, {"query": match}).scalar_one()
+            total = session.execute(text(_COUNT.format(visible=visible)), params).scalar_one()
         else:
             total = 0
         stems = parsed.stems

@@ -1,8 +1,11 @@
 """The review queue (Postkorb): who sees which task, and carrying out a person's decision.
 
-A case worker sees only the queue of their own organisational unit; records managers and
-administrators see every queue.  A decision files the document, becomes a training
-example (a confirmation or a correction) and schedules retraining.
+A case worker sees the queues of their units (and sub-units); the mail room, records
+managers and administrators see every queue (:mod:`services.access.visibility`).  A
+decision may only file into an Akte the caller may change, or open an Akte in a unit the
+caller may create records in, exactly as ``POST /akten`` checks; the mail room may route
+unfiled mail to any unit.  A decision files the document, becomes a training example (a
+confirmation or a correction) and schedules retraining.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from file_plan import FilePlan
-from services.audit.trail import actor_of, record_event
-from services.auth.keys import Principal
+from services.access.scope import Scope, not_found
+from services.access.visibility import review_task_visible
+from services.audit.trail import record_event
 from services.classification.jobs import enqueue_training
 from services.db.models import (
     Akte,
@@ -25,19 +29,16 @@ from services.db.models import (
     FilingStatus,
     ReviewStatus,
     ReviewTask,
-    Role,
     TrainingExample,
     Vorgang,
 )
 from services.db.pagination import Page, paginate
-from services.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
+from services.errors import ConflictError, GoneError, InvalidInputError, PermissionDeniedError
 from services.ports import Clock
-from services.records.akten import NewAkte, create_akte, general_akte
+from services.records.akten import NewAkte, create_akte, general_akte, unit_of_code
 from services.records.filing import file_document
 from services.records.subject_keys import SubjectKey
 from services.settings import Settings
-
-SEES_ALL_QUEUES = frozenset({Role.RECORDS_MANAGER, Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -50,42 +51,29 @@ class ReviewDecision:
     new_akte_subject_keys: Sequence[SubjectKey] = field(default_factory=tuple)
 
 
-def visible_units(principal: Principal) -> frozenset[str] | None:
-    """The units whose queues the caller sees; None means all of them."""
-    if principal.role in SEES_ALL_QUEUES:
-        return None
-    if principal.org_unit is None:
-        raise PermissionDeniedError(
-            "your API key has no organisational unit, so it has no review queue"
-        )
-    return frozenset({principal.org_unit})
-
-
 def list_tasks(
     session: Session,
-    principal: Principal,
+    scope: Scope,
     *,
     limit: int,
     offset: int,
     org_unit: str | None = None,
     status: str = ReviewStatus.OPEN,
 ) -> Page[ReviewTask]:
-    units = visible_units(principal)
-    query = select(ReviewTask).where(ReviewTask.status == status)
-    if units is not None:
-        query = query.where(ReviewTask.org_unit.in_(units))
+    query = select(ReviewTask).where(ReviewTask.status == status, review_task_visible(scope))
     if org_unit:
         query = query.where(ReviewTask.org_unit == org_unit)
     query = query.order_by(ReviewTask.created_at, ReviewTask.id)
     return paginate(session, query, limit=limit, offset=offset)
 
 
-def get_task(session: Session, principal: Principal, task_id: str) -> ReviewTask:
+def get_task(session: Session, scope: Scope, task_id: str) -> ReviewTask:
     """A task the caller may see; others' tasks are reported as not found."""
-    task = session.get(ReviewTask, task_id)
-    units = visible_units(principal)
-    if task is None or (units is not None and task.org_unit not in units):
-        raise NotFoundError(f"no review task {task_id} in your queue")
+    task = session.scalar(
+        select(ReviewTask).where(ReviewTask.id == task_id, review_task_visible(scope))
+    )
+    if task is None:
+        raise not_found("review task", task_id)
     return task
 
 
@@ -97,7 +85,7 @@ def task_classification(session: Session, task: ReviewTask) -> ClassificationRes
 
 def decide_task(
     session: Session,
-    principal: Principal,
+    scope: Scope,
     plan: FilePlan,
     task_id: str,
     decision: ReviewDecision,
@@ -105,13 +93,15 @@ def decide_task(
     settings: Settings,
     clock: Clock,
 ) -> Document:
-    task = get_task(session, principal, task_id)
+    task = get_task(session, scope, task_id)
     if task.status != ReviewStatus.OPEN:
         raise ConflictError(f"review task {task_id} has already been decided")
     document = session.get(Document, task.document_id)
     assert document is not None  # foreign key
-    actor = actor_of(principal)
-    akte, vorgang = _target(session, plan, task, decision, actor=actor, clock=clock)
+    if document.disposed_at is not None:
+        raise GoneError(f"document {document.id} has been destroyed; its task cannot be decided")
+    actor = scope.actor
+    akte, vorgang = _target(session, scope, plan, task, decision, document, clock=clock)
     top = _top_code(session, task)
     confirmed = decision.action == "confirm"
     file_document(
@@ -165,11 +155,12 @@ def _top_code(session: Session, task: ReviewTask) -> str | None:
 
 def _target(
     session: Session,
+    scope: Scope,
     plan: FilePlan,
     task: ReviewTask,
     decision: ReviewDecision,
+    document: Document,
     *,
-    actor: str,
     clock: Clock,
 ) -> tuple[Akte, Vorgang | None]:
     akte_id, code = decision.akte_id, decision.code
@@ -184,7 +175,12 @@ def _target(
         akte_id, code = suggestions[0].get("akte_id"), str(suggestions[0]["code"])
     elif not (akte_id or code):
         raise InvalidInputError("'correct' needs a file-plan 'code' or an 'akte_id'")
-    akte = _akte(session, plan, akte_id, code, decision, actor=actor, clock=clock)
+    routes_mail = scope.unfiled_mail and document.akte_id is None
+    akte = _akte(session, scope, plan, akte_id, code, decision, routes_mail, clock=clock)
+    if not (routes_mail or scope.can_write_akte(akte)):
+        raise PermissionDeniedError(
+            f"you may not file into Akte {akte.aktenzeichen} of unit {akte.org_unit!r}"
+        )
     vorgang = None
     if decision.vorgang_id:
         vorgang = session.get(Vorgang, decision.vorgang_id)
@@ -197,27 +193,30 @@ def _target(
 
 def _akte(
     session: Session,
+    scope: Scope,
     plan: FilePlan,
     akte_id: str | None,
     code: str | None,
     decision: ReviewDecision,
+    routes_mail: bool,
     *,
-    actor: str,
     clock: Clock,
 ) -> Akte:
     if akte_id:
         akte = session.get(Akte, akte_id)
-        if akte is None:
+        if akte is None or not (routes_mail or scope.admits(akte.confidentiality)):
             raise InvalidInputError(f"no Akte {akte_id}")
         return akte
     assert code is not None
     if code not in plan:
         raise InvalidInputError(f"{code} is not a code of the active file plan")
     if decision.new_akte_title:
+        if not routes_mail:
+            scope.require_write_unit(unit_of_code(plan, code))
         new = NewAkte(
             code=code, title=decision.new_akte_title, subject_keys=decision.new_akte_subject_keys
         )
-        return create_akte(session, plan, new, actor=actor, clock=clock)
+        return create_akte(session, plan, new, actor=scope.actor, clock=clock)
     subject = plan.get(code).subject
     if subject is not None:
         raise InvalidInputError(

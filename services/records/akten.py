@@ -11,6 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from file_plan import AktenzeichenPattern, FilePlan, RetentionTrigger
+from services.access.confidentiality import Confidentiality, higher
 from services.audit.trail import record_event
 from services.db.models import Akte, AktenzeichenCounter, AkteStatus, AkteSubjectKey, Document
 from services.errors import ConflictError, InvalidInputError
@@ -27,6 +28,8 @@ class NewAkte:
     subject_keys: Sequence[SubjectKey] = field(default_factory=tuple)
     year: int | None = None
     """The year in the Aktenzeichen; the current year when not given."""
+    confidentiality: Confidentiality | None = None
+    """Raised to the file-plan item's default when lower (never lowered)."""
 
 
 def create_akte(
@@ -59,6 +62,7 @@ def create_akte(
         description=new.description,
         org_unit=org_unit,
         is_general=is_general,
+        confidentiality=akte_level(plan, new.code, new.confidentiality).value,
         status=AkteStatus.OPEN,
         opened_at=now,
         created_by=actor,
@@ -82,10 +86,18 @@ def create_akte(
             "code": akte.file_plan_code,
             "title": akte.title,
             "subject_keys": [f"{k.kind}:{k.display}" for k in akte.subject_keys],
+            "confidentiality": akte.confidentiality,
         },
         clock=clock,
     )
     return akte
+
+
+def akte_level(plan: FilePlan, code: str, asked: Confidentiality | None) -> Confidentiality:
+    """The level of a new Akte: the one asked for, but at least the plan item's default."""
+    default = plan.effective_confidentiality(code)
+    floor = Confidentiality(default) if default else Confidentiality.OFFEN
+    return floor if asked is None else higher(asked, floor)
 
 
 def general_akte(session: Session, plan: FilePlan, code: str, *, clock: Clock) -> Akte:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 
-from file_plan.plan_io import dump_json, load_json
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from file_plan import FilePlan, ensure_valid, load_default_plan
+from file_plan.plan_io import dump_json, load_json
 from services.audit.trail import record_event
 from services.db.models import Akte, FilePlanEntry, FilePlanVersion
 from services.errors import ConflictError, NotFoundError

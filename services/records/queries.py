@@ -1,39 +1,51 @@
-"""Reading Akten and Vorgänge: the queries behind the API and the CLI."""
+"""Reading Akten and Vorgänge: the queries behind the API, the CLI and the web pages.
+
+Every query takes the caller's :class:`Scope`; Akten it does not admit are reported as
+not found and never counted.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from services.access.scope import Scope, not_found
+from services.access.visibility import akte_visible, document_visible
 from services.db.models import Akte, AkteSubjectKey, Document, Vorgang
 from services.db.pagination import Page, paginate
-from services.errors import NotFoundError
 
 
-def get_akte(session: Session, akte_id: str) -> Akte:
+def get_akte(session: Session, scope: Scope, akte_id: str) -> Akte:
     akte = session.scalar(
         select(Akte)
-        .where(Akte.id == akte_id)
+        .where(Akte.id == akte_id, akte_visible(scope))
         .options(selectinload(Akte.subject_keys), selectinload(Akte.vorgaenge))
     )
     if akte is None:
-        raise NotFoundError(f"no Akte {akte_id}")
+        raise not_found("Akte", akte_id)
     return akte
 
 
-def akte_by_aktenzeichen(session: Session, aktenzeichen: str) -> Akte | None:
-    return session.scalar(select(Akte).where(Akte.aktenzeichen == aktenzeichen))
+def akte_by_aktenzeichen(session: Session, scope: Scope, aktenzeichen: str) -> Akte | None:
+    return session.scalar(
+        select(Akte).where(Akte.aktenzeichen == aktenzeichen, akte_visible(scope))
+    )
 
 
-def get_vorgang(session: Session, vorgang_id: str) -> Vorgang:
-    vorgang = session.get(Vorgang, vorgang_id)
+def get_vorgang(session: Session, scope: Scope, vorgang_id: str) -> Vorgang:
+    vorgang = session.scalar(
+        select(Vorgang)
+        .join(Akte, Akte.id == Vorgang.akte_id)
+        .where(Vorgang.id == vorgang_id, akte_visible(scope))
+    )
     if vorgang is None:
-        raise NotFoundError(f"no Vorgang {vorgang_id}")
+        raise not_found("Vorgang", vorgang_id)
     return vorgang
 
 
 def list_akten(
     session: Session,
+    scope: Scope,
     *,
     limit: int,
     offset: int,
@@ -43,7 +55,7 @@ def list_akten(
     subject: tuple[str, str] | None = None,
 ) -> Page[Akte]:
     """Akten, newest first; ``subject`` is a normalised (kind, value) subject key."""
-    query = select(Akte).order_by(Akte.created_at.desc(), Akte.id)
+    query = select(Akte).where(akte_visible(scope)).order_by(Akte.created_at.desc(), Akte.id)
     if code:
         query = query.where(Akte.file_plan_code == code)
     if status:
@@ -64,9 +76,16 @@ def list_akten(
 
 
 def akte_documents(
-    session: Session, akte_id: str, *, limit: int, offset: int, vorgang_id: str | None = None
+    session: Session,
+    scope: Scope,
+    akte: Akte,
+    *,
+    limit: int,
+    offset: int,
+    vorgang_id: str | None = None,
 ) -> Page[Document]:
-    query = select(Document).where(Document.akte_id == akte_id)
+    """The visible documents of an Akte the caller can see (its own levels still apply)."""
+    query = select(Document).where(Document.akte_id == akte.id, document_visible(scope))
     if vorgang_id:
         query = query.where(Document.vorgang_id == vorgang_id)
     query = query.order_by(Document.filed_at, Document.id)

@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.access.scope import Scope
 from services.audit.trail import SYSTEM_ACTOR, record_event
 from services.db.models import (
     Document,
@@ -27,6 +28,7 @@ from services.db.models import (
     StoredObject,
 )
 from services.db.session import unit_of_work
+from services.documents.queries import get_document
 from services.documents.versions import ensure_not_disposed, versions_of
 from services.errors import NotFoundError, PermanentJobError, RetentionViolationError
 from services.jobs.queue import enqueue
@@ -183,3 +185,14 @@ def _version_hashes(version: DocumentVersion) -> dict[str, Any]:
         "rendition_size": rendition.size if rendition else None,
         "created_at": version.created_at.isoformat(),
     }
+
+
+def tombstone_of(session: Session, scope: Scope, document_id: str) -> DocumentTombstone:
+    """The tombstone of a destroyed document the caller may see."""
+    document = get_document(session, scope, document_id)
+    found = session.scalar(
+        select(DocumentTombstone).where(DocumentTombstone.document_id == document.id)
+    )
+    if found is None:
+        raise NotFoundError(f"document {document_id} has not been destroyed")
+    return found

@@ -34,11 +34,13 @@ def retention_end(document: Document) -> date | None:
 
     A filed document waits for its Akte's end (unknown while the Akte is open or its
     trigger event is not recorded); its own end (an invoice rule, an extension) can only
-    make that later.  An unfiled document has only its own end.
+    make that later.  An unfiled document (new mail, in review) has no end yet: the file
+    plan decides it only once the document is filed, and an extension cannot stand in
+    for the plan.
     """
     own = document.retention_until
     if document.akte is None:
-        return own
+        return None
     akte_end = document.akte.retention_until
     if akte_end is None:
         return None
@@ -134,6 +136,8 @@ def sync_object(
     else:
         documents = documents_of_object(session, stored)
         target = required_lock(documents) or _renewed_minimum(current.retain_until, settings, now)
+        extended = [lock_until(d.retention_until) for d in documents if d.retention_until]
+        target = max([target, *extended])  # an extension of unfiled mail holds too
         held = any(is_held(document) for document in documents)
     target = retention_instant(target)  # the store keeps whole seconds
     if target > current.retain_until:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from services.audit.trail import record_event
 from services.db.models import Akte, Document
 from services.documents.versions import ensure_not_disposed
-from services.errors import RetentionViolationError
+from services.errors import InvalidInputError, RetentionViolationError
 from services.ports import BlobStore, Clock
 from services.settings import RetentionSettings
 from services.storage.protection import retention_end, sync_document
@@ -33,6 +33,11 @@ def extend_retention(
 ) -> Document:
     """Keep the document at least until ``until``; a shorter retention is refused."""
     ensure_not_disposed(document)
+    if until <= clock.now().date():
+        raise InvalidInputError(
+            f"an extension must lie in the future (asked for {until.isoformat()}); retention "
+            "ends come from the file plan and the Akte, never from an earlier date"
+        )
     known = [end for end in (retention_end(document), document.retention_until) if end]
     if known and until < max(known):
         raise RetentionViolationError(

@@ -40,7 +40,7 @@ def create_key(service: Service, role: str, org_unit: str | None = None) -> str:
 
 def test_roles_limit_access(service_without_workers: Service) -> None:
     service = service_without_workers
-    station = create_key(service, "station", "poststelle")
+    station = create_key(service, "station", "POST")
     caseworker = create_key(service, "caseworker", "32")
     client = service.client
     assert client.get("/api/v1/search?q=a", headers=service.headers(station)).status_code == 403

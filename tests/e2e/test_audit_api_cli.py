@@ -59,7 +59,7 @@ def test_records_managers_read_the_trail_stations_do_not(service_without_workers
     service = service_without_workers
     add_events(service)
     manager = service.headers(create_key(service, "records_manager"))
-    station = service.headers(create_key(service, "station", "poststelle"))
+    station = service.headers(create_key(service, "station", "POST"))
     caseworker = service.headers(create_key(service, "caseworker", "32"))
     client = service.client
     assert client.get("/api/v1/audit", headers=station).status_code == 403

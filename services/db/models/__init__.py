@@ -1,5 +1,13 @@
 """ORM models. The schema itself is owned by the Alembic migrations in ``migrations/``."""
 
+from services.db.models.access import (
+    AkteShare,
+    Assignment,
+    BrowserSession,
+    Person,
+    ShareAccess,
+    ShareGrantee,
+)
 from services.db.models.audit import AuditAnchor, AuditEvent
 from services.db.models.base import Base, UtcDateTime, new_id
 from services.db.models.classification import (
@@ -26,7 +34,6 @@ from services.db.models.intake import (
     ItemStatus,
     Job,
     JobStatus,
-    Role,
 )
 from services.db.models.records import (
     Akte,
@@ -48,6 +55,12 @@ from services.db.models.storage import (
 
 __all__ = [
     "Akte",
+    "AkteShare",
+    "Assignment",
+    "BrowserSession",
+    "Person",
+    "ShareAccess",
+    "ShareGrantee",
     "AkteStatus",
     "AkteSubjectKey",
     "AnnualAccountsAdoption",
@@ -79,7 +92,6 @@ __all__ = [
     "RetentionRule",
     "ReviewStatus",
     "ReviewTask",
-    "Role",
     "StoredObject",
     "TrainingExample",
     "UtcDateTime",

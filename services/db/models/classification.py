@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.db.models.base import Base, new_id
+
+if TYPE_CHECKING:
+    from services.db.models.intake import Document
 
 
 class ReviewStatus(StrEnum):
@@ -52,8 +55,10 @@ class ReviewTask(Base):
     status: Mapped[str] = mapped_column(String(16), default=ReviewStatus.OPEN)
     created_at: Mapped[datetime]
     decided_at: Mapped[datetime | None]
-    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_by: Mapped[str | None] = mapped_column(String(200))
     outcome: Mapped[dict[str, Any] | None]
+
+    document: Mapped[Document] = relationship()
 
 
 class TrainingExample(Base):
@@ -71,7 +76,7 @@ class TrainingExample(Base):
     confirmed: Mapped[bool]
     """True when the person confirmed the top suggestion, False for a correction."""
     created_at: Mapped[datetime]
-    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class ClassifierModelVersion(Base):

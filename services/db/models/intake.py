@@ -15,13 +15,6 @@ if TYPE_CHECKING:
     from services.db.models.records import Akte, Vorgang
 
 
-class Role(StrEnum):
-    STATION = "station"
-    CASEWORKER = "caseworker"
-    RECORDS_MANAGER = "records_manager"
-    ADMIN = "admin"
-
-
 class ItemStatus(StrEnum):
     """Lifecycle of an uploaded file (the original as received)."""
 
@@ -71,7 +64,10 @@ class ApiKey(Base):
     """SHA-256 of the whole key; keys are 256-bit random, so a slow hash adds nothing."""
     role: Mapped[str] = mapped_column(String(32))
     org_unit: Mapped[str | None] = mapped_column(String(100))
+    clearance: Mapped[str] = mapped_column(String(3), default="003")
+    """xdomea code of the highest confidentiality level the key may read."""
     created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
 
@@ -134,6 +130,8 @@ class Document(Base):
     ocr_performed: Mapped[bool | None]
     ocr_engine: Mapped[str | None] = mapped_column(String(50))
     filing_status: Mapped[str] = mapped_column(String(32), default=FilingStatus.UNFILED, index=True)
+    confidentiality: Mapped[str] = mapped_column(String(3), default="003")
+    """The document's own xdomea level; an Akte's higher level applies on top of it."""
     akte_id: Mapped[str | None] = mapped_column(ForeignKey("akten.id"), index=True)
     vorgang_id: Mapped[str | None] = mapped_column(ForeignKey("vorgaenge.id"), index=True)
     filed_at: Mapped[datetime | None]

@@ -29,7 +29,7 @@ class FilePlanVersion(Base):
     content: Mapped[str] = mapped_column(Text)
     """The plan in the ``eakte-file-plan/1`` JSON format."""
     imported_at: Mapped[datetime]
-    imported_by: Mapped[str | None] = mapped_column(String(100))
+    imported_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class FilePlanEntry(Base):
@@ -75,6 +75,8 @@ class Akte(Base):
     is_general: Mapped[bool] = mapped_column(default=False)
     """A Sammelakte: the year's file for letters of a code that have no case of their own."""
     status: Mapped[str] = mapped_column(String(16), default=AkteStatus.OPEN, index=True)
+    confidentiality: Mapped[str] = mapped_column(String(3), default="003")
+    """xdomea Vertraulichkeitsstufe; applies to every document of the Akte."""
     opened_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     retention_trigger_date: Mapped[date | None]
@@ -84,7 +86,7 @@ class Akte(Base):
     legal_hold: Mapped[bool] = mapped_column(default=False)
     """Holds every document of the file, including those filed while the hold lasts."""
     legal_hold_reason: Mapped[str | None] = mapped_column(Text)
-    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -128,7 +130,7 @@ class Vorgang(Base):
     status: Mapped[str] = mapped_column(String(16), default=AkteStatus.OPEN)
     opened_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
-    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_by: Mapped[str | None] = mapped_column(String(200))
     details: Mapped[dict[str, Any] | None]
 
     akte: Mapped[Akte] = relationship(back_populates="vorgaenge")

@@ -1,0 +1,81 @@
+"""Who is calling: an API key, an OpenID Connect bearer token, or a browser session.
+
+:func:`resolve_principal` is the single entry point; the auth-first middleware calls it
+before any request body is read, and the ``PrincipalDep`` dependency reuses its result.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import HTTPConnection
+
+from services.access.principal import Principal
+from services.access.sessions import SESSION_COOKIE, principal_for_session
+from services.auth.keys import authenticate, looks_like_key, needs_use_recorded, record_use
+from services.bootstrap import Container
+from services.db.session import unit_of_work
+from services.errors import AuthenticationError
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CSRF_HEADER = "X-CSRF-Token"
+
+
+def presented_credential(conn: HTTPConnection) -> str | None:
+    """The bearer token or ``X-API-Key`` header, if any."""
+    authorization = conn.headers.get("authorization", "")
+    scheme, _, value = authorization.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    header_key = conn.headers.get("x-api-key", "").strip()
+    return header_key or None
+
+
+def resolve_principal(container: Container, conn: HTTPConnection) -> Principal:
+    """Authenticate the request; :class:`AuthenticationError` when it cannot be."""
+    cached: Principal | None = getattr(conn.state, "principal", None)
+    if cached is not None:
+        return cached
+    principal = _resolve(container, conn)
+    conn.state.principal = principal
+    return principal
+
+
+def _resolve(container: Container, conn: HTTPConnection) -> Principal:
+    presented = presented_credential(conn)
+    if presented is not None:
+        if looks_like_key(presented):
+            return _by_key(container, presented)
+        return _by_token(container, presented)
+    cookie = conn.cookies.get(SESSION_COOKIE)
+    if cookie:
+        csrf = conn.headers.get(CSRF_HEADER) if conn.scope.get("method") in UNSAFE_METHODS else None
+        with unit_of_work(container.session_factory, write=False) as session:
+            return principal_for_session(
+                session,
+                cookie,
+                csrf_token=csrf,
+                check_csrf=conn.scope.get("method") in UNSAFE_METHODS,
+                clock=container.clock,
+            )
+    raise AuthenticationError(
+        "authentication is required: sign in, or send 'Authorization: Bearer <key or token>' "
+        "or 'X-API-Key: <key>'"
+    )
+
+
+def _by_key(container: Container, presented: str) -> Principal:
+    with unit_of_work(container.session_factory, write=False) as session:
+        principal = authenticate(session, presented, container.clock)
+    if needs_use_recorded(principal, container.clock):
+        with unit_of_work(container.session_factory) as session:
+            record_use(session, principal.id, container.clock)
+    return principal
+
+
+def _by_token(container: Container, token: str) -> Principal:
+    if container.oidc is None:
+        raise AuthenticationError(
+            "not an API key, and single sign-on is not configured (EAKTE_OIDC__ISSUER)"
+        )
+    claims = container.oidc.verify_access_token(token)
+    with unit_of_work(container.session_factory) as session:
+        return container.oidc.principal_for_claims(session, claims)
