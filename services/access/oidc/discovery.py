@@ -134,10 +134,12 @@ class ProviderDirectory:
         """The provider's key for a token header, refetching the JWKS for a new ``kid``."""
         with self._lock:
             now = self._monotonic()
-            if self._keys_at is None or now - self._keys_at >= self._cache_seconds:
+            stale = self._keys_at is None or now - self._keys_at >= self._cache_seconds
+            if stale:
                 self._refresh_keys(now, keep_stale=self._keys_at is not None)
             key = self._select(kid, alg)
-            if key is None and self._may_force(now):
+            # Just fetched, a second fetch would show the same keys.
+            if key is None and not stale and self._may_force(now):
                 log.info("unknown signing key id %r: fetching the provider's JWKS again", kid)
                 self._forced_at = now
                 self._refresh_keys(now, keep_stale=True)
@@ -147,8 +149,6 @@ class ProviderDirectory:
         return key
 
     def _may_force(self, now: float) -> bool:
-        if self._keys_at is not None and now - self._keys_at < 1.0:
-            return False  # just fetched: a second fetch would show the same keys
         return self._forced_at is None or now - self._forced_at >= self._refetch_seconds
 
     def _select(self, kid: str | None, alg: str) -> SigningKey | None:
