@@ -6,7 +6,7 @@ depends only on these protocols, so tests can swap a backend without touching ca
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -41,6 +41,15 @@ class Protection:
     """Aware UTC; deleting is refused before it (on S3: COMPLIANCE mode)."""
     legal_hold: bool = False
     """Deleting is refused while set, whatever the date."""
+
+
+@dataclass(frozen=True)
+class ListedKey:
+    """A content key found in the store, with when its newest version was written."""
+
+    key: str
+    stored_at: datetime
+    """Aware UTC."""
 
 
 class BlobStore(Protocol):
@@ -120,6 +129,13 @@ class BlobStore(Protocol):
 
     def list_named(self, prefix: str) -> list[str]:
         """Sorted names of the named objects under ``prefix`` (which starts with ``anchors/``)."""
+        ...
+
+    def iter_keys(self) -> Iterator[ListedKey]:
+        """Every content key (``sha256/...``) in the store, in no particular order.
+
+        Named objects are not listed.  Used to find blobs that no database row knows.
+        """
         ...
 
     def check_object_lock(self) -> None:

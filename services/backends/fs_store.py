@@ -25,7 +25,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from services.backends.blob_keys import (
@@ -34,6 +34,7 @@ from services.backends.blob_keys import (
     check_name_prefix,
     deletion_refusal,
     describe,
+    digest_of_key,
     expected_digest,
     is_name,
     key_for_digest,
@@ -51,11 +52,12 @@ from services.clock import SystemClock
 from services.errors import (
     ConflictError,
     IntegrityError,
+    InvalidInputError,
     NotFoundError,
     RetentionViolationError,
     StorageError,
 )
-from services.ports import BlobRef, Clock, Protection
+from services.ports import BlobRef, Clock, ListedKey, Protection
 
 _READ_ONLY = 0o444
 _CHUNK = 1024 * 1024
@@ -193,6 +195,21 @@ class FsBlobStore:
                 if name.startswith(prefix) and is_name(name):
                     names.append(name)
         return sorted(names)
+
+    def iter_keys(self) -> Iterator[ListedKey]:
+        """Content files under ``sha256/``; temporary files (dot-named) are skipped."""
+        base = self._root / "sha256"
+        for directory, subdirectories, files in os.walk(base):
+            subdirectories[:] = [d for d in subdirectories if not d.startswith(".")]
+            relative = Path(directory).relative_to(self._root).as_posix()
+            for file in files:
+                key = f"{relative}/{file}"
+                try:
+                    digest_of_key(key)
+                    modified = (Path(directory) / file).stat().st_mtime
+                except (InvalidInputError, FileNotFoundError):
+                    continue  # not a content file, or deleted while listing
+                yield ListedKey(key=key, stored_at=datetime.fromtimestamp(modified, UTC))
 
     def check_object_lock(self) -> None:
         """The fs store enforces retention only through its ledger; prove it is usable."""

@@ -36,6 +36,7 @@ from services.backends.blob_keys import (
     check_name_prefix,
     deletion_refusal,
     describe,
+    digest_of_key,
     expected_digest,
     is_name,
     key_for_digest,
@@ -48,10 +49,11 @@ from services.errors import (
     ConfigurationError,
     ConflictError,
     IntegrityError,
+    InvalidInputError,
     NotFoundError,
     StorageError,
 )
-from services.ports import BlobRef, Protection
+from services.ports import BlobRef, ListedKey, Protection
 
 if TYPE_CHECKING:
     from minio import Minio
@@ -232,6 +234,19 @@ class S3BlobStore:
                 if item.object_name is not None and is_name(item.object_name)
             ]
         return sorted(names)
+
+    def iter_keys(self) -> Iterator[ListedKey]:
+        """The latest version of every content key, as the bucket listing pages in."""
+        with self._translated():
+            for item in self._client.list_objects(self._bucket, prefix="sha256/", recursive=True):
+                key, modified = item.object_name, item.last_modified
+                if key is None or modified is None:
+                    continue
+                try:
+                    digest_of_key(key)
+                except InvalidInputError:
+                    continue  # not ours: the bucket is eakte's, but a person may drop files
+                yield ListedKey(key=key, stored_at=modified.astimezone(UTC))
 
     def check_object_lock(self) -> None:
         """Refuse to run unless the bucket has Object Lock and versioning Enabled."""

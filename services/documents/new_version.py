@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete
@@ -22,9 +20,11 @@ from services.db.models import (
 from services.db.session import unit_of_work
 from services.documents.versions import add_version, get_version
 from services.errors import PermanentJobError
+from services.intake.filenames import clean_filename
 from services.intake.receive import IncomingFile, preflight
 from services.jobs.queue import enqueue
 from services.media.convert import image_to_pdf
+from services.ocr.workdir import ocr_workdir
 from services.ports import (
     BlobRef,
     BlobStore,
@@ -61,8 +61,9 @@ def receive_version(
 
     The same checks as the mail room apply (real type, limits).  The new object gets the
     document's current protection through ``mark_pending``: a held document's new
-    version is held too.
+    version is held too.  The file name is kept only in its clean form.
     """
+    filename = clean_filename(filename)
     prepared = preflight(IncomingFile(filename=filename, data=data), settings)
     now = clock.now()
     ref = store_content(
@@ -142,8 +143,8 @@ class RenderVersionHandler:
             source = image_to_pdf(
                 source, media_type, fallback_dpi=self._settings.ocr.image_dpi_fallback
             )
-        with tempfile.TemporaryDirectory(prefix="eakte-version-") as tmp:
-            source_path, output_path = Path(tmp) / "source.pdf", Path(tmp) / "searchable.pdf"
+        with ocr_workdir() as tmp:
+            source_path, output_path = tmp / "source.pdf", tmp / "searchable.pdf"
             source_path.write_bytes(source)
             result = self._ocr.make_searchable(source_path, output_path, self._settings.ocr_options)
             rendition = output_path.read_bytes()

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.db.models import Document, DocumentStatus, DocumentVersion, StoredObject
+from services.db.pagination import MAX_SQL_INT
 from services.errors import GoneError, NotFoundError
 from services.ports import BlobStore
 
@@ -107,8 +108,14 @@ def versions_of(session: Session, document_id: str) -> list[DocumentVersion]:
 
 
 def get_version(session: Session, document: Document, number: int | None) -> DocumentVersion:
-    """The numbered version, or the current one."""
+    """The numbered version, or the current one.
+
+    A number no version can have is not found without asking the database, whose
+    integer parameters overflow (a 500) past ``MAX_SQL_INT``.
+    """
     wanted = document.current_version if number is None else number
+    if not 1 <= wanted <= MAX_SQL_INT:
+        raise NotFoundError(f"document {document.id} has no version {wanted}")
     version = session.scalar(
         select(DocumentVersion).where(
             DocumentVersion.document_id == document.id, DocumentVersion.number == wanted

@@ -2,7 +2,10 @@
 
 Under KomHVO NRW §59 this event starts the retention of that year's budget vouchers, so
 recording it sets the retention end of every such invoice.  A later date may replace an
-earlier one (it only extends retention); an earlier one is refused.
+earlier one (it only extends retention); an earlier one is refused.  Because a recorded
+date can never move earlier, an implausible one is refused before it is recorded: a
+fiscal year before ``FIRST_FISCAL_YEAR`` or not yet begun, an adoption before the year
+ended or in the future.
 """
 
 from __future__ import annotations
@@ -15,19 +18,19 @@ from sqlalchemy.orm import Session
 from services.audit.trail import record_event
 from services.db.models import AnnualAccountsAdoption, Document, EInvoice, RetentionRule
 from services.einvoice.retention import retention_end
-from services.errors import RetentionViolationError
+from services.errors import InvalidInputError, RetentionViolationError
 from services.ports import Clock
 from services.storage.protection import mark_pending
+
+FIRST_FISCAL_YEAR = 1990
+"""No municipality keeps e-invoices of earlier years; a typo like ``0`` or ``226`` is refused."""
 
 
 def record_adoption(
     session: Session, fiscal_year: int, adopted_on: date, *, actor: str, clock: Clock
 ) -> int:
     """Record the adoption and extend the retention of the year's invoices; return their count."""
-    if adopted_on.year < fiscal_year:
-        raise RetentionViolationError(
-            f"the accounts of {fiscal_year} cannot have been adopted on {adopted_on.isoformat()}"
-        )
+    check_adoption(fiscal_year, adopted_on, today=clock.now().date())
     existing = session.get(AnnualAccountsAdoption, fiscal_year)
     if existing is not None and adopted_on < existing.adopted_on:
         raise RetentionViolationError(
@@ -71,6 +74,26 @@ def record_adoption(
         clock=clock,
     )
     return len(invoices)
+
+
+def check_adoption(fiscal_year: int, adopted_on: date, *, today: date) -> None:
+    """Refuse a fiscal year or adoption date that cannot be right (422, not recorded)."""
+    if not FIRST_FISCAL_YEAR <= fiscal_year <= today.year:
+        raise InvalidInputError(
+            f"fiscal year {fiscal_year} is not plausible: it must lie between "
+            f"{FIRST_FISCAL_YEAR} and the current year {today.year}"
+        )
+    year_end = date(fiscal_year, 12, 31)
+    if adopted_on < year_end:
+        raise InvalidInputError(
+            f"the accounts of {fiscal_year} cannot have been adopted on "
+            f"{adopted_on.isoformat()}, before the fiscal year ended ({year_end.isoformat()})"
+        )
+    if adopted_on > today:
+        raise InvalidInputError(
+            f"the adoption date {adopted_on.isoformat()} lies in the future (today is "
+            f"{today.isoformat()}); record the adoption once the council has decided"
+        )
 
 
 def adoption_of(session: Session, fiscal_year: int) -> date | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.access.org_units import check_unit
 from services.audit.trail import record_event
 from services.db.models import LeitwegRoute, RetentionRule
 from services.einvoice.leitweg import check_leitweg_id, normalize_leitweg_id
@@ -27,19 +28,24 @@ def set_route(
     actor: str,
     clock: Clock,
 ) -> LeitwegRoute:
-    """Create or change the route of a Leitweg-ID; a malformed Leitweg-ID is refused."""
+    """Create or change the route of a Leitweg-ID.
+
+    A malformed Leitweg-ID is refused, and so is a unit the file plan does not list:
+    invoices routed there would wait in a review queue nobody sees.
+    """
     check = check_leitweg_id(leitweg_id)
     if not check.valid:
         reasons = "; ".join(problem.message_en for problem in check.problems)
         raise InvalidInputError(f"not a valid Leitweg-ID {leitweg_id!r}: {reasons}")
     if not org_unit.strip():
         raise InvalidInputError("a route needs an organisational unit")
+    check_unit(session, org_unit.strip())
     key = normalize_leitweg_id(leitweg_id)
     route = session.get(LeitwegRoute, key)
     previous = route.org_unit if route else None
     if route is None:
         route = LeitwegRoute(
-            leitweg_id=key, org_unit=org_unit, updated_at=clock.now(), updated_by=actor
+            leitweg_id=key, org_unit=org_unit.strip(), updated_at=clock.now(), updated_by=actor
         )
         session.add(route)
     route.org_unit = org_unit.strip()

@@ -16,9 +16,11 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.access.org_units import check_unit
 from services.audit.trail import record_event
 from services.db.models import IntakeItem, ItemStatus, ObjectPurpose
 from services.errors import EAkteError, InvalidInputError, LimitExceededError
+from services.intake.filenames import clean_filename
 from services.jobs.queue import enqueue
 from services.media.detect import detect_media_type
 from services.media.inspect import inspect_content
@@ -32,7 +34,11 @@ PROCESS_ITEM = "process_item"
 @dataclass(frozen=True)
 class IncomingFile:
     filename: str | None
+    """Cleaned on construction (:func:`clean_filename`): never stored or echoed as sent."""
     data: bytes
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "filename", clean_filename(self.filename))
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,16 @@ class IntakeMetadata:
     target_org_unit: str | None = None
     split: bool = False
     """Split the scan at separator sheets into several documents."""
+
+
+def check_metadata(session: Session, metadata: IntakeMetadata) -> None:
+    """Refuse metadata that names what does not exist (an unknown target unit).
+
+    Callers check before storing the upload, so that a refused upload leaves no blob;
+    :func:`record_item` checks again.
+    """
+    if metadata.target_org_unit is not None:
+        check_unit(session, metadata.target_org_unit)
 
 
 @dataclass(frozen=True)
@@ -144,6 +160,7 @@ def record_item(
 
     A file whose SHA-256 is already known is answered with the existing item.
     """
+    check_metadata(session, metadata)
     existing = session.scalar(select(IntakeItem).where(IntakeItem.sha256 == prepared.sha256))
     if existing is not None:
         return Receipt(item=existing, duplicate=True)

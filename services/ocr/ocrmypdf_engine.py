@@ -11,15 +11,20 @@ the uploaded original unchanged, so its signature stays verifiable there, while 
 searchable rendition (a new file anyway) drops it.  PDFs encrypted without a user
 password (permission restrictions only) are decrypted into a temporary copy for the same
 reason.
+
+Each document is worked on in an ``eakte-ocr-*`` directory (:mod:`services.ocr.workdir`),
+which is also ocrmypdf's ``TMPDIR``: what a killed worker leaves behind is found and
+removed at the next start.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
-import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import pikepdf
@@ -31,6 +36,7 @@ from services.ocr.exit_codes import ExitCode, classify
 from services.ocr.process import Finished, ProcessTimeoutError, run_in_process_group
 from services.ocr.text import extract_page_texts
 from services.ocr.tuning import DEFAULT_TUNING, OcrTuning
+from services.ocr.workdir import ocr_workdir
 from services.ports import OcrOptions, OcrResult
 
 log = logging.getLogger(__name__)
@@ -57,10 +63,16 @@ class OcrmypdfEngine:
     """Learned per process: ocrmypdf refused Ghostscript for PDF/A (see the class docstring)."""
 
     def __init__(
-        self, *, tuning: OcrTuning = DEFAULT_TUNING, plain_pdf_fallback: bool = True
+        self,
+        *,
+        tuning: OcrTuning = DEFAULT_TUNING,
+        plain_pdf_fallback: bool = True,
+        work_base: Path | None = None,
     ) -> None:
         self.tuning = tuning
         self.plain_pdf_fallback = plain_pdf_fallback
+        self.work_base = work_base
+        """Where the working directories go (None: ``TMPDIR`` or the system default)."""
 
     @property
     def pdfa_backend(self) -> str:
@@ -71,11 +83,11 @@ class OcrmypdfEngine:
         if source_pdf.resolve() == output_pdf.resolve():
             raise ValueError("output_pdf must differ from source_pdf; the source is never modified")
         deadline = time.monotonic() + options.timeout_seconds
-        with tempfile.TemporaryDirectory(prefix="eakte-ocrmypdf-") as tmp:
-            workdir = Path(tmp)
+        with ocr_workdir(self.work_base) as workdir:
             source = _without_encryption(source_pdf, workdir)
             sidecar = workdir / "sidecar.txt"
-            pdfa = self._run_with_fallbacks(source, output_pdf, sidecar, options, deadline)
+            env = _child_environment(workdir)
+            pdfa = self._run_with_fallbacks(source, output_pdf, sidecar, options, deadline, env)
             ocr_performed = not _ALL_PAGES_SKIPPED.fullmatch(
                 sidecar.read_text(encoding="utf-8").strip()
             )
@@ -87,7 +99,13 @@ class OcrmypdfEngine:
         )
 
     def _run_with_fallbacks(
-        self, source: Path, output: Path, sidecar: Path, options: OcrOptions, deadline: float
+        self,
+        source: Path,
+        output: Path,
+        sidecar: Path,
+        options: OcrOptions,
+        deadline: float,
+        env: Mapping[str, str],
     ) -> bool:
         """Run ocrmypdf until it succeeds; return whether the output is PDF/A."""
         output_type = options.output_type
@@ -95,7 +113,7 @@ class OcrmypdfEngine:
         backend = self.pdfa_backend
         while True:
             command = self.command(source, output, sidecar, options, output_type, backend)
-            finished = _run(command, deadline, options.timeout_seconds)
+            finished = _run(command, deadline, options.timeout_seconds, env)
             code = finished.returncode
             if code == ExitCode.ok:
                 return wants_pdfa
@@ -148,12 +166,21 @@ class OcrmypdfEngine:
         return [*args, "--", str(source), str(output)]
 
 
-def _run(command: list[str], deadline: float, timeout_seconds: int) -> Finished:
+def _child_environment(workdir: Path) -> dict[str, str]:
+    """The environment for ocrmypdf: ours, with ``TMPDIR`` inside ``workdir``."""
+    temp = workdir / "tmp"
+    temp.mkdir(mode=0o700)
+    return {**os.environ, "TMPDIR": str(temp)}
+
+
+def _run(
+    command: list[str], deadline: float, timeout_seconds: int, env: Mapping[str, str]
+) -> Finished:
     remaining = deadline - time.monotonic()
     try:
         if remaining <= 0:
             raise ProcessTimeoutError("")
-        return run_in_process_group(command, remaining)
+        return run_in_process_group(command, remaining, env=env)
     except ProcessTimeoutError as exc:
         raise OcrError(
             _message(f"OCR took longer than {timeout_seconds}s and was stopped", None, exc.stderr),

@@ -6,7 +6,7 @@ import contextlib
 import os
 import signal
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -25,14 +25,18 @@ class Finished:
     stderr: str
 
 
-def run_in_process_group(command: Sequence[str], timeout_seconds: float) -> Finished:
+def run_in_process_group(
+    command: Sequence[str], timeout_seconds: float, *, env: Mapping[str, str] | None = None
+) -> Finished:
     """Run ``command`` and wait for it; kill its process group on timeout or interruption.
 
     The child becomes the leader of a new session, so tesseract, unpaper and Ghostscript
-    processes it starts are killed with it and cannot outlive a timeout.
+    processes it starts are killed with it and cannot outlive a timeout.  ``env`` replaces
+    the environment (None: inherit this process's).
     """
     process = subprocess.Popen(
         list(command),
+        env=None if env is None else dict(env),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
