@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
+from api.middleware import install_middleware
 from api.routers import (
     akten,
     audit,
@@ -55,9 +56,12 @@ def create_app(container: Container, *, run_workers: bool | None = None) -> Fast
         description="E-Akte document management for municipalities: digital mail room, "
         "searchable PDF/A, file plan and automatic filing, revision-safe storage.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.container = container
     install_error_handlers(app)
+    install_middleware(app, container)
     routers = (
         intake,
         documents,
