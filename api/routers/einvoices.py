@@ -10,17 +10,20 @@ from api.dependencies import ContainerDep, SessionDep, WriteSessionDep, requires
 from api.presenters_einvoice import einvoice_out, einvoice_url
 from api.schemas.common import Offset, PageOut, page_out
 from api.schemas.einvoices import EInvoiceOut, EInvoiceReceiptOut
+from api.spooled_body import spool_body
 from services.access.roles import Permission
 from services.access.scope import Scope
 from services.db.session import unit_of_work
 from services.einvoice.intake import receive_einvoice
 from services.einvoice.queries import get_einvoice, list_einvoices, read_view
 from services.errors import InvalidInputError, LimitExceededError, NotFoundError
+from services.intake.filenames import clean_filename
 
 router = APIRouter(prefix="/api/v1/einvoices", tags=["e-invoices"])
 Reader = Annotated[Scope, requires(Permission.READ_RECORDS)]
 Sender = Annotated[Scope, requires(Permission.INTAKE)]
 _RAW_TYPES = ("application/xml", "text/xml", "application/pdf", "application/octet-stream")
+_LIMIT_SETTING = "EAKTE_EINVOICE__MAX_BYTES"
 
 
 @router.post(
@@ -109,21 +112,23 @@ def _view(
 
 
 async def _read_body(request: Request, limit: int) -> tuple[bytes, str | None]:
+    """The invoice's bytes and file name; nothing past ``limit`` is read or held."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type.startswith("multipart/form-data"):
-        form = await request.form(max_files=1)
+        form = await request.form(max_files=1)  # file parts are spooled to disk, not memory
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
             raise InvalidInputError("the multipart upload needs a 'file' part")
+        if upload.size is not None and upload.size > limit:
+            raise LimitExceededError(f"the invoice has {upload.size} bytes; the limit is {limit}")
         data = await upload.read()
         filename = upload.filename
     elif content_type in _RAW_TYPES or not content_type:
-        data = await request.body()
+        with await spool_body(request, limit, setting=_LIMIT_SETTING) as spooled:
+            data = spooled.read()
         filename = request.headers.get("x-filename")
     else:
         raise InvalidInputError(
             f"Content-Type {content_type!r}: send application/xml, application/pdf or multipart"
         )
-    if len(data) > limit:
-        raise LimitExceededError(f"the invoice has {len(data)} bytes; the limit is {limit}")
-    return data, filename
+    return data, clean_filename(filename)
