@@ -21,6 +21,7 @@ from api.cli.evidence_cmd import evidence_app
 from api.cli.file_plan_cmd import app as file_plan_app
 from api.cli.fixity_cmd import app as fixity_app
 from api.cli.ingest import run_ingest
+from api.cli.keys_cmd import keys_app
 from services.bootstrap import build_container, ensure_schema, prepare
 from services.db.migrate import current_revision, upgrade
 from services.errors import EAkteError
@@ -32,7 +33,6 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,  # locals may hold API keys
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
 documents_app = typer.Typer(help="Documents.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
@@ -79,6 +79,8 @@ def serve(
     import uvicorn
 
     from api.app import create_app
+    from api.cli.bootstrap_key import hand_over
+    from api.middleware.log_redaction import uvicorn_log_config
 
     settings = settings_or_fail()
     container = build_container(settings)
@@ -95,10 +97,14 @@ def serve(
         f"data: {settings.data_dir.resolve()}  database: {container.engine.url.render_as_string()}"
     )
     if bootstrap_key is not None:
-        typer.echo("First start: bootstrap admin API key (shown only now, keep it safe):")
-        typer.echo(f"  {bootstrap_key.secret}")
+        hand_over(bootstrap_key.secret, settings.data_dir, sys.stderr)
     try:
-        uvicorn.run(create_app(container, run_workers=workers), host=bind_host, port=bind_port)
+        uvicorn.run(
+            create_app(container, run_workers=workers),
+            host=bind_host,
+            port=bind_port,
+            log_config=uvicorn_log_config(),
+        )
     finally:
         container.close()
 
@@ -211,73 +217,6 @@ def db_current() -> None:
         typer.echo(current_revision(container.engine) or "(empty database)")
     finally:
         container.close()
-
-
-@keys_app.command("create")
-def keys_create(
-    name: Annotated[str, typer.Option(help="who or which station uses the key")],
-    role: Annotated[str, typer.Option(help="station | caseworker | records_manager | admin")],
-    org_unit: Annotated[str | None, typer.Option("--org-unit")] = None,
-) -> None:
-    """Create an API key (printed once)."""
-    from api.cli.actor import cli_actor
-    from services.access.confidentiality import Confidentiality
-    from services.auth.key_admin import issue_key
-    from services.auth.keys import NewKey
-    from services.db.session import unit_of_work
-
-    with (
-        local_container(settings_or_fail()) as container,
-        cli_errors(),
-        unit_of_work(container.session_factory) as session,
-    ):
-        created = issue_key(
-            session,
-            NewKey(
-                name=name,
-                role=role,
-                org_unit=org_unit,
-                clearance=Confidentiality.parse(container.settings.access.default_clearance),
-            ),
-            roles=container.roles,
-            actor=cli_actor(),
-            clock=container.clock,
-        )
-        typer.echo(f"id:   {created.key.id}\nrole: {created.key.role}\nkey:  {created.secret}")
-
-
-@keys_app.command("list")
-def keys_list() -> None:
-    """List API keys (never the secrets)."""
-    from services.auth.keys import list_keys
-    from services.db.session import unit_of_work
-
-    with (
-        local_container(settings_or_fail()) as container,
-        unit_of_work(container.session_factory, write=False) as session,
-    ):
-        for key in list_keys(session):
-            state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
-            typer.echo(
-                f"{key.id}  {key.prefix}  {key.role:<15} {key.org_unit or '-':<10} "
-                f"{state:<18} {key.name}"
-            )
-
-
-@keys_app.command("revoke")
-def keys_revoke(key_id: Annotated[str, typer.Argument(help="key id or prefix")]) -> None:
-    """Revoke an API key."""
-    from api.cli.actor import cli_actor
-    from services.auth.key_admin import withdraw_key
-    from services.db.session import unit_of_work
-
-    with (
-        local_container(settings_or_fail()) as container,
-        cli_errors(),
-        unit_of_work(container.session_factory) as session,
-    ):
-        key = withdraw_key(session, key_id, actor=cli_actor(), clock=container.clock)
-        typer.echo(f"revoked {key.id} ({key.name})")
 
 
 def main() -> Any:
