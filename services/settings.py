@@ -177,6 +177,26 @@ class OidcSettings(BaseModel):
     session_hours: float = Field(10.0, gt=0, le=24 * 7)
     jwks_cache_seconds: int = Field(300, ge=10)
 
+    @model_validator(mode="after")
+    def _check_provider(self) -> OidcSettings:
+        if self.issuer is None:
+            return self
+        if not self.client_id:
+            raise ValueError("EAKTE_OIDC__ISSUER needs EAKTE_OIDC__CLIENT_ID")
+        loopback = ("http://127.0.0.1", "http://localhost", "http://[::1]")
+        for name, url in (
+            ("ISSUER", self.issuer),
+            ("REDIRECT_URL", self.redirect_url),
+            ("POST_LOGOUT_REDIRECT_URL", self.post_logout_redirect_url),
+        ):
+            if url is None or url.startswith("https://"):
+                continue
+            if not any(url == p or url.startswith((p + ":", p + "/")) for p in loopback):
+                raise ValueError(
+                    f"EAKTE_OIDC__{name} must be an https:// URL (http only on loopback)"
+                )
+        return self
+
 
 class HttpSettings(BaseModel):
     """What every HTTP request gets checked against before it reaches a route."""

@@ -91,12 +91,17 @@ def callback(
     state: Annotated[str | None, Query(max_length=500)] = None,
     code: Annotated[str | None, Query(max_length=2000)] = None,
     error: Annotated[str | None, Query(max_length=200)] = None,
+    iss: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
     """Finish the sign-in: check state, exchange the code, verify the ID token, open a session."""
     oidc = _provider(container)
     try:
         result = oidc.finish_sign_in(
-            cookie=request.cookies.get(SIGN_IN_COOKIE), state=state, code=code, error=error
+            cookie=request.cookies.get(SIGN_IN_COOKIE),
+            state=state,
+            code=code,
+            error=error,
+            iss=iss,
         )
         with unit_of_work(container.session_factory) as session:
             person = oidc.person_for_claims(session, result.claims, login=True)

@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError as DatabaseIntegrityError
 from sqlalchemy.orm import Session
 
 from services.access.confidentiality import Confidentiality
@@ -65,9 +66,7 @@ def sign_in_person(
     """
     roles, units, clearance = sorted(set(assignment[0])), sorted(set(assignment[1])), assignment[2]
     now = clock.now()
-    person = session.scalars(
-        select(Person).where(Person.issuer == issuer, Person.subject == subject)
-    ).one_or_none()
+    person = _find(session, issuer, subject)
     if person is None:
         person = Person(
             issuer=issuer,
@@ -81,8 +80,24 @@ def sign_in_person(
             created_at=now,
             last_login_at=now,
         )
-        session.add(person)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(person)
+        except DatabaseIntegrityError:
+            # Two first requests of the same person at once (PostgreSQL): the other won.
+            person = _find(session, issuer, subject)
+            if person is None:
+                raise
+            return sign_in_person(
+                session,
+                issuer=issuer,
+                subject=subject,
+                name=name,
+                email=email,
+                assignment=assignment,
+                login=login,
+                clock=clock,
+            )
         record_event(
             session,
             actor=person_actor(person),
@@ -123,6 +138,12 @@ def sign_in_person(
         person.last_login_at = now
     session.flush()
     return person
+
+
+def _find(session: Session, issuer: str, subject: str) -> Person | None:
+    return session.scalars(
+        select(Person).where(Person.issuer == issuer, Person.subject == subject)
+    ).one_or_none()
 
 
 def _assignment(person: Person) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 import pytest
@@ -180,6 +180,17 @@ def test_a_callback_with_a_wrong_state_or_from_another_browser_is_refused(
     assert wrong.headers["content-type"] == "application/problem+json"
     assert "state" in wrong.json()["detail"]
     assert "eakte_session" not in set_cookies(wrong)
+
+    # The same answer relayed as if from another provider (RFC 9207 mix-up).
+    start = client.get("/auth/login")
+    with oidc_provider.browser() as browser:
+        back = oidc_provider.authorize(browser, start.headers["location"], "anna")
+    mixed = back.replace(
+        quote(oidc_provider.issuer, safe=""), quote("https://idp.example", safe="")
+    )
+    assert mixed != back
+    refused = client.get(mixed.removeprefix(APP_BASE))
+    assert refused.status_code == 400 and "another provider" in refused.json()["detail"]
 
     # An attacker's callback URL opened in a victim's browser (no sign-in cookie there).
     with TestClient(client.app, base_url=APP_BASE, follow_redirects=False) as victim:

@@ -30,6 +30,7 @@ from services.bootstrap import Container, build_container, prepare
 from services.db.models import AuditEvent, Person
 from services.db.session import unit_of_work
 from services.errors import AuthenticationError, ConfigurationError
+from services.settings import load_settings
 from tests.fixtures.app import make_settings
 from tests.fixtures.oidc_provider import AUDIENCE, CLIENT_ID, OidcTestProvider, new_signing_key
 
@@ -326,3 +327,18 @@ def test_a_role_map_to_an_unknown_role_is_a_configuration_error(
     )
     with pytest.raises(ConfigurationError, match="superuser"):
         build_container(settings)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"issuer": "http://idp.example/realms/town"},
+        {"redirect_url": "http://eakte.example/auth/callback"},
+        {"client_id": None},
+    ],
+)
+def test_plain_http_outside_loopback_or_no_client_id_is_refused(
+    tmp_path: Path, oidc_provider: OidcTestProvider, overrides: dict[str, Any]
+) -> None:
+    with pytest.raises(ConfigurationError, match="EAKTE_OIDC"):
+        load_settings(data_dir=tmp_path, oidc=oidc_provider.settings(**overrides))

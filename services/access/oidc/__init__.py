@@ -38,8 +38,16 @@ class OidcProvider(Protocol):
     def begin_sign_in(self, *, redirect_uri: str, next_path: str) -> SignInStart: ...
 
     def finish_sign_in(
-        self, *, cookie: str | None, state: str | None, code: str | None, error: str | None
-    ) -> SignInResult: ...
+        self,
+        *,
+        cookie: str | None,
+        state: str | None,
+        code: str | None,
+        error: str | None,
+        iss: str | None = None,
+    ) -> SignInResult:
+        """Verify the callback and the ID token; SignInStateError if not this browser's."""
+        ...
 
     def end_session_url(self, *, id_token_hint: str | None, state: str | None) -> str | None: ...
 

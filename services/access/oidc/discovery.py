@@ -162,7 +162,9 @@ class ProviderDirectory:
         now = self._monotonic()
         if self._metadata is None or now - self._metadata_at >= self._cache_seconds:
             try:
-                document = self._get_json(f"{self._issuer}/.well-known/openid-configuration")
+                # Discovery 1.0, 4.1: the issuer without a trailing slash, then the path.
+                base = self._issuer.rstrip("/")
+                document = self._get_json(f"{base}/.well-known/openid-configuration")
                 self._metadata = ProviderMetadata.parse(document, self._issuer)
                 self._metadata_at = now
             except ProviderUnavailableError:

@@ -118,7 +118,13 @@ class OpenIdConnect:
         return SignInStart(url=url, cookie=self._sealer.seal(state))
 
     def finish_sign_in(
-        self, *, cookie: str | None, state: str | None, code: str | None, error: str | None
+        self,
+        *,
+        cookie: str | None,
+        state: str | None,
+        code: str | None,
+        error: str | None,
+        iss: str | None = None,
     ) -> SignInResult:
         """Check the callback against this browser's sign-in, exchange the code, verify.
 
@@ -128,6 +134,9 @@ class OpenIdConnect:
         started = self._sealer.open(cookie)
         if not started.matches(state):
             raise SignInStateError("the sign-in's state does not match; start again")
+        if iss is not None and iss != self.issuer:
+            # RFC 9207: an answer relayed from another provider (mix-up attack).
+            raise SignInStateError("the sign-in answer comes from another provider")
         if error is not None:
             raise AuthenticationError(f"the sign-in provider refused the sign-in ({error[:60]})")
         if not code:
