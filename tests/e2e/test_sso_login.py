@@ -298,3 +298,17 @@ def test_pkce_challenge_is_s256_of_the_verifier() -> None:
     # RFC 7636, appendix B.
     verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
     assert pkce_challenge(verifier) == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+
+
+def test_a_script_logging_out_gets_the_end_session_url_as_json(
+    eakte: App, oidc_provider: OidcTestProvider
+) -> None:
+    client = eakte.client
+    assert sign_in(eakte, oidc_provider, "carla").status_code == 303
+    out = client.post(
+        "/auth/logout",
+        headers={"X-CSRF-Token": client.cookies["eakte_csrf"], "Accept": "application/json"},
+    )
+    assert out.status_code == 200, out.text
+    assert out.json()["redirect_to"].startswith(f"{oidc_provider.issuer}/session/end?")
+    assert client.get("/auth/me").status_code == 401
