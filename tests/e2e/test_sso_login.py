@@ -14,11 +14,9 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.routers import auth, persons
 from services.access.oidc.flow import pkce_challenge
 from services.bootstrap import Container, build_container, prepare
 from tests.fixtures.app import make_settings
@@ -41,22 +39,13 @@ class App:
         return {"Authorization": f"Bearer {self.admin_key}"}
 
 
-def _with_sign_in_routes(app: FastAPI) -> FastAPI:
-    """Until api/app.py includes the sign-in routers, include them here."""
-    paths = {getattr(route, "path", None) for route in app.routes}
-    for module, path in ((auth, "/auth/login"), (persons, "/api/v1/persons")):
-        if path not in paths:
-            app.include_router(module.router)
-    return app
-
-
 @pytest.fixture
 def eakte(tmp_path: Path, oidc_provider: OidcTestProvider) -> Iterator[App]:
     settings = make_settings(tmp_path / "data", oidc=oidc_provider.settings())
     container = build_container(settings)
     key = prepare(container, migrate=True)
     assert key is not None
-    app = _with_sign_in_routes(create_app(container, run_workers=False))
+    app = create_app(container, run_workers=False)
     with TestClient(app, base_url=APP_BASE, follow_redirects=False) as client:
         yield App(container=container, client=client, admin_key=key.secret)
     container.close()

@@ -19,6 +19,7 @@ from file_plan import (
     dump_csv,
     dump_json,
     load_csv,
+    load_default_plan,
     load_json,
     validate,
 )
@@ -220,16 +221,36 @@ def test_csv_has_exactly_the_spec_columns() -> None:
 
     assert lines[0] == (
         "code,title,parent,level,description,keywords,org_unit,retention_years,"
-        "retention_trigger,retention_event,archive_value,aktenzeichen_pattern,subject,source"
+        "retention_trigger,retention_event,archive_value,aktenzeichen_pattern,subject,source,"
+        "confidentiality"
     )
     assert lines[0].split(",") == list(CSV_COLUMNS)
     assert (
         "111.06,Personalangelegenheiten,111,3,Personalakten,Personalakte; Beurteilung; Elternzeit,"
-        "10,30,event,Tod der Person,B,{unit}/{code}-{number:04}/{yy},person,S2" in lines
+        "10,30,event,Tod der Person,B,{unit}/{code}-{number:04}/{yy},person,S2," in lines
     )
     rows = {row["code"]: row for row in csv.DictReader(io.StringIO(text))}
     assert rows["111.01"]["description"] == 'Sitzungen; "Niederschriften"\nund Beschlüsse'
     assert [rows["111.01"][c] for c in ("retention_years", "retention_trigger")] == ["dauernd", ""]
+
+
+def test_csv_without_the_later_confidentiality_column_still_imports() -> None:
+    plan = example()
+    rows = list(csv.reader(io.StringIO(dump_csv(plan))))
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(row[:-1] for row in rows)
+    older = out.getvalue()
+
+    assert load_csv_like(older, plan).items == plan.items
+
+
+def test_confidentiality_default_is_inherited_and_checked() -> None:
+    plan = load_default_plan()
+
+    assert plan.effective_confidentiality("122.04") == "002"
+    assert plan.effective_confidentiality("521.01") is None
+    broken = load_json(dump_json(plan).replace('"confidentiality": "002"', '"confidentiality": "9"'))
+    assert any("confidentiality" in problem.message for problem in validate(broken))
 
 
 def test_csv_round_trip() -> None:
@@ -335,8 +356,8 @@ def test_csv_row_is_read() -> None:
         (csv_with(level="-3"), "field 'level': expected a whole number, got '-3'"),
         (csv_with(code=""), "row 2, field 'code': missing"),
         (csv_with(title=""), "row 2 (111.07), field 'title': missing"),
-        (csv_with() + "11,Innere Verwaltung\n", "row 3: expected 14 fields"),
-        (csv_with(source="S1,extra"), "row 2: expected 14 fields"),
+        (csv_with() + "11,Innere Verwaltung\n", "row 3: expected 15 fields"),
+        (csv_with(source="S1,extra"), "row 2: expected 15 fields"),
         (csv_with(title='"Stadt"kasse'), "row 2: malformed CSV"),
     ],
 )
