@@ -68,7 +68,7 @@ def decide(
             for k in (body.new_akte.subject_keys if body.new_akte else [])
         ],
     )
-    decide_task(
+    task = decide_task(
         session,
         scope,
         active_plan(session),
@@ -77,7 +77,7 @@ def decide(
         settings=container.settings,
         clock=container.clock,
     )
-    return _out(session, get_task(session, scope, task_id))
+    return _out(session, task)
 
 
 def _out(session: SessionDep, task: ReviewTask) -> ReviewTaskOut:

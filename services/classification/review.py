@@ -92,7 +92,9 @@ def decide_task(
     *,
     settings: Settings,
     clock: Clock,
-) -> Document:
+) -> ReviewTask:
+    """Decide and file; the decided task is returned even if the caller (the mail room)
+    can no longer see the document where it now lies."""
     task = get_task(session, scope, task_id)
     if task.status != ReviewStatus.OPEN:
         raise ConflictError(f"review task {task_id} has already been decided")
@@ -145,7 +147,7 @@ def decide_task(
         clock=clock,
     )
     enqueue_training(session, clock=clock, settings=settings)
-    return document
+    return task
 
 
 def _top_code(session: Session, task: ReviewTask) -> str | None:
