@@ -249,7 +249,8 @@ def test_confidentiality_default_is_inherited_and_checked() -> None:
 
     assert plan.effective_confidentiality("122.04") == "002"
     assert plan.effective_confidentiality("521.01") is None
-    broken = load_json(dump_json(plan).replace('"confidentiality": "002"', '"confidentiality": "9"'))
+    text = dump_json(plan).replace('"confidentiality": "002"', '"confidentiality": "9"')
+    broken = load_json(text)
     assert any("confidentiality" in problem.message for problem in validate(broken))
 
 
