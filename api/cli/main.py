@@ -22,6 +22,7 @@ from api.cli.file_plan_cmd import app as file_plan_app
 from api.cli.fixity_cmd import app as fixity_app
 from api.cli.ingest import run_ingest
 from api.cli.keys_cmd import keys_app
+from api.cli.privacy_cmd import app as privacy_app
 from services.bootstrap import build_container, ensure_schema, prepare
 from services.db.migrate import current_revision, upgrade
 from services.errors import EAkteError
@@ -43,6 +44,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(evidence_app, name="evidence")
 app.add_typer(fixity_app, name="fixity")
 app.add_typer(einvoice_app, name="einvoice")
+app.add_typer(privacy_app, name="privacy")
 app.command()(classify)
 
 UrlOption = Annotated[
