@@ -26,6 +26,7 @@ from pathlib import Path
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.access.scope import system_scope
 from services.backends.postgres_search import PostgresSearchIndex
 from services.backends.sqlite_search import SqliteFtsSearchIndex
 from services.db.migrate import upgrade
@@ -253,12 +254,13 @@ def run(backend: SearchIndex, url: str, size: int, query_mix: list[tuple[str, st
             session.execute(text("ANALYZE search_documents"))
         build_seconds += time.perf_counter() - started
     latencies: dict[str, list[float]] = {}
+    everything = system_scope()  # the cost of scoping: benchmarks/access_scoping.py
     with factory() as session:
         for _, query in query_mix[::20]:  # warm the caches
-            backend.search(session, query, limit=20, offset=0)
+            backend.search(session, everything, query, limit=20, offset=0)
         for kind, query in query_mix:
             began = time.perf_counter()
-            backend.search(session, query, limit=20, offset=0)
+            backend.search(session, everything, query, limit=20, offset=0)
             latencies.setdefault(kind, []).append((time.perf_counter() - began) * 1000)
     engine.dispose()
     return Result(backend.name, size, build_seconds, latencies)

@@ -79,7 +79,7 @@ class PostgresSearchIndex:
         if parsed.is_empty:
             return SearchPage(total=0)
         tsquery, params = to_tsquery_sql(parsed)
-        visible, visible_params = visible_ids_sql(session, scope)
+        visible, visible_params = visible_ids_sql(scope)
         params.update(visible_params)
         rows = session.execute(
             text(

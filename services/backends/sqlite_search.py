@@ -94,7 +94,7 @@ class SqliteFtsSearchIndex:
         parsed = parse_query(query)
         if parsed.is_empty:
             return SearchPage(total=0)
-        visible, params = visible_ids_sql(session, scope)
+        visible, params = visible_ids_sql(scope)
         params["query"] = to_fts5(parsed)
         weights = ", ".join(map(str, BM25_WEIGHTS))
         rows = session.execute(

@@ -12,18 +12,20 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.engine.default import DefaultDialect
 
 from services.access.scope import Scope
 from services.access.visibility import document_visible
 from services.db.models import Document
 
 
-def visible_ids_sql(session: Session, scope: Scope) -> tuple[str, dict[str, Any]]:
+def visible_ids_sql(scope: Scope) -> tuple[str, dict[str, Any]]:
     statement = select(Document.id).where(document_visible(scope))
-    dialect_class: Any = type(session.get_bind().dialect)
-    dialect = dialect_class(paramstyle="named")
-    compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    # The generic dialect: plain ``:name`` parameters without the driver's type casts
+    # (psycopg's ``:x::VARCHAR`` would not survive ``text()``); the rule is plain SQL.
+    compiled = statement.compile(
+        dialect=DefaultDialect(paramstyle="named"), compile_kwargs={"render_postcompile": True}
+    )
     sql, params = str(compiled), dict(compiled.params)
     for name in sorted(params, key=len, reverse=True):
         sql = sql.replace(f":{name}", f":vis_{name}")

@@ -13,6 +13,10 @@ import pytest
 from sqlalchemy import delete, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.access.confidentiality import Confidentiality, readable_levels
+from services.access.principal import Principal, PrincipalKind
+from services.access.roles import Permission
+from services.access.scope import Scope, system_scope
 from services.backends.postgres_search import PostgresSearchIndex
 from services.backends.sqlite_search import SqliteFtsSearchIndex
 from services.db.migrate import upgrade
@@ -29,10 +33,12 @@ class Backend:
     index: SearchIndex
     sessions: sessionmaker[Session]
 
-    def add(self, title: str, body: str = "", metadata: str = "", *pages: str) -> str:
+    def add(
+        self, title: str, body: str = "", metadata: str = "", *pages: str, org_unit: str = "10"
+    ) -> str:
         """Create the document rows and index them; return the document id."""
         with unit_of_work(self.sessions) as session:
-            document_id = add_document_rows(session, title)
+            document_id = add_document_rows(session, title, org_unit)
             document = IndexableDocument(document_id, title, metadata, [body, *pages])
             self.index.index_document(session, document)
         return document_id
@@ -42,15 +48,19 @@ class Backend:
             document = IndexableDocument(document_id, title, metadata, [body])
             self.index.index_document(session, document)
 
-    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> SearchPage:
+    def search(
+        self, query: str, *, limit: int = 20, offset: int = 0, scope: Scope | None = None
+    ) -> SearchPage:
         with self.sessions() as session:
-            return self.index.search(session, query, limit=limit, offset=offset)
+            return self.index.search(
+                session, scope or system_scope(), query, limit=limit, offset=offset
+            )
 
     def ids(self, query: str) -> list[str]:
         return [hit.document_id for hit in self.search(query, limit=100).hits]
 
 
-def add_document_rows(session: Session, title: str) -> str:
+def add_document_rows(session: Session, title: str, org_unit: str = "10") -> str:
     """Minimal intake item and document rows that the search tables refer to."""
     now = datetime.now(UTC)
     item = IntakeItem(
@@ -71,6 +81,7 @@ def add_document_rows(session: Session, title: str) -> str:
         first_page=1,
         last_page=1,
         title=title,
+        org_unit=org_unit,
         content_blob_key="blob",
         content_sha256="0" * 64,
         content_size=1,
@@ -317,7 +328,7 @@ def test_index_writes_only_within_the_callers_transaction(backend: Backend) -> N
         backend.index.index_document(
             session, IndexableDocument(document_id, "Entwurf", "", ["Vorläufiger Text"])
         )
-        visible = backend.index.search(session, "vorläufig", limit=5, offset=0)
+        visible = backend.index.search(session, system_scope(), "vorläufig", limit=5, offset=0)
         assert [hit.document_id for hit in visible.hits] == [document_id]
         session.rollback()
 
@@ -422,3 +433,38 @@ def test_python_words_match_postgres_german_configuration(postgres_url: str) -> 
 
     expected = {w: "" if w in GERMAN_STOPWORDS else stem(w) for w in words}
     assert by_postgres == expected
+
+
+def unit_scope(*units: str, clearance: Confidentiality = Confidentiality.OFFEN) -> Scope:
+    principal = Principal(
+        id="k",
+        kind=PrincipalKind.KEY,
+        name="Sachbearbeitung",
+        roles=frozenset({"caseworker"}),
+        org_units=frozenset(units),
+        clearance=clearance,
+    )
+    return Scope(
+        principal=principal,
+        permissions=frozenset({Permission.SEARCH}),
+        all_units=False,
+        units=frozenset(units),
+        unfiled_mail=False,
+        reads_content=True,
+        levels=readable_levels(clearance),
+        shared_read=frozenset(),
+        shared_write=frozenset(),
+    )
+
+
+def test_hits_and_totals_count_only_what_the_scope_admits(backend: Backend) -> None:
+    ours = [backend.add(f"Bauantrag {n}", "Baugenehmigung", org_unit="63") for n in range(3)]
+    for n in range(25):
+        backend.add(f"Aufenthalt {n}", "Baugenehmigung beantragt", org_unit="32.3")
+
+    page = backend.search("Baugenehmigung", limit=2, scope=unit_scope("63"))
+    assert page.total == 3 and {h.document_id for h in page.hits} < set(ours)
+    beyond = backend.search("Baugenehmigung", offset=10, scope=unit_scope("63"))
+    assert beyond.total == 3 and beyond.hits == []
+    assert backend.search("Baugenehmigung", scope=unit_scope("61")).total == 0
+    assert backend.search("Baugenehmigung", limit=100).total == 28
