@@ -116,6 +116,7 @@ def _unshare(world: World, name: str, object_id: str) -> Request:
 
 
 HOLD = {"active": False, "reason": "Prüfung"}
+PERSON = "Demir, Ali, 01.02.1990"
 D, A = "/api/v1/documents/{id}", "/api/v1/akten/{id}"
 
 ROUTES: dict[str, Route] = {
@@ -289,6 +290,20 @@ ROUTES: dict[str, Route] = {
     "GET /auth/callback": Route("public", "any"),
     "POST /auth/logout": Route("global", "session", build=call("POST", "/auth/logout")),
     "GET /auth/me": Route("global", "any", build=get("/auth/me")),
+    "GET /api/v1/privacy/access-report": Route(
+        "global",
+        "privacy",
+        build=get("/api/v1/privacy/access-report?subject=" + PERSON),
+    ),
+    "POST /api/v1/privacy/access-report": Route(
+        "global", "privacy", build=call("POST", "/api/v1/privacy/access-report", {})
+    ),
+    "GET /api/v1/privacy/disclosure": Route(
+        "global", "privacy", build=get("/api/v1/privacy/disclosure?subject=" + PERSON)
+    ),
+    "POST /api/v1/privacy/disclosure": Route(
+        "global", "privacy", build=call("POST", "/api/v1/privacy/disclosure", {})
+    ),
     "GET /api/v1/audit": Route("list:audit", "audit_trail"),
     "GET /api/v1/health": Route("global", "read_items", build=get("/api/v1/health")),
     "GET /api/v1/health/storage": Route(

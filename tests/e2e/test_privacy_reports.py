@@ -19,7 +19,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api.app import create_app
-from api.routers import privacy
 from services.audit.trail import record_event
 from services.bootstrap import build_container, prepare
 from services.db.models import AuditEvent, Document
@@ -63,8 +62,6 @@ def start_world(settings: Settings) -> Iterator[World]:
     admin = prepare(container, migrate=True)
     assert admin is not None
     app = create_app(container, run_workers=False)
-    if not any(getattr(r, "path", "").startswith("/api/v1/privacy") for r in app.routes):
-        app.include_router(privacy.router)  # until api/app.py registers the router
     with TestClient(app) as client:
         client.headers["Authorization"] = f"Bearer {admin.secret}"
         service = Service(container=container, client=client, admin_key=admin.secret)
