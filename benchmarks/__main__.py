@@ -11,6 +11,7 @@ BENCHMARKS = [
     "ocr_quality",
     "intake_latency",
     "search_latency",
+    "access_scoping",
     "storage_throughput",
     "classification",
     "einvoice_validation",
