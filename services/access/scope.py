@@ -40,6 +40,11 @@ class Scope:
     shared_write: frozenset[str]
 
     @property
+    def sees_everything(self) -> bool:
+        """Every unit, every level, content included: no condition needed at all."""
+        return self.all_units and self.reads_content and len(self.levels) == len(Confidentiality)
+
+    @property
     def actor(self) -> str:
         return self.principal.audit_name
 

@@ -20,7 +20,7 @@ from services.access.scope import Scope
 from services.ports import IndexableDocument, SearchHit, SearchPage
 from services.search.german_text import is_stopword, normalized_words, prepare, stem
 from services.search.query import SearchQuery, check_page, parse_query
-from services.search.scoping import visible_ids_sql
+from services.search.scoping import visibility_condition
 from services.search.snippets import make_snippet
 
 RANK_NORMALIZATION = 1
@@ -79,7 +79,7 @@ class PostgresSearchIndex:
         if parsed.is_empty:
             return SearchPage(total=0)
         tsquery, params = to_tsquery_sql(parsed)
-        visible, visible_params = visible_ids_sql(scope)
+        visible, visible_params = visibility_condition(scope, "document_id")
         params.update(visible_params)
         rows = session.execute(
             text(
@@ -90,7 +90,7 @@ class PostgresSearchIndex:
                     SELECT document_id,
                            ts_rank_cd(tsv, {tsquery}, {RANK_NORMALIZATION}) AS score
                     FROM search_documents
-                    WHERE tsv @@ {tsquery} AND document_id IN ({visible})
+                    WHERE tsv @@ {tsquery} AND {visible}
                 ), ranked AS (
                     SELECT document_id, score, count(*) OVER () AS total FROM matches
                     ORDER BY score DESC, document_id LIMIT :limit OFFSET :offset
@@ -108,7 +108,7 @@ class PostgresSearchIndex:
             total = session.execute(
                 text(
                     "SELECT count(*) FROM search_documents "
-                    f"WHERE tsv @@ {tsquery} AND document_id IN ({visible})"
+                    f"WHERE tsv @@ {tsquery} AND {visible}"
                 ),
                 params,
             ).scalar_one()

@@ -20,7 +20,7 @@ from services.search.german_text import (
     stemmed_text,
 )
 from services.search.query import SearchQuery, check_page, parse_query
-from services.search.scoping import visible_ids_sql
+from services.search.scoping import visibility_condition
 from services.search.snippets import make_snippet
 
 BM25_WEIGHTS = (5.0, 2.0, 1.0)
@@ -41,7 +41,7 @@ _SEARCH = """
         FROM search_fts WHERE search_fts MATCH :query
     ), visible AS MATERIALIZED (
         SELECT m.id, m.rank FROM matches AS m JOIN search_documents AS d ON d.id = m.id
-        WHERE d.document_id IN ({visible})
+        WHERE {visible}
     ), ranked AS (
         SELECT id, rank, count(*) OVER () AS total FROM visible
         ORDER BY rank, id LIMIT :limit OFFSET :offset
@@ -52,7 +52,7 @@ _SEARCH = """
 """
 _COUNT = """
     SELECT count(*) FROM search_fts JOIN search_documents AS d ON d.id = search_fts.rowid
-    WHERE search_fts MATCH :query AND d.document_id IN ({visible})
+    WHERE search_fts MATCH :query AND {visible}
 """
 
 
@@ -94,7 +94,7 @@ class SqliteFtsSearchIndex:
         parsed = parse_query(query)
         if parsed.is_empty:
             return SearchPage(total=0)
-        visible, params = visible_ids_sql(scope)
+        visible, params = visibility_condition(scope, "d.document_id")
         params["query"] = to_fts5(parsed)
         weights = ", ".join(map(str, BM25_WEIGHTS))
         rows = session.execute(

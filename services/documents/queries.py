@@ -42,7 +42,7 @@ def list_items(
 
 def visible_documents_of(session: Session, scope: Scope, item: IntakeItem) -> list[Document]:
     """The parts of an upload the caller may see (a stack may hold several units' mail)."""
-    if scope.all_units and scope.reads_content and len(scope.levels) == 5:
+    if scope.sees_everything:
         return list(item.documents)
     ids = set(
         session.scalars(

@@ -9,7 +9,6 @@ code still holding Akten is refused.
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -63,19 +62,30 @@ def ensure_plan(session: Session, *, clock: Clock) -> None:
 
 
 def active_plan(session: Session) -> FilePlan:
+    """The newest imported plan; parsed once per process and version.
+
+    Every request's scope needs the plan's units, so only the version's hash is read
+    each time; the 150 KB plan itself only when this process has not parsed it yet.
+    """
     row = session.execute(
-        select(FilePlanVersion.sha256, FilePlanVersion.content)
+        select(FilePlanVersion.id, FilePlanVersion.sha256)
         .order_by(FilePlanVersion.id.desc())
         .limit(1)
     ).first()
     if row is None:
         raise NotFoundError("no file plan has been imported: run 'eakte file-plan import'")
-    return _parsed(row.sha256, row.content)
+    cached = _PARSED.get(row.sha256)
+    if cached is None:
+        content = session.scalar(
+            select(FilePlanVersion.content).where(FilePlanVersion.id == row.id)
+        )
+        assert content is not None
+        cached = _PARSED[row.sha256] = load_json(content)
+    return cached
 
 
-@lru_cache(maxsize=4)
-def _parsed(sha256: str, content: str) -> FilePlan:
-    return load_json(content)
+_PARSED: dict[str, FilePlan] = {}
+"""Parsed plans by content hash (a plan version never changes; a handful per process)."""
 
 
 def _refuse_dropping_codes_in_use(session: Session, plan: FilePlan) -> None:

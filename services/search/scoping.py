@@ -19,7 +19,14 @@ from services.access.visibility import document_visible
 from services.db.models import Document
 
 
-def visible_ids_sql(scope: Scope) -> tuple[str, dict[str, Any]]:
+def visibility_condition(scope: Scope, column: str) -> tuple[str, dict[str, Any]]:
+    """``<column> IN (visible document ids)``, or ``1 = 1`` for a scope that sees all.
+
+    Callers that see every unit at every level (admins with the highest clearance) skip
+    the rule entirely: building the set of all ids would cost them more than the search.
+    """
+    if scope.sees_everything:
+        return "1 = 1", {}
     statement = select(Document.id).where(document_visible(scope))
     # The generic dialect: plain ``:name`` parameters without the driver's type casts
     # (psycopg's ``:x::VARCHAR`` would not survive ``text()``); the rule is plain SQL.
@@ -29,4 +36,4 @@ def visible_ids_sql(scope: Scope) -> tuple[str, dict[str, Any]]:
     sql, params = str(compiled), dict(compiled.params)
     for name in sorted(params, key=len, reverse=True):
         sql = sql.replace(f":{name}", f":vis_{name}")
-    return sql, {f"vis_{name}": value for name, value in params.items()}
+    return f"{column} IN ({sql})", {f"vis_{name}": value for name, value in params.items()}

@@ -184,6 +184,6 @@ def test_case_workers_change_only_their_own_units_records(
     close = service.client.post(
         f"/api/v1/akten/{foreign['id']}/close", headers=service.headers(building)
     )
-    assert close.status_code == 403
+    assert close.status_code == 404, "another unit's Akte is not even visible"
     station = key_for(service, "station", None)
     assert service.client.get("/api/v1/akten", headers=service.headers(station)).status_code == 403
