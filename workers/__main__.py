@@ -6,6 +6,7 @@ import logging
 
 from services.bootstrap import build_container, ensure_schema
 from services.settings import load_settings
+from services.startup_sweep import sweep_at_startup
 from workers.pool import supervise
 
 
@@ -15,6 +16,7 @@ def main() -> None:
     container = build_container(settings)
     try:
         ensure_schema(container)
+        sweep_at_startup(container)  # a crash's OCR leftovers and orphaned blobs
     finally:
         container.close()
     supervise(settings, max(settings.workers, 1))

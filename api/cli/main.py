@@ -27,6 +27,7 @@ from services.bootstrap import build_container, ensure_schema, prepare
 from services.db.migrate import current_revision, upgrade
 from services.errors import EAkteError
 from services.intake.receive import IntakeMetadata
+from services.startup_sweep import sweep_at_startup
 
 app = typer.Typer(
     help="eakte: E-Akte document management for municipalities.",
@@ -89,6 +90,7 @@ def serve(
     try:
         ensure_schema(container)
         bootstrap_key = prepare(container, migrate=False)
+        sweep_at_startup(container)  # a crash's OCR leftovers and orphaned blobs
     except EAkteError as exc:
         container.close()
         raise fail(exc.detail) from exc
@@ -124,6 +126,7 @@ def worker(
     container = build_container(settings)
     try:
         ensure_schema(container)
+        sweep_at_startup(container)  # a crash's OCR leftovers and orphaned blobs
     except EAkteError as exc:
         raise fail(exc.detail) from exc
     finally:

@@ -22,6 +22,7 @@ from services.intake.filenames import clean_filename
 router = APIRouter(prefix="/api/v1/einvoices", tags=["e-invoices"])
 Reader = Annotated[Scope, requires(Permission.READ_RECORDS)]
 Sender = Annotated[Scope, requires(Permission.INTAKE)]
+VIEW_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
 _RAW_TYPES = ("application/xml", "text/xml", "application/pdf", "application/octet-stream")
 _LIMIT_SETTING = "EAKTE_EINVOICE__MAX_BYTES"
 
@@ -107,7 +108,11 @@ def _view(
     media_type: str,
 ) -> Response:
     found = read_view(session, scope, container.store, einvoice_id, view, clock=container.clock)
-    headers = {"ETag": f'"{found.sha256}"'}
+    headers = {"ETag": f'"{found.sha256}"', "X-Content-Type-Options": "nosniff"}
+    if view == "html":  # our own rendering, self-contained: no script, nothing to fetch
+        headers["Content-Security-Policy"] = (
+            "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+        )
     return Response(content=found.data, media_type=media_type, headers=headers)
 
 

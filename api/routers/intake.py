@@ -19,6 +19,7 @@ from services.errors import LimitExceededError
 from services.intake.receive import (
     IncomingFile,
     IntakeMetadata,
+    check_metadata,
     preflight_all,
     record_item,
     store_original,
@@ -80,6 +81,8 @@ def intake(
         target_org_unit=target_org_unit,
         split=settings.split.by_default if split is None else split,
     )
+    with unit_of_work(container.session_factory, write=False) as session:
+        check_metadata(session, metadata)  # before anything is stored (and locked)
     now = container.clock.now()
     originals = [store_original(container.store, p, settings=settings, now=now) for p in prepared]
     # Committed here, before the response: the station may discard its copy on 202.

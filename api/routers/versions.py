@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Path, Response, UploadFile, status
 
 from api.dependencies import ContainerDep, SessionDep, WriteSessionDep, requires
+from api.download import safe_download_headers
 from api.presenters_storage import version_out
 from api.schemas.storage import VersionOut
 from services.access.roles import Permission
@@ -134,7 +135,8 @@ def _binary(found: VersionBytes, document_id: str) -> Response:
         headers={
             "ETag": f'"{found.sha256}"',
             "Digest": f"sha-256={found.sha256}",
-            "Content-Disposition": f'inline; filename="{filename}"',
             "Cache-Control": "private, max-age=0",
+            # inline only for bytes that prove their type; never as a web page
+            **safe_download_headers(found.media_type, filename, found.data),
         },
     )

@@ -106,10 +106,7 @@ class PostgresSearchIndex:
             total = int(rows[0].total)
         elif offset or not limit:  # no row to read the window count from
             total = session.execute(
-                text(
-                    "SELECT count(*) FROM search_documents "
-                    f"WHERE tsv @@ {tsquery} AND {visible}"
-                ),
+                text(f"SELECT count(*) FROM search_documents WHERE tsv @@ {tsquery} AND {visible}"),
                 params,
             ).scalar_one()
         else:

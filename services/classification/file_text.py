@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from services.errors import InvalidInputError
 from services.media.convert import image_to_pdf
 from services.media.detect import detect_media_type
 from services.media.inspect import inspect_content
+from services.ocr.workdir import ocr_workdir
 from services.ports import OcrEngine
 from services.settings import Settings
 
@@ -32,8 +32,8 @@ def file_text(path: Path, settings: Settings, ocr: OcrEngine) -> str:
         if media_type == "application/pdf"
         else image_to_pdf(data, media_type, fallback_dpi=settings.ocr.image_dpi_fallback)
     )
-    with tempfile.TemporaryDirectory(prefix="eakte-classify-") as tmp:
-        source_path = Path(tmp) / "source.pdf"
+    with ocr_workdir() as tmp:  # locked while in use; swept after a crash
+        source_path = tmp / "source.pdf"
         source_path.write_bytes(source)
-        result = ocr.make_searchable(source_path, Path(tmp) / "out.pdf", settings.ocr_options)
+        result = ocr.make_searchable(source_path, tmp / "out.pdf", settings.ocr_options)
     return "\n".join(result.pages)

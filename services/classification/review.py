@@ -93,8 +93,11 @@ def decide_task(
     settings: Settings,
     clock: Clock,
 ) -> ReviewTask:
-    """Decide and file; the decided task is returned even if the caller (the mail room)
-    can no longer see the document where it now lies."""
+    """Decide and file; return the decided task.
+
+    The task is returned even if the caller (the mail room) can no longer see the
+    document where it now lies.
+    """
     task = get_task(session, scope, task_id)
     if task.status != ReviewStatus.OPEN:
         raise ConflictError(f"review task {task_id} has already been decided")

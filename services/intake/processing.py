@@ -9,11 +9,10 @@ one transaction at the end, which makes the job safe to run again after a crash.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,6 +36,7 @@ from services.intake.receive import PROCESS_ITEM
 from services.media.convert import extract_pages, image_to_pdf
 from services.media.pdfa_pages import keep_pages
 from services.media.separators import find_separator_pages, split_ranges
+from services.ocr.workdir import ocr_workdir
 from services.ports import BlobRef, BlobStore, Clock, IndexableDocument, OcrEngine, SearchIndex
 from services.settings import Settings
 from services.storage.objects import (
@@ -167,9 +167,9 @@ class ProcessItemHandler:
                 original, item.media_type, fallback_dpi=self._settings.ocr.image_dpi_fallback
             )
         )
-        with tempfile.TemporaryDirectory(prefix="eakte-ocr-") as tmp:
-            source_path = Path(tmp) / "source.pdf"
-            output_path = Path(tmp) / "searchable.pdf"
+        with ocr_workdir() as tmp:  # locked while in use; swept after a crash
+            source_path = tmp / "source.pdf"
+            output_path = tmp / "searchable.pdf"
             source_path.write_bytes(source_pdf)
             result = self._ocr.make_searchable(source_path, output_path, self._settings.ocr_options)
             rendition = output_path.read_bytes()

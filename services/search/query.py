@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.db.pagination import check_window
 from services.errors import InvalidInputError
 from services.search.german_text import is_stopword, normalize_word, stem, words
 
@@ -67,8 +68,7 @@ def parse_query(raw: str) -> SearchQuery:
 
 
 def check_page(limit: int, offset: int) -> None:
-    if limit < 0 or offset < 0:
-        raise InvalidInputError("limit and offset must not be negative")
+    check_window(limit=limit, offset=offset)
 
 
 def _strip_stopwords(group: list[str]) -> tuple[str, ...]:
