@@ -10,9 +10,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from services.audit.trail import record_event
+from services.bootstrap import build_container, prepare
 from services.db.session import unit_of_work
 from services.settings import Settings
-from tests.fixtures.app import Service
+from tests.fixtures.app import Service, make_settings
 from tests.fixtures.server import REPO, eakte_env
 
 
@@ -141,8 +142,16 @@ def database(data_dir: Path) -> sqlite3.Connection:
     return sqlite3.connect(url.removeprefix("sqlite:///"))
 
 
+def installed(data_dir: Path) -> Path:
+    """A new installation, as the first 'eakte serve' makes it (keys create needs one)."""
+    container = build_container(make_settings(data_dir))
+    prepare(container, migrate=True)
+    container.close()
+    return data_dir
+
+
 def test_verify_exits_1_naming_the_first_tampered_event(tmp_path: Path) -> None:
-    data = tmp_path / "data"
+    data = installed(tmp_path / "data")
     assert eakte(data, "keys", "create", "--name", "Anna", "--role", "caseworker").returncode == 0
     assert eakte(data, "keys", "create", "--name", "Ben", "--role", "caseworker").returncode == 0
     ok = eakte(data, "audit", "verify")
@@ -168,7 +177,7 @@ def test_verify_exits_1_naming_the_first_tampered_event(tmp_path: Path) -> None:
 
 
 def test_anchor_then_truncate_is_caught(tmp_path: Path) -> None:
-    data = tmp_path / "data"
+    data = installed(tmp_path / "data")
     for name in ("Anna", "Ben", "Cem"):
         created = eakte(data, "keys", "create", "--name", name, "--role", "caseworker")
         assert created.returncode == 0, created.stderr

@@ -50,23 +50,23 @@ def test_adopting_the_accounts_starts_the_retention_of_that_years_invoices(
                 document_id=document_id,
                 source="api",
                 status="accepted",
-                issue_date=date(2026, 3, 3),
+                issue_date=date(2024, 3, 3),
                 retention_rule=RetentionRule.KOMHVO,
                 created_at=now,
                 updated_at=now,
             )
         )
-    adopted = service.client.put("/api/v1/annual-accounts/2026", json={"adopted_on": "2027-12-15"})
+    adopted = service.client.put("/api/v1/annual-accounts/2024", json={"adopted_on": "2025-12-15"})
     assert adopted.status_code == 200, adopted.text
     assert adopted.json()["invoices"] == 1
     with unit_of_work(service.container.session_factory, write=False) as session:
         document = session.get(Document, document_id)
         assert document is not None
-        assert document.retention_until == date(2033, 12, 31) and document.protection_pending
-    earlier = service.client.put("/api/v1/annual-accounts/2026", json={"adopted_on": "2027-06-01"})
+        assert document.retention_until == date(2031, 12, 31) and document.protection_pending
+    earlier = service.client.put("/api/v1/annual-accounts/2024", json={"adopted_on": "2025-06-01"})
     assert earlier.status_code == 409 and "shorten" in earlier.json()["detail"]
-    later = service.client.put("/api/v1/annual-accounts/2026", json={"adopted_on": "2028-02-01"})
+    later = service.client.put("/api/v1/annual-accounts/2024", json={"adopted_on": "2026-02-01"})
     assert later.status_code == 200
     with unit_of_work(service.container.session_factory, write=False) as session:
         document = session.get(Document, document_id)
-        assert document is not None and document.retention_until == date(2034, 12, 31)
+        assert document is not None and document.retention_until == date(2032, 12, 31)

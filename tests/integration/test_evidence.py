@@ -541,8 +541,8 @@ def service(tmp_path: Path) -> Iterator[tuple[World, Any, Path]]:
 def test_the_api_returns_the_record_and_404_until_sealed(
     service: tuple[World, Any, Path],
 ) -> None:
-    from services.auth.keys import create_key
-    from services.db.models import Role
+    from services.access.confidentiality import Confidentiality
+    from services.auth.keys import NewKey, create_key
 
     world, client, _ = service
     document_id = add_document(world, world.add(letter(1)), world.add(letter(2)))
@@ -565,9 +565,8 @@ def test_the_api_returns_the_record_and_404_until_sealed(
     assert client.get(url.replace("/1/", "/2/")).status_code == 404
 
     with unit_of_work(world.factory) as session:
-        caseworker = create_key(
-            session, name="sb", role=Role.CASEWORKER, org_unit="20", clock=world.clock
-        )
+        new = NewKey(name="sb", role="caseworker", org_unit="20", clearance=Confidentiality.OFFEN)
+        caseworker = create_key(session, new, clock=world.clock)
     denied = client.get(url, headers={"Authorization": f"Bearer {caseworker.secret}"})
     assert denied.status_code == 403
 
