@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from services.bootstrap import build_container, ensure_schema
+from services.log_redaction import install_redaction
 from services.settings import load_settings
 from services.startup_sweep import sweep_at_startup
 from workers.pool import supervise
@@ -12,6 +13,7 @@ from workers.pool import supervise
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    install_redaction()
     settings = load_settings()
     container = build_container(settings)
     try:

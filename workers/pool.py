@@ -18,6 +18,7 @@ from types import FrameType
 
 from services.bootstrap import Container, build_container
 from services.jobs.runner import Worker
+from services.log_redaction import install_redaction
 from services.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class InProcessWorkers:
 def run_worker_process(settings: Settings, index: int) -> None:
     """Entry point of one worker process: one job at a time until SIGTERM/SIGINT."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    install_redaction()
     stop = threading.Event()
 
     def _request_stop(signum: int, _frame: FrameType | None) -> None:

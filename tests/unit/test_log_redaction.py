@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from api.middleware.log_redaction import uvicorn_log_config
+from services.log_redaction import install_redaction
 
 KEY = "ek_0123456789ab_" + "S3cr3t-Value_with-enough-randomness-4711"
 JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJtdWVsbGVyIn0.c2lnbmF0dXJlLWJ5dGVz"
@@ -59,3 +60,17 @@ def test_keys_and_tokens_are_redacted_in_messages_arguments_and_tracebacks(
     text = logs.getvalue()
     assert "S3cr3t" not in text and JWT not in text
     assert "ek_0123456789ab_[redacted]" in text and "ValueError: bad key" in text
+
+
+def test_worker_processes_redact_their_own_log_lines() -> None:
+    buffer = io.StringIO()
+    logger = logging.getLogger("eakte-worker-test")
+    logger.propagate = False
+    logger.addHandler(logging.StreamHandler(buffer))
+    try:
+        install_redaction(logger)
+        logger.warning("job failed for key %s with token %s", KEY, JWT)
+    finally:
+        logger.handlers.clear()
+    line = buffer.getvalue()
+    assert KEY not in line and JWT not in line and "ek_0123456789ab_[redacted]" in line
