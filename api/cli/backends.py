@@ -10,9 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-import httpx
-
 from api.cli.actor import cli_actor, cli_scope
+from api.cli.server import CliError, ServerClient
 from api.presenters import document_out, item_out
 from services.bootstrap import Container
 from services.db.models import ItemStatus
@@ -32,10 +31,6 @@ from services.jobs.runner import Worker
 TERMINAL_ITEM_STATES = {ItemStatus.DONE.value, ItemStatus.FAILED.value}
 
 
-class CliError(Exception):
-    """A failure to report to the user as one readable line (exit code 1)."""
-
-
 class Backend(Protocol):
     def ingest(self, path: Path, metadata: IntakeMetadata) -> dict[str, Any]: ...
 
@@ -52,22 +47,7 @@ class Backend(Protocol):
 
 class HttpBackend:
     def __init__(self, base_url: str, api_key: str, *, timeout: float = 120.0) -> None:
-        self._client = httpx.Client(
-            base_url=base_url.rstrip("/"),
-            headers={"Authorization": f"Bearer {api_key}"},
-            timeout=timeout,
-        )
-
-    def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        try:
-            response = self._client.request(method, url, **kwargs)
-        except httpx.HTTPError as exc:
-            raise CliError(
-                f"cannot reach the eakte server at {self._client.base_url}: {exc}"
-            ) from exc
-        if response.is_error:
-            raise CliError(_problem_message(response))
-        return response
+        self._server = ServerClient(base_url, api_key, timeout=timeout)
 
     def ingest(self, path: Path, metadata: IntakeMetadata) -> dict[str, Any]:
         form = {
@@ -87,15 +67,14 @@ class HttpBackend:
         except OSError as exc:
             raise CliError(f"{path}: {exc.strerror}") from exc
         with handle:
-            response = self._request(
+            response = self._server.request(
                 "POST", "/api/v1/intake", data=form, files=[("files", (path.name, handle))]
             )
         items: list[dict[str, Any]] = response.json()["items"]
         return items[0]
 
     def item(self, item_id: str) -> dict[str, Any]:
-        result: dict[str, Any] = self._request("GET", f"/api/v1/intake/items/{item_id}").json()
-        return result
+        return self._server.json("GET", f"/api/v1/intake/items/{item_id}")
 
     def wait(self, item_ids: list[str], on_done: Callable[[str], None]) -> None:
         pending = set(item_ids)
@@ -109,15 +88,13 @@ class HttpBackend:
 
     def search(self, query: str, limit: int, offset: int) -> dict[str, Any]:
         params: dict[str, str | int] = {"q": query, "limit": limit, "offset": offset}
-        result: dict[str, Any] = self._request("GET", "/api/v1/search", params=params).json()
-        return result
+        return self._server.json("GET", "/api/v1/search", params=params)
 
     def document(self, document_id: str) -> dict[str, Any]:
-        result: dict[str, Any] = self._request("GET", f"/api/v1/documents/{document_id}").json()
-        return result
+        return self._server.json("GET", f"/api/v1/documents/{document_id}")
 
     def document_text(self, document_id: str) -> str:
-        return self._request("GET", f"/api/v1/documents/{document_id}/text").text
+        return self._server.request("GET", f"/api/v1/documents/{document_id}/text").text
 
 
 class LocalBackend:
@@ -228,13 +205,3 @@ class LocalBackend:
                 )
             except EAkteError as exc:
                 raise CliError(exc.detail) from exc
-
-
-def _problem_message(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return f"server answered {response.status_code}: {response.text[:300]}"
-    title = body.get("title", "error")
-    detail = body.get("detail", "")
-    return f"server answered {response.status_code} {title}: {detail}"

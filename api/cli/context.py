@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import typer
 
-from api.cli.backends import CliError
+from api.cli.server import CliError
 from file_plan.errors import FilePlanError
 from services.bootstrap import Container, build_container, prepare
 from services.errors import EAkteError

@@ -11,7 +11,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from api.cli.backends import Backend, CliError
+from api.cli.backends import Backend
+from api.cli.server import CliError
 from services.intake.receive import IntakeMetadata
 
 

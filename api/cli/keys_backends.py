@@ -9,10 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-import httpx
-
 from api.cli.actor import cli_actor
-from api.cli.backends import CliError
+from api.cli.server import ServerClient
 from api.schemas.keys import KeyCreatedOut, KeyOut
 from services.access.confidentiality import Confidentiality
 from services.auth.key_admin import issue_key, rotate_key, withdraw_key
@@ -46,11 +44,7 @@ class RemoteKeys:
     """``/api/v1/keys`` of the server at ``base_url``, as the admin whose key is given."""
 
     def __init__(self, base_url: str, api_key: str, *, timeout: float = 30.0) -> None:
-        self._client = httpx.Client(
-            base_url=base_url.rstrip("/"),
-            headers={"Authorization": f"Bearer {api_key}"},
-            timeout=timeout,
-        )
+        self._server = ServerClient(base_url, api_key, timeout=timeout)
 
     def create(
         self,
@@ -68,14 +62,14 @@ class RemoteKeys:
             "clearance": clearance,
             "expires_at": expires_at.isoformat() if expires_at else None,
         }
-        return self._json("POST", "/api/v1/keys", json=body)
+        return self._server.json("POST", "/api/v1/keys", json=body)
 
     def all(self) -> list[dict[str, Any]]:
-        keys: list[dict[str, Any]] = self._request("GET", "/api/v1/keys").json()
+        keys: list[dict[str, Any]] = self._server.request("GET", "/api/v1/keys").json()
         return keys
 
     def revoke(self, key_id: str) -> dict[str, Any]:
-        return self._json("DELETE", f"/api/v1/keys/{key_id}")
+        return self._server.json("DELETE", f"/api/v1/keys/{key_id}")
 
     def rotate(
         self, key_id: str, *, grace: timedelta, expires_at: datetime | None
@@ -84,22 +78,7 @@ class RemoteKeys:
             "grace_hours": grace.total_seconds() / 3600,
             "expires_at": expires_at.isoformat() if expires_at else None,
         }
-        return self._json("POST", f"/api/v1/keys/{key_id}/rotation", json=body)
-
-    def _json(self, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
-        result: dict[str, Any] = self._request(method, url, **kwargs).json()
-        return result
-
-    def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        try:
-            response = self._client.request(method, url, **kwargs)
-        except httpx.HTTPError as exc:
-            raise CliError(
-                f"cannot reach the eakte server at {self._client.base_url}: {exc}"
-            ) from exc
-        if response.is_error:
-            raise CliError(_problem_message(response))
-        return response
+        return self._server.json("POST", f"/api/v1/keys/{key_id}/rotation", json=body)
 
 
 class LocalKeys:
@@ -159,11 +138,3 @@ def _key_out(key: ApiKey) -> dict[str, Any]:
 
 def _created_out(created: CreatedKey) -> dict[str, Any]:
     return KeyCreatedOut(**_key_out(created.key), key=created.secret).model_dump(mode="json")
-
-
-def _problem_message(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return f"server answered {response.status_code}: {response.text[:300]}"
-    return f"server answered {response.status_code} {body.get('title')}: {body.get('detail')}"

@@ -14,11 +14,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-import httpx
 import typer
 
 from api.cli.actor import cli_scope
 from api.cli.context import cli_errors, fail, local_container, settings_or_fail
+from api.cli.server import CliError, ServerClient
 from api.schemas.privacy import AccessReportOut, DisclosureOut, ReportFormat
 from services.privacy.reports import produce_access_report, produce_disclosure
 from services.privacy.subjects import parse_subject
@@ -170,21 +170,11 @@ def _remote(
         raise fail("--url needs an API key: --api-key or EAKTE_API_KEY")
     body = {name: value for name, value in query.items() if value is not None}
     try:
-        response = httpx.post(
-            f"{server.rstrip('/')}/api/v1/privacy/{report}",
-            json=body,
-            headers={"Authorization": f"Bearer {key}"},
-            timeout=300,
+        response = ServerClient(server, key, timeout=300).request(
+            "POST", f"/api/v1/privacy/{report}", json=body
         )
-    except httpx.HTTPError as exc:
-        raise fail(f"cannot reach the eakte server at {server}: {exc}") from exc
-    if response.is_error:
-        try:
-            problem = response.json()
-            message = f"{problem.get('title', 'error')}: {problem.get('detail', '')}"
-        except ValueError:
-            message = response.text[:300]
-        raise fail(f"server answered {response.status_code} {message}")
+    except CliError as exc:
+        raise fail(str(exc)) from exc
     if query["format"] == "json":
         return _json(response.json())
     return response.content
