@@ -125,6 +125,8 @@ class Container:
         return {handler.kind: handler for handler in handlers}
 
     def close(self) -> None:
+        if self.oidc is not None:
+            self.oidc.close()  # its HTTP client to the provider
         self.engine.dispose()
 
 

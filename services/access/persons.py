@@ -42,11 +42,6 @@ def principal_of_person(person: Person) -> Principal:
     )
 
 
-def person_actor(person: Person) -> str:
-    """How a person acting for themselves appears in the audit trail."""
-    return f"{PrincipalKind.PERSON.value}:{person.id} ({person.name})"
-
-
 def sign_in_person(
     session: Session,
     *,
@@ -100,7 +95,7 @@ def sign_in_person(
             )
         record_event(
             session,
-            actor=person_actor(person),
+            actor=principal_of_person(person).audit_name,
             action="person.created",
             object_type="person",
             object_id=person.id,
@@ -126,7 +121,7 @@ def sign_in_person(
         if after != before:
             record_event(
                 session,
-                actor=person_actor(person),
+                actor=principal_of_person(person).audit_name,
                 action="person.claims_applied",
                 object_type="person",
                 object_id=person.id,

@@ -37,6 +37,8 @@ class OidcProvider(Protocol):
 
     def begin_sign_in(self, *, redirect_uri: str, next_path: str) -> SignInStart: ...
 
+    def close(self) -> None: ...
+
     def finish_sign_in(
         self,
         *,
