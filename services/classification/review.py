@@ -33,10 +33,17 @@ from services.db.models import (
     Vorgang,
 )
 from services.db.pagination import Page, paginate
-from services.errors import ConflictError, GoneError, InvalidInputError, PermissionDeniedError
+from services.errors import (
+    ConflictError,
+    GoneError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from services.ports import Clock
 from services.records.akten import NewAkte, create_akte, general_akte, unit_of_code
 from services.records.filing import file_document
+from services.records.queries import get_akte
 from services.records.subject_keys import SubjectKey
 from services.settings import Settings
 
@@ -208,8 +215,15 @@ def _akte(
     clock: Clock,
 ) -> Akte:
     if akte_id:
+        # The mail room routes to any Akte; everyone else names only Akten they can see,
+        # so a refusal never tells them another unit's Aktenzeichen.
+        if not routes_mail:
+            try:
+                return get_akte(session, scope, akte_id)
+            except NotFoundError:
+                raise InvalidInputError(f"no Akte {akte_id}") from None
         akte = session.get(Akte, akte_id)
-        if akte is None or not (routes_mail or scope.admits(akte.confidentiality)):
+        if akte is None:
             raise InvalidInputError(f"no Akte {akte_id}")
         return akte
     assert code is not None

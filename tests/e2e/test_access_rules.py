@@ -278,3 +278,20 @@ def test_search_titles_are_escaped_like_snippets(town: Service) -> None:
         )
     hit = town.client.get("/api/v1/search", params={"q": "Bauantrag"}).json()["hits"][0]
     assert "<img" not in hit["title"] and "&lt;img" in hit["title"]
+
+
+def test_a_refused_decision_does_not_name_another_units_akte(town: Service) -> None:
+    planning = open_akte(town, code="511.01", title="Bebauungsplan Nr. 12")
+    document_id = insert_document(
+        town.container, "Bauantrag für ein Einfamilienhaus Gartenstraße 12", org_unit="63"
+    )
+    classify_now(town.container, document_id)
+    bau = town.headers(key(town, "caseworker", "63"))
+    task = town.client.get("/api/v1/review-queue", headers=bau).json()["items"][0]
+    refused = town.client.post(
+        f"/api/v1/review-queue/{task['id']}/decision",
+        json={"action": "correct", "akte_id": planning["id"]},
+        headers=bau,
+    )
+    assert refused.status_code == 422, refused.text
+    assert planning["aktenzeichen"] not in refused.text and "61" not in refused.json()["detail"]
