@@ -8,8 +8,9 @@ SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng ghostscript
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 OIDC_FIXTURE := tests/fixtures/oidc
+AXE_FIXTURE := tests/fixtures/axe
 
-.PHONY: install install-test system-deps node-deps run worker test lint bench clean
+.PHONY: install install-test system-deps browser-deps node-deps run worker test lint bench clean
 
 system-deps: ## Debian packages: OCR tools, libmagic, fonts, PostgreSQL (tests)
 	@missing=""; \
@@ -49,11 +50,24 @@ node-deps: ## Node.js and npm, for the tests' OpenID Connect provider (oidc-prov
 			nodejs npm </dev/null; \
 	fi
 
+browser-deps: ## Debian's Chromium for the web interface's browser tests (Playwright drives it)
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "installing system packages (missing: chromium)"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			chromium </dev/null; \
+	fi
+
 $(OIDC_FIXTURE)/node_modules/.installed: $(OIDC_FIXTURE)/package.json $(OIDC_FIXTURE)/package-lock.json | node-deps
 	cd $(OIDC_FIXTURE) && npm ci --no-audit --no-fund
 	touch $@
 
-install-test: system-deps $(VENV)/.installed-test $(OIDC_FIXTURE)/node_modules/.installed
+$(AXE_FIXTURE)/node_modules/.installed: $(AXE_FIXTURE)/package.json $(AXE_FIXTURE)/package-lock.json | node-deps
+	cd $(AXE_FIXTURE) && npm ci --no-audit --no-fund
+	touch $@
+
+install-test: system-deps browser-deps $(VENV)/.installed-test \
+	$(OIDC_FIXTURE)/node_modules/.installed $(AXE_FIXTURE)/node_modules/.installed
 
 run: install ## Start the service on the embedded default (data in ./data or EAKTE_DATA_DIR)
 	$(BIN)/eakte serve

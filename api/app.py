@@ -30,6 +30,7 @@ from api.routers import (
     search,
     versions,
 )
+from api.ui import install_ui
 from services.bootstrap import Container
 from workers.pool import InProcessWorkers
 
@@ -88,4 +89,5 @@ def create_app(container: Container, *, run_workers: bool | None = None) -> Fast
     )
     for module in routers:
         app.include_router(module.router)
+    install_ui(app)
     return app

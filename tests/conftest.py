@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.s3",
     "tests.fixtures.app",
     "tests.fixtures.oidc_provider",
+    "tests.fixtures.browser",
 ]

@@ -20,7 +20,14 @@ from api.middleware.security_headers import SecurityHeadersMiddleware
 from services.bootstrap import Container
 
 PROTECTED_PREFIXES = ("/api/", "/cmis/", "/ui/")
-PUBLIC_PATHS = ("/api/v1/health", DOCS_PATH, "/openapi.json", "/auth/")
+PUBLIC_PATHS = (
+    "/api/v1/health",
+    DOCS_PATH,
+    "/openapi.json",
+    "/auth/",
+    "/ui/anmelden",
+    "/ui/static",
+)
 """Exempt from authentication here (and everything below them); a route may still ask."""
 CORS_HEADERS = ("Authorization", "Content-Type", "X-API-Key", "X-CSRF-Token", "X-Filename")
 

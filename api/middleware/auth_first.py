@@ -15,9 +15,11 @@ to authenticate: guessing keys gets no faster than the limit.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import quote
 
 import anyio.to_thread
 from starlette.requests import HTTPConnection
+from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.authentication import resolve_principal
@@ -27,6 +29,9 @@ from api.middleware.failure_window import FailureWindow
 from services.access.sessions import SESSION_COOKIE
 from services.bootstrap import Container
 from services.errors import EAkteError
+
+UI_PREFIX = "/ui/"
+SIGN_IN_PAGE = "/ui/anmelden"
 
 
 class AuthFirstMiddleware:
@@ -67,6 +72,9 @@ class AuthFirstMiddleware:
                 status = status_for(exc)
                 if status == 401:
                     self.failures.record_failure(address)
+                    if _is_page_visit(scope):
+                        await _to_sign_in(scope)(scope, receive, send)
+                        return
                 await problem(status, exc.title, exc.detail)(scope, receive, send)
                 return
 
@@ -86,6 +94,18 @@ class AuthFirstMiddleware:
 def _carries_credentials(conn: HTTPConnection) -> bool:
     headers = conn.headers
     return "authorization" in headers or "x-api-key" in headers or SESSION_COOKIE in conn.cookies
+
+
+def _is_page_visit(scope: Scope) -> bool:
+    return scope["method"] in {"GET", "HEAD"} and scope["path"].startswith(UI_PREFIX)
+
+
+def _to_sign_in(scope: Scope) -> ASGIApp:
+    """A browser opening a page without a session goes to the sign-in page, and back."""
+    target = scope["path"]
+    if scope.get("query_string"):
+        target += "?" + scope["query_string"].decode("latin-1")
+    return RedirectResponse(f"{SIGN_IN_PAGE}?next={quote(target)}", status_code=303)
 
 
 def _too_many(retry_after: int) -> ASGIApp:

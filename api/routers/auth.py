@@ -1,12 +1,9 @@
 """Browser sign-in through OpenID Connect: login, callback, logout, and who is signed in.
 
-Cookies after a sign-in:
+Cookies after a sign-in: see :mod:`api.session_cookies`.  The web UI echoes the CSRF
+cookie in ``X-CSRF-Token`` on every POST, PUT, PATCH and DELETE; a page of another site
+can neither read it nor set the header.  Between /auth/login and /auth/callback:
 
-- ``eakte_session``: the session token; HttpOnly, Secure, SameSite=Lax, Path=/.
-- ``eakte_csrf``: the session's CSRF token; readable by the page (not HttpOnly) but sent
-  only to eakte itself (SameSite=Strict).  The web UI echoes it in ``X-CSRF-Token`` on
-  every POST, PUT, PATCH and DELETE; a page of another site can neither read it nor
-  set the header.
 - ``eakte_signin``: only between /auth/login and /auth/callback; sealed state, nonce and
   PKCE verifier (see :mod:`services.access.oidc.state`).
 """
@@ -25,6 +22,7 @@ from api.dependencies import ContainerDep, PrincipalDep
 from api.errors import problem
 from api.routers.persons import clearance_out
 from api.schemas.persons import MeOut
+from api.session_cookies import clear_session_cookies, set_session_cookies
 from services.access.oidc import SIGN_IN_COOKIE, SIGN_IN_SECONDS, OidcProvider, SignInStateError
 from services.access.sessions import (
     SESSION_COOKIE,
@@ -38,7 +36,6 @@ from services.errors import AuthenticationError, NotFoundError
 
 router = APIRouter(prefix="/auth", tags=["sign-in"])
 
-CSRF_COOKIE = "eakte_csrf"
 SIGN_IN_PATH = "/auth"
 
 
@@ -120,24 +117,10 @@ def callback(
     except AuthenticationError as exc:
         return _without_sign_in_cookie(problem(401, exc.title, exc.detail))
     response = _without_sign_in_cookie(RedirectResponse(result.next_path, status_code=303))
-    max_age = int(container.settings.oidc.session_hours * 3600)
-    response.set_cookie(
-        SESSION_COOKIE,
-        opened.token,
-        max_age=max_age,
-        path="/",
-        secure=True,
-        httponly=True,
-        samesite="lax",
-    )
-    response.set_cookie(
-        CSRF_COOKIE,
-        opened.csrf_token,
-        max_age=max_age,
-        path="/",
-        secure=True,
-        httponly=False,
-        samesite="strict",
+    set_session_cookies(
+        response,
+        opened,
+        max_age=int(container.settings.oidc.session_hours * 3600),
     )
     return response
 
@@ -176,17 +159,7 @@ def logout(request: Request, container: ContainerDep) -> Response:
         response = JSONResponse({"redirect_to": target})
     else:
         response = RedirectResponse(target, status_code=303)
-    for name, httponly, samesite in (
-        (SESSION_COOKIE, True, "lax"),
-        (CSRF_COOKIE, False, "strict"),
-    ):
-        response.delete_cookie(
-            name,
-            path="/",
-            secure=True,
-            httponly=httponly,
-            samesite=samesite,  # type: ignore[arg-type]
-        )
+    clear_session_cookies(response)
     return response
 
 

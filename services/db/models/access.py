@@ -52,7 +52,10 @@ class BrowserSession(Base):
     __tablename__ = "browser_sessions"
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), index=True)
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    """The person signed in through OpenID Connect, or None for a key session."""
+    api_key_id: Mapped[str | None] = mapped_column(ForeignKey("api_keys.id"), index=True)
+    """The API key entered on the web sign-in page (installations without a provider)."""
     csrf_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
