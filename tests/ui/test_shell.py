@@ -39,10 +39,14 @@ def test_the_menu_shows_what_the_role_may_use(
     caseworker = new_page()
     sign_in(caseworker, ui_server, ui_server.key("caseworker", "63"))
     links = caseworker.get_by_role("navigation", name="Hauptmenü").get_by_role("link")
-    expect(links).to_have_text(["Posteingang", "Prüfen", "Postkorb", "Suche", "Akten", "E-Rechnungen"])
+    expect(links).to_have_text(
+        ["Posteingang", "Prüfen", "Postkorb", "Suche", "Akten", "E-Rechnungen"]
+    )
 
 
-def test_help_overlay_errors_and_sign_out(ui_server: UiServer, new_page: Callable[[], Page]) -> None:
+def test_help_overlay_errors_and_sign_out(
+    ui_server: UiServer, new_page: Callable[[], Page]
+) -> None:
     page = new_page()
     sign_in(page, ui_server, ui_server.key("records_manager"), next_path="/ui/gibt-es-nicht")
     expect(page.get_by_role("heading", name="Nicht gefunden")).to_be_visible()
