@@ -96,7 +96,9 @@ def serve(
         raise fail(exc.detail) from exc
     bind_host = host or settings.host
     bind_port = port or settings.port
-    typer.echo(f"eakte listening on http://{bind_host}:{bind_port}  (API docs: /docs)")
+    typer.echo(
+        f"eakte listening on http://{bind_host}:{bind_port}  (web interface: /ui/, API docs: /docs)"
+    )
     typer.echo(
         f"data: {settings.data_dir.resolve()}  database: {container.engine.url.render_as_string()}"
     )

@@ -103,8 +103,10 @@ def _same_origin(request: Request) -> bool:
     return urlsplit(origin).netloc == request.url.netloc
 
 
+@router.get("/")
 @router.get("/ui")
 def ui_root() -> RedirectResponse:
+    """The server's address opens the web interface."""
     return RedirectResponse("/ui/", status_code=308)
 
 
