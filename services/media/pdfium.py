@@ -82,6 +82,54 @@ class PdfiumDocument:
                 page.close()
         return _normalise_text(text)
 
+    def render_width(self, index: int, width: int) -> Image.Image:
+        """Render the page at ``index`` (0-based) ``width`` pixels wide, in RGB colour."""
+        with _LOCK:
+            page = self._document[index]
+            try:
+                scale = width / max(page.get_width(), 1.0)
+                bitmap = page.render(scale=scale)
+            except BaseException:
+                page.close()
+                raise
+            try:
+                image: Image.Image = bitmap.to_pil()
+                return image.convert("RGB")
+            finally:
+                bitmap.close()
+                page.close()
+
+    def text_boxes(self, index: int, needle: str) -> list[tuple[float, float, float, float]]:
+        """Where ``needle`` stands in the page's text layer, ignoring case.
+
+        One ``(left, top, right, bottom)`` box per text line of each match, as fractions
+        of the page's width and height from its top-left corner.  Empty for rotated
+        pages, whose text coordinates do not match the rendered image.
+        """
+        boxes: list[tuple[float, float, float, float]] = []
+        with _LOCK:
+            page = self._document[index]
+            textpage = page.get_textpage()
+            try:
+                if page.get_rotation() % 360:
+                    return []
+                width, height = page.get_size()
+                searcher = textpage.search(needle, match_case=False)
+                try:
+                    while (found := searcher.get_next()) is not None:
+                        start, count = found
+                        for rect in range(textpage.count_rects(start, count)):
+                            left, bottom, right, top = textpage.get_rect(rect)
+                            boxes.append(
+                                (left / width, 1 - top / height, right / width, 1 - bottom / height)
+                            )
+                finally:
+                    searcher.close()
+            finally:
+                textpage.close()
+                page.close()
+        return boxes
+
     def render_gray(self, index: int, dpi: int) -> Image.Image:
         """Render the page at ``index`` (0-based) as an 8-bit grayscale image."""
         with _LOCK:

@@ -130,6 +130,9 @@ ROUTES: dict[str, Route] = {
     "GET /api/v1/documents/{document_id}/rendition": Route(
         "document", "read", build=get(D + "/rendition")
     ),
+    "GET /api/v1/documents/{document_id}/pages/{page}/image": Route(
+        "document", "read", build=get(D + "/pages/1/image?width=120")
+    ),
     "GET /api/v1/documents/{document_id}/versions": Route(
         "document", "read", build=get(D + "/versions")
     ),
