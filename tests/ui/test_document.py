@@ -1,0 +1,265 @@
+"""The document page: preview, text, facts, versions, history; new versions; moving; visibility."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from services.bootstrap import Container
+from services.db.models import (
+    Document,
+    DocumentPage,
+    DocumentStatus,
+    IntakeItem,
+    ItemStatus,
+    ObjectPurpose,
+)
+from services.db.session import unit_of_work
+from services.documents.versions import first_version
+from services.storage.objects import minimum_protection, register_object, store_content
+from tests.fixtures.browser import UiServer, assert_accessible, assert_no_script_errors, sign_in
+from tests.fixtures.documents import BAUANTRAG, letter_pdf
+
+SECOND_PAGE = ["Anlage: Lageplan", "Flurstück 815, Gemarkung Hagen"]
+
+
+def insert_pdf_document(
+    container: Container, pages: list[list[str]], *, org_unit: str, title: str
+) -> str:
+    """A processed document whose original is a real PDF of ``pages`` (no OCR run)."""
+    data = letter_pdf(*pages)
+    now = container.clock.now()
+    retention = container.settings.retention
+    blob = store_content(
+        container.store, data, media_type="application/pdf", settings=retention, now=now
+    )
+    with unit_of_work(container.session_factory) as session:
+        stored = register_object(
+            session,
+            blob,
+            media_type="application/pdf",
+            purpose=ObjectPurpose.ORIGINAL,
+            retain_until=minimum_protection(retention, now).retain_until,
+            now=now,
+        )
+        item = IntakeItem(
+            sha256=hashlib.sha256(data).hexdigest(),
+            blob_key=blob.key,
+            size=len(data),
+            media_type="application/pdf",
+            original_filename="brief.pdf",
+            page_count=len(pages),
+            received_at=now,
+            target_org_unit=org_unit,
+            status=ItemStatus.DONE,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(item)
+        session.flush()
+        text = ["\n".join(lines) for lines in pages]
+        document = Document(
+            item_id=item.id,
+            part_index=0,
+            first_page=1,
+            last_page=len(pages),
+            title=title,
+            status=DocumentStatus.OCR_DONE,
+            org_unit=org_unit,
+            content_blob_key=blob.key,
+            content_sha256=blob.sha256,
+            content_size=blob.size,
+            content_media_type="application/pdf",
+            page_count=len(pages),
+            text_chars=sum(len(t) for t in text),
+            created_at=now,
+            updated_at=now,
+            pages=[DocumentPage(page_number=n, text=t) for n, t in enumerate(text, start=1)],
+        )
+        session.add(document)
+        session.flush()
+        session.add(first_version(document, stored, None, actor="test", now=now))
+        return document.id
+
+
+def open_akte(server: UiServer, title: str, code: str = "521.01") -> dict[str, Any]:
+    response = server.api.post("/api/v1/akten", json={"code": code, "title": title})
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def filed_document(server: UiServer, akte: dict[str, Any], title: str) -> str:
+    document_id = insert_pdf_document(
+        server.container, [BAUANTRAG, SECOND_PAGE], org_unit=akte["org_unit"], title=title
+    )
+    response = server.api.put(
+        f"/api/v1/documents/{document_id}/filing",
+        json={"akte_id": akte["id"], "reason": "Eingang Bauantrag"},
+    )
+    assert response.status_code == 200, response.text
+    return document_id
+
+
+@pytest.fixture(scope="module")
+def bauakte(ui_server_module: UiServer) -> dict[str, Any]:
+    return open_akte(ui_server_module, "Neubau Einfamilienhaus Gartenstraße 12")
+
+
+def image_width(page: Page) -> int:
+    return int(page.locator("#seitenbild").evaluate("img => img.complete ? img.naturalWidth : 0"))
+
+
+def test_a_caseworker_sees_preview_text_facts_versions_and_history(
+    ui_server_module: UiServer, new_page: Callable[[], Page], bauakte: dict[str, Any]
+) -> None:
+    server = ui_server_module
+    document_id = filed_document(server, bauakte, "Bauantrag Gartenstraße 12")
+    page = new_page()
+    sign_in(page, server, server.key("caseworker", "63"), f"/ui/dokumente/{document_id}")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bauantrag Gartenstraße 12")
+    image = page.locator("#seitenbild")
+    expect(image).to_have_attribute("src", re.compile(r"/pages/1/image\?width=\d+$"))
+    page.wait_for_function("() => document.getElementById('seitenbild').naturalWidth > 0")
+    assert image_width(page) > 0
+    expect(page.get_by_text("Seite 1 von 2")).to_be_visible()
+    expect(page.get_by_role("link", name="Vorherige Seite")).to_be_hidden()
+
+    page.keyboard.press("n")
+    expect(image).to_have_attribute("src", re.compile(r"/pages/2/image"))
+    expect(page.get_by_text("Seite 2 von 2")).to_be_visible()
+    page.wait_for_function("() => document.getElementById('seitenbild').naturalWidth > 0")
+    expect(page).to_have_url(re.compile(r"\?seite=2$"))
+    page.keyboard.press("PageUp")
+    expect(image).to_have_attribute("src", re.compile(r"/pages/1/image"))
+
+    downloads = page.get_by_role("region", name="Vorschau")
+    expect(downloads.get_by_role("link", name="Original herunterladen")).to_have_attribute(
+        "href", f"/api/v1/documents/{document_id}/content"
+    )
+    text = page.get_by_role("region", name="Erkannter Text")
+    expect(text).to_contain_text("hiermit beantrage ich die Baugenehmigung")
+    expect(text).to_contain_text("Flurstück 815")
+
+    facts = page.get_by_role("region", name="Angaben")
+    expect(facts.get_by_role("link", name=bauakte["aktenzeichen"])).to_have_attribute(
+        "href", f"/ui/akten/{bauakte['id']}"
+    )
+    for shown in ("Abgelegt", "521.01", "Offen", "63"):
+        expect(facts).to_contain_text(shown)
+
+    versions = page.get_by_role("region", name="Versionen")
+    expect(versions.locator("tbody tr")).to_have_count(1)
+    history = page.get_by_role("region", name="Verlauf")
+    expect(history).to_contain_text("Abgelegt")
+    expect(history).to_contain_text("Eingang Bauantrag")
+    expect(history).to_contain_text("Text gelesen")
+
+    page.keyboard.press("Shift+?")
+    help_dialog = page.get_by_role("dialog", name="Tastaturbefehle")
+    for command in ("Nächste Seite der Vorschau", "Neue Version hochladen", "Ablegen oder umlegen"):
+        expect(help_dialog).to_contain_text(command)
+    page.keyboard.press("Escape")
+    assert_accessible(page)
+    assert_no_script_errors(page)
+
+
+def test_a_new_version_uploaded_in_the_browser_is_listed(
+    ui_server_module: UiServer, new_page: Callable[[], Page], bauakte: dict[str, Any]
+) -> None:
+    server = ui_server_module
+    document_id = filed_document(server, bauakte, "Bauantrag mit Nachtrag")
+    page = new_page()
+    sign_in(page, server, server.key("caseworker", "63"), f"/ui/dokumente/{document_id}")
+
+    page.keyboard.press("v")
+    expect(page.get_by_label("Datei")).to_be_focused()
+    page.get_by_label("Datei").set_input_files(
+        {"name": "nachtrag.pdf", "mimeType": "application/pdf", "buffer": letter_pdf(SECOND_PAGE)}
+    )
+    page.get_by_label("Kommentar (freiwillig)").fill("Nachtrag mit Lageplan")
+    page.get_by_role("button", name="Neue Version hochladen").click()
+
+    versions = page.get_by_role("region", name="Versionen")
+    expect(versions.locator("tbody tr")).to_have_count(2)
+    newest = versions.locator("tbody tr").first
+    expect(newest.get_by_role("rowheader")).to_contain_text("2")
+    expect(newest).to_contain_text("Nachtrag mit Lageplan")
+    expect(page.get_by_role("status")).to_contain_text("Version 2 wurde hochgeladen")
+    expect(page.get_by_role("heading", name="Versionen")).to_be_focused()
+    assert_accessible(page)
+    assert_no_script_errors(page)
+
+
+def test_moving_a_document_to_another_akte_of_the_unit(
+    ui_server_module: UiServer, new_page: Callable[[], Page], bauakte: dict[str, Any]
+) -> None:
+    server = ui_server_module
+    document_id = filed_document(server, bauakte, "Bauantrag, falsch abgelegt")
+    target = open_akte(server, "Anbau Wintergarten Lindenweg 3")
+    vorgang = server.api.post(
+        f"/api/v1/akten/{target['id']}/vorgaenge", json={"title": "Baugenehmigung"}
+    )
+    assert vorgang.status_code == 201, vorgang.text
+    page = new_page()
+    sign_in(page, server, server.key("caseworker", "63"), f"/ui/dokumente/{document_id}")
+
+    expect(page.get_by_role("heading", name="Umlegen")).to_be_visible()
+    page.keyboard.press("m")
+    field = page.get_by_role("combobox", name="Akte")
+    expect(field).to_be_focused()
+    field.press_sequentially("Wintergarten")
+    options = page.get_by_role("listbox", name="Gefundene Akten").get_by_role("option")
+    expect(options).to_have_count(1)
+    expect(options.first).to_contain_text(target["aktenzeichen"])
+    assert_accessible(page)
+    field.press("ArrowDown")
+    field.press("Enter")
+    expect(field).to_have_value(re.compile(re.escape(target["aktenzeichen"])))
+    vorgaenge = page.get_by_label("Vorgang (freiwillig)")
+    expect(vorgaenge).to_be_enabled()
+    vorgaenge.select_option(label=f"{target['aktenzeichen']} Vg. 1 – Baugenehmigung")
+    page.get_by_label("Grund").fill("Gehört zum Anbau")
+    page.get_by_role("button", name="Umlegen").click()
+
+    facts = page.get_by_role("region", name="Angaben")
+    expect(facts.get_by_role("link", name=target["aktenzeichen"])).to_be_visible()
+    expect(facts).to_contain_text("Vg. 1 – Baugenehmigung")
+    expect(page.get_by_role("status")).to_contain_text(f"Akte {target['aktenzeichen']}")
+    history = page.get_by_role("region", name="Verlauf")
+    expect(history).to_contain_text(f"von {bauakte['aktenzeichen']} nach {target['aktenzeichen']}")
+    filing = server.api.get(f"/api/v1/documents/{document_id}/filing").json()
+    assert filing["akte"]["id"] == target["id"]
+    assert_no_script_errors(page)
+
+
+def test_other_units_and_lower_clearances_get_the_not_found_page(
+    ui_server_module: UiServer, new_page: Callable[[], Page], bauakte: dict[str, Any]
+) -> None:
+    server = ui_server_module
+    document_id = filed_document(server, bauakte, "Bauantrag Nachbar")
+    other_unit = new_page()
+    sign_in(other_unit, server, server.key("caseworker", "37"))
+    response = other_unit.goto(server.url(f"/ui/dokumente/{document_id}"))
+    assert response is not None and response.status == 404
+    expect(other_unit.get_by_role("heading", name="Nicht gefunden")).to_be_visible()
+    expect(other_unit.get_by_text("Bauantrag Nachbar")).to_have_count(0)
+
+    secret = filed_document(server, bauakte, "Bauantrag Sicherheitsbereich")
+    raised = server.api.put(
+        f"/api/v1/documents/{secret}/confidentiality",
+        json={"level": "005", "reason": "Sicherheitsbelange"},
+    )
+    assert raised.status_code == 200, raised.text
+    uncleared = new_page()
+    sign_in(uncleared, server, server.key("caseworker", "63", clearance="003"))
+    response = uncleared.goto(server.url(f"/ui/dokumente/{secret}"))
+    assert response is not None and response.status == 404
+    expect(uncleared.get_by_role("heading", name="Nicht gefunden")).to_be_visible()
+    response = uncleared.goto(server.url(f"/ui/dokumente/{document_id}"))
+    assert response is not None and response.status == 200
