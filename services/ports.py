@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
     from services.access.scope import Scope
+    from services.search.filters import SearchFilters
 
 
 @dataclass(frozen=True)
@@ -190,9 +191,20 @@ class SearchIndex(Protocol):
     def remove_document(self, session: Session, document_id: str) -> None: ...
 
     def search(
-        self, session: Session, scope: Scope, query: str, *, limit: int, offset: int
+        self,
+        session: Session,
+        scope: Scope,
+        query: str,
+        *,
+        limit: int,
+        offset: int,
+        filters: SearchFilters = ...,
     ) -> SearchPage:
-        """One page of the hits the caller's scope admits; ``total`` counts only those."""
+        """One page of the hits the caller's scope admits; ``total`` counts only those.
+
+        ``filters`` (default: none) narrow the hits in the same statement, so ``total``
+        counts only hits that pass them.
+        """
         ...
 
 

@@ -30,7 +30,7 @@ from services.records.akten import NewAkte, close_akte, create_akte, reopen_akte
 from services.records.file_plans import active_plan
 from services.records.queries import akte_documents, get_akte, get_vorgang, list_akten
 from services.records.subject_keys import subject_key
-from services.records.vorgaenge import create_vorgang
+from services.records.vorgaenge import close_vorgang, create_vorgang, reopen_vorgang
 
 router = APIRouter(prefix="/api/v1", tags=["akten"])
 Reader = Annotated[Scope, requires(Permission.READ_RECORDS)]
@@ -178,6 +178,28 @@ def vorgaenge(akte_id: str, session: SessionDep, scope: Reader) -> list[VorgangO
 @router.get("/vorgaenge/{vorgang_id}", response_model=VorgangOut)
 def vorgang(vorgang_id: str, session: SessionDep, scope: Reader) -> VorgangOut:
     found = get_vorgang(session, scope, vorgang_id)
+    return vorgang_out(found.akte, found)
+
+
+@router.post("/vorgaenge/{vorgang_id}/close", response_model=VorgangOut, summary="Close a Vorgang")
+def close_one_vorgang(
+    vorgang_id: str, session: WriteSessionDep, container: ContainerDep, scope: Manager
+) -> VorgangOut:
+    found = get_vorgang(session, scope, vorgang_id)
+    scope.require_write_akte(found.akte)
+    close_vorgang(session, found.akte, found, actor=scope.actor, clock=container.clock)
+    return vorgang_out(found.akte, found)
+
+
+@router.post(
+    "/vorgaenge/{vorgang_id}/reopen", response_model=VorgangOut, summary="Reopen a Vorgang"
+)
+def reopen_one_vorgang(
+    vorgang_id: str, session: WriteSessionDep, container: ContainerDep, scope: Manager
+) -> VorgangOut:
+    found = get_vorgang(session, scope, vorgang_id)
+    scope.require_write_akte(found.akte)
+    reopen_vorgang(session, found.akte, found, actor=scope.actor, clock=container.clock)
     return vorgang_out(found.akte, found)
 
 

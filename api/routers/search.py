@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -14,6 +15,7 @@ from api.urls import document_url
 from services.access.roles import Permission
 from services.access.scope import Scope
 from services.documents.reading import record_snippets_shown
+from services.search.filters import SearchFilters
 
 router = APIRouter(prefix="/api/v1/search", tags=["search"])
 
@@ -26,8 +28,24 @@ def search(
     q: Annotated[str, Query(min_length=1, max_length=500)],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    code: Annotated[
+        str | None, Query(max_length=50, description="file-plan code; sub-codes match too")
+    ] = None,
+    aktenzeichen: Annotated[str | None, Query(max_length=100)] = None,
+    received_from: Annotated[date | None, Query(description="first day of receipt")] = None,
+    received_to: Annotated[date | None, Query(description="last day of receipt")] = None,
+    filing_status: Annotated[
+        str | None, Query(max_length=32, description="unfiled, in_review, auto_filed, filed")
+    ] = None,
 ) -> SearchOut:
-    page = container.search.search(session, scope, q, limit=limit, offset=offset)
+    filters = SearchFilters.of(
+        code=code,
+        aktenzeichen=aktenzeichen,
+        received_from=received_from,
+        received_to=received_to,
+        filing_status=filing_status,
+    )
+    page = container.search.search(session, scope, q, limit=limit, offset=offset, filters=filters)
     record_snippets_shown(
         session, scope, q, [hit.document_id for hit in page.hits], clock=container.clock
     )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from services.access.scope import Scope
 from services.ports import IndexableDocument, SearchHit, SearchPage
+from services.search.filters import NO_FILTERS, SearchFilters
 from services.search.german_text import is_stopword, normalized_words, prepare, stem
 from services.search.query import SearchQuery, check_page, parse_query
 from services.search.scoping import visibility_condition
@@ -72,14 +73,23 @@ class PostgresSearchIndex:
         session.execute(_DELETE, {"document_id": document_id})
 
     def search(
-        self, session: Session, scope: Scope, query: str, *, limit: int, offset: int
+        self,
+        session: Session,
+        scope: Scope,
+        query: str,
+        *,
+        limit: int,
+        offset: int,
+        filters: SearchFilters = NO_FILTERS,
     ) -> SearchPage:
         check_page(limit, offset)
         parsed = parse_query(query)
         if parsed.is_empty:
             return SearchPage(total=0)
         tsquery, params = to_tsquery_sql(parsed)
-        visible, visible_params = visibility_condition(scope, "document_id")
+        visible, visible_params = visibility_condition(
+            scope, "document_id", filters, session.get_bind().dialect
+        )
         params.update(visible_params)
         rows = session.execute(
             text(

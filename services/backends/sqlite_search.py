@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from services.access.scope import Scope
 from services.ports import IndexableDocument, SearchHit, SearchPage
+from services.search.filters import NO_FILTERS, SearchFilters
 from services.search.german_text import (
     STOPWORD_PLACEHOLDER,
     is_stopword,
@@ -88,13 +89,22 @@ class SqliteFtsSearchIndex:
         session.execute(_DELETE, {"document_id": document_id})
 
     def search(
-        self, session: Session, scope: Scope, query: str, *, limit: int, offset: int
+        self,
+        session: Session,
+        scope: Scope,
+        query: str,
+        *,
+        limit: int,
+        offset: int,
+        filters: SearchFilters = NO_FILTERS,
     ) -> SearchPage:
         check_page(limit, offset)
         parsed = parse_query(query)
         if parsed.is_empty:
             return SearchPage(total=0)
-        visible, params = visibility_condition(scope, "d.document_id")
+        visible, params = visibility_condition(
+            scope, "d.document_id", filters, session.get_bind().dialect
+        )
         params["query"] = to_fts5(parsed)
         weights = ", ".join(map(str, BM25_WEIGHTS))
         rows = session.execute(

@@ -44,3 +44,43 @@ def create_vorgang(
 def vorgang_reference(akte: Akte, vorgang: Vorgang) -> str:
     """How a Vorgang is cited: the Aktenzeichen and its number within the Akte."""
     return f"{akte.aktenzeichen} Vg. {vorgang.number}"
+
+
+def close_vorgang(
+    session: Session, akte: Akte, vorgang: Vorgang, *, actor: str, clock: Clock
+) -> Vorgang:
+    """Close a Vorgang (the case is done); its Akte stays open for the others."""
+    if vorgang.status == AkteStatus.CLOSED:
+        raise ConflictError(f"{vorgang_reference(akte, vorgang)} is already closed")
+    vorgang.status = AkteStatus.CLOSED
+    vorgang.closed_at = clock.now()
+    _record(session, "vorgang.closed", akte, vorgang, actor=actor, clock=clock)
+    return vorgang
+
+
+def reopen_vorgang(
+    session: Session, akte: Akte, vorgang: Vorgang, *, actor: str, clock: Clock
+) -> Vorgang:
+    """Reopen a closed Vorgang; a closed Akte must be reopened first."""
+    if akte.status != AkteStatus.OPEN:
+        raise ConflictError(f"Akte {akte.aktenzeichen} is closed; reopen it first")
+    if vorgang.status == AkteStatus.OPEN:
+        raise ConflictError(f"{vorgang_reference(akte, vorgang)} is open")
+    vorgang.status = AkteStatus.OPEN
+    vorgang.closed_at = None
+    _record(session, "vorgang.reopened", akte, vorgang, actor=actor, clock=clock)
+    return vorgang
+
+
+def _record(
+    session: Session, action: str, akte: Akte, vorgang: Vorgang, *, actor: str, clock: Clock
+) -> None:
+    record_event(
+        session,
+        actor=actor,
+        action=action,
+        object_type="vorgang",
+        object_id=vorgang.id,
+        details={"akte": akte.aktenzeichen, "number": vorgang.number},
+        clock=clock,
+    )

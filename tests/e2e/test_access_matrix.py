@@ -217,6 +217,12 @@ ROUTES: dict[str, Route] = {
     "GET /api/v1/vorgaenge/{vorgang_id}": Route(
         "vorgang", "read", build=get("/api/v1/vorgaenge/{id}")
     ),
+    "POST /api/v1/vorgaenge/{vorgang_id}/close": Route(
+        "vorgang", "manage_records", True, call("POST", "/api/v1/vorgaenge/{id}/close")
+    ),
+    "POST /api/v1/vorgaenge/{vorgang_id}/reopen": Route(
+        "vorgang", "manage_records", True, call("POST", "/api/v1/vorgaenge/{id}/reopen")
+    ),
     # mail room and review
     "POST /api/v1/intake": Route("global", "intake", build=call("POST", "/api/v1/intake")),
     "GET /api/v1/intake/items": Route("list:items", "read_items"),
