@@ -1,0 +1,1 @@
+"""Retention as records managers see it: what is due, what is held (read side)."""
