@@ -12,6 +12,7 @@ from api.middleware import install_middleware
 from api.routers import (
     akten,
     audit,
+    audit_verification,
     auth,
     classifier,
     documents,
@@ -84,6 +85,7 @@ def create_app(container: Container, *, run_workers: bool | None = None) -> Fast
         privacy,
         auth,
         audit,
+        audit_verification,
         evidence,
         einvoice_admin,
         einvoices,

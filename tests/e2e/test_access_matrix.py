@@ -314,6 +314,9 @@ ROUTES: dict[str, Route] = {
         "global", "privacy", build=call("POST", "/api/v1/privacy/disclosure", {})
     ),
     "GET /api/v1/audit": Route("list:audit", "audit_trail"),
+    "POST /api/v1/audit/verification": Route(
+        "global", "read_audit", build=call("POST", "/api/v1/audit/verification")
+    ),
     "GET /api/v1/health": Route("global", "read_items", build=get("/api/v1/health")),
     "GET /api/v1/health/storage": Route(
         "global", "read_items", build=get("/api/v1/health/storage")
