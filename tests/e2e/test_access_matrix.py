@@ -115,6 +115,15 @@ def _unshare(world: World, name: str, object_id: str) -> Request:
     return Request("DELETE", f"/api/v1/akten/{object_id}/shares/{world.share_of[name]}")
 
 
+def _plan_upload(url: str) -> Builder:
+    """An unreadable plan file: checked and refused, so nothing is ever imported."""
+
+    def build(world: World, name: str, object_id: str) -> Request:
+        return Request("POST", url, files={"file": ("plan.json", b"{", "application/json")})
+
+    return build
+
+
 HOLD = {"active": False, "reason": "Prüfung"}
 PERSON = "Demir, Ali, 01.02.1990"
 D, A = "/api/v1/documents/{id}", "/api/v1/akten/{id}"
@@ -269,6 +278,15 @@ ROUTES: dict[str, Route] = {
     "GET /api/v1/file-plan": Route("global", "read", build=get("/api/v1/file-plan")),
     "GET /api/v1/file-plan/{code}": Route("global", "read", build=get("/api/v1/file-plan/63")),
     "PUT /api/v1/file-plan": Route("global", "configure", build=call("PUT", "/api/v1/file-plan")),
+    "GET /api/v1/file-plan/versions": Route(
+        "global", "read", build=get("/api/v1/file-plan/versions")
+    ),
+    "POST /api/v1/file-plan/validation": Route(
+        "global", "configure", build=_plan_upload("/api/v1/file-plan/validation")
+    ),
+    "POST /api/v1/file-plan/versions": Route(
+        "global", "configure", build=_plan_upload("/api/v1/file-plan/versions")
+    ),
     "GET /api/v1/classifier": Route("global", "configure", build=get("/api/v1/classifier")),
     "POST /api/v1/classifier/training": Route(
         "global", "configure", build=call("POST", "/api/v1/classifier/training")
