@@ -17,6 +17,7 @@ from api.routers import (
     classifier,
     documents,
     einvoice_admin,
+    einvoice_routing,
     einvoices,
     evidence,
     file_plan,
@@ -90,6 +91,7 @@ def create_app(container: Container, *, run_workers: bool | None = None) -> Fast
         audit_verification,
         evidence,
         einvoice_admin,
+        einvoice_routing,
         einvoices,
         health,
     )

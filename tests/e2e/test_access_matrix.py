@@ -264,6 +264,12 @@ ROUTES: dict[str, Route] = {
     "GET /api/v1/einvoices/{einvoice_id}/pdf": Route(
         "einvoice", "read", build=get("/api/v1/einvoices/{id}/pdf")
     ),
+    "POST /api/v1/einvoices/{einvoice_id}/routing": Route(
+        "einvoice",
+        "review",
+        True,
+        call("POST", "/api/v1/einvoices/{id}/routing", {"org_unit": "keine-einheit"}),
+    ),
     "GET /api/v1/leitweg-routes": Route("global", "read", build=get("/api/v1/leitweg-routes")),
     "PUT /api/v1/leitweg-routes/{leitweg_id}": Route(
         "global", "configure", build=call("PUT", "/api/v1/leitweg-routes/991-x-00", {})
