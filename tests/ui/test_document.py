@@ -9,18 +9,26 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
 from services.bootstrap import Container
+from services.classification.filing import apply_decision
+from services.classification.policy import Decision, Suggestion
+from services.classification.references import Reference, ReferenceKind
 from services.db.models import (
+    Akte,
     Document,
     DocumentPage,
     DocumentStatus,
+    EInvoice,
     IntakeItem,
     ItemStatus,
     ObjectPurpose,
+    StoredObject,
 )
 from services.db.session import unit_of_work
 from services.documents.versions import first_version
+from services.records.file_plans import active_plan
 from services.storage.objects import minimum_protection, register_object, store_content
 from tests.fixtures.browser import UiServer, assert_accessible, assert_no_script_errors, sign_in
 from tests.fixtures.documents import BAUANTRAG, letter_pdf
@@ -263,3 +271,108 @@ def test_other_units_and_lower_clearances_get_the_not_found_page(
     expect(uncleared.get_by_role("heading", name="Nicht gefunden")).to_be_visible()
     response = uncleared.goto(server.url(f"/ui/dokumente/{document_id}"))
     assert response is not None and response.status == 200
+
+
+def link_einvoice(container: Container, document_id: str) -> str:
+    """An e-invoice row whose document is ``document_id`` (as e-invoice intake makes)."""
+    now = container.clock.now()
+    with unit_of_work(container.session_factory) as session:
+        document = session.get(Document, document_id)
+        assert document is not None
+        stored = session.scalar(
+            select(StoredObject).where(StoredObject.blob_key == document.content_blob_key)
+        )
+        assert stored is not None
+        invoice = EInvoice(
+            received_object_id=stored.id,
+            received_sha256=stored.sha256,
+            received_media_type="application/pdf",
+            document_id=document_id,
+            source="api",
+            status="accepted",
+            org_unit=document.org_unit,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(invoice)
+        session.flush()
+        return invoice.id
+
+
+def classify_by_reference(
+    container: Container, document_id: str, akte: dict[str, Any], other: dict[str, Any]
+) -> None:
+    """Carry out the decision the reference matcher makes for a letter citing ``akte``.
+
+    (The classification job would first load the classifier, which takes a minute here.)
+    """
+    with unit_of_work(container.session_factory) as session:
+        document = session.get(Document, document_id)
+        target = session.get(Akte, akte["id"])
+        assert document is not None and target is not None
+        reference = Reference(
+            kind=ReferenceKind.AKTENZEICHEN,
+            value=akte["aktenzeichen"],
+            printed=akte["aktenzeichen"],
+            start=0,
+            label="Ihr Zeichen",
+        )
+        decision = Decision(
+            method="reference",
+            auto=True,
+            code=akte["code"],
+            confidence=1.0,
+            threshold=None,
+            reason=f"Aktenzeichen {akte['aktenzeichen']} im Brief gefunden",
+            org_unit=akte["org_unit"],
+            suggestions=(
+                Suggestion(akte["code"], "Bauanträge", 1.0, akte["id"], akte["aktenzeichen"]),
+                Suggestion(other["code"], "Gebühren", 0.2, other["id"], other["aktenzeichen"]),
+            ),
+            akte=target,
+            references=(reference,),
+        )
+        apply_decision(
+            session,
+            active_plan(session),
+            document,
+            decision,
+            model_version=None,
+            clock=container.clock,
+        )
+
+
+def test_the_classification_is_explained_and_an_invoice_is_linked(
+    ui_server_module: UiServer, new_page: Callable[[], Page], bauakte: dict[str, Any]
+) -> None:
+    server = ui_server_module
+    letter = [*BAUANTRAG[:2], f"Ihr Zeichen: {bauakte['aktenzeichen']}", *BAUANTRAG[2:]]
+    document_id = insert_pdf_document(
+        server.container, [letter], org_unit="63", title="Nachreichung Statik"
+    )
+    other = open_akte(server, "Abfallgebühren Widersprüche", code="537.01")
+    assert other["org_unit"] != "63"
+    classify_by_reference(server.container, document_id, bauakte, other)
+    invoice_id = link_einvoice(server.container, document_id)
+    page = new_page()
+    sign_in(page, server, server.key("caseworker", "63"), f"/ui/dokumente/{document_id}")
+
+    explained = page.get_by_role("region", name="Klassifizierung")
+    expect(explained).to_contain_text("Bezug gefunden")
+    expect(explained).to_contain_text("Automatisch abgelegt")
+    expect(explained.get_by_role("listitem")).to_contain_text(
+        [f"Aktenzeichen: {bauakte['aktenzeichen']} (unter „Ihr Zeichen“)"]
+    )
+    suggestions = explained.get_by_role("table", name="Vorschläge").locator("tbody tr")
+    expect(suggestions).to_have_count(2)
+    expect(suggestions.first.get_by_role("link", name=bauakte["aktenzeichen"])).to_be_visible()
+    expect(suggestions.nth(1)).to_contain_text("20 %")
+    expect(explained).not_to_contain_text(other["aktenzeichen"])  # another unit's Akte
+    facts = page.get_by_role("region", name="Angaben")
+    expect(facts.get_by_role("link", name=bauakte["aktenzeichen"])).to_be_visible()
+    expect(page.get_by_role("link", name="Zur E-Rechnung")).to_have_attribute(
+        "href", f"/ui/e-rechnungen/{invoice_id}"
+    )
+    expect(page.get_by_role("region", name="Verlauf")).to_contain_text("Klassifiziert")
+    assert_accessible(page)
+    assert_no_script_errors(page)
