@@ -217,7 +217,145 @@ function leitwegRoutes() {
   shortcut("n", "Neue Zuordnung eingeben", () => idField.focus());
 }
 
+// ---- API keys ----------------------------------------------------------------------
+
+function expiryOf(value) {
+  // The end of the chosen day in the browser's time zone, as an ISO instant.
+  return value ? new Date(`${value}T23:59:59`).toISOString() : null;
+}
+
+async function copySecret(field) {
+  try {
+    await navigator.clipboard.writeText(field.value);
+  } catch {
+    field.select();
+    document.execCommand("copy");
+  }
+  announce("Der Schlüssel ist in der Zwischenablage.");
+}
+
+function apiKeys() {
+  const table = document.getElementById("schluessel");
+  if (!table) return;
+  const dialog = document.getElementById("schluessel-dialog");
+  const form = document.getElementById("schluessel-form");
+  const panel = document.getElementById("neuer-schluessel");
+  const secret = document.getElementById("schluessel-geheim");
+  const openForm = () => { form.reset(); dialog.showModal(); form.elements.name.focus(); };
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const create = form.querySelector("button[type=submit]");
+    busy(create, true);
+    try {
+      const key = await api("POST", "/api/v1/keys", {
+        name: form.elements.name.value.trim(),
+        role: form.elements.role.value,
+        org_unit: form.elements.org_unit.value || null,
+        clearance: form.elements.clearance.value,
+        expires_at: expiryOf(form.elements.expires.value),
+      });
+      dialog.close();
+      panel.querySelector("[data-secret-name]").textContent = key.name;
+      secret.value = key.key;
+      panel.hidden = false;
+      secret.focus();
+      secret.select();
+      announce(`Schlüssel „${key.name}“ angelegt. Er ist nur jetzt sichtbar.`);
+    } catch (error) {
+      announceError(error);
+    } finally {
+      busy(create, false);
+    }
+  });
+  document.addEventListener("click", async (event) => {
+    const button = event.target instanceof Element ? event.target.closest("[data-key]") : null;
+    if (!button) return;
+    const action = button.dataset.key;
+    if (action === "new") openForm();
+    else if (action === "cancel") dialog.close();
+    else if (action === "copy") await copySecret(secret);
+    else if (action === "done") {
+      secret.value = "";
+      reloadWith("Der neue Schlüssel ist angelegt; sein Geheimnis wird nicht mehr angezeigt.");
+    } else if (action === "revoke") {
+      const row = button.closest("tr");
+      const name = row.dataset.keyName;
+      if (!(await confirmAction(`Den Schlüssel „${name}“ widerrufen? Wer ihn benutzt, wird sofort abgemeldet; das lässt sich nicht rückgängig machen.`, "Widerrufen"))) return;
+      try {
+        await api("DELETE", `/api/v1/keys/${encodeURIComponent(row.dataset.keyId)}`);
+        if (!panel.hidden) {
+          // Keep a secret on screen that was not copied yet: update the row in place.
+          button.closest("td").previousElementSibling.textContent = "widerrufen";
+          button.remove();
+          announce(`Der Schlüssel „${name}“ ist widerrufen.`);
+        } else {
+          reloadWith(`Der Schlüssel „${name}“ ist widerrufen.`);
+        }
+      } catch (error) {
+        announceError(error);
+      }
+    }
+  });
+  shortcut("n", "Neuen Schlüssel anlegen", openForm);
+}
+
+// ---- persons -----------------------------------------------------------------------
+
+function persons() {
+  const dialog = document.getElementById("person-dialog");
+  if (!dialog) return;
+  const form = document.getElementById("person-form");
+  let current = null;
+  const url = (row, tail) => `/api/v1/persons/${encodeURIComponent(row.dataset.personId)}${tail}`;
+  const change = async (row, method, tail, body, message) => {
+    try {
+      await api(method, url(row, tail), body);
+      reloadWith(message);
+    } catch (error) {
+      announceError(error);
+    }
+  };
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const checked = (name) => [...form.querySelectorAll(`input[name=${name}]:checked`)].map((box) => box.value);
+    const name = current.dataset.personName;
+    await change(current, "PUT", "/assignment", {
+      roles: checked("roles"),
+      org_units: checked("org_units"),
+      clearance: form.elements.clearance.value,
+    }, `Die Zuordnung von ${name} ist gespeichert und gilt jetzt in eakte.`);
+  });
+  document.addEventListener("click", async (event) => {
+    const button = event.target instanceof Element ? event.target.closest("[data-person]") : null;
+    if (!button) return;
+    const row = button.closest("tr");
+    const action = button.dataset.person;
+    if (action === "cancel") { dialog.close(); return; }
+    const name = row.dataset.personName;
+    if (action === "edit") {
+      current = row;
+      const roles = JSON.parse(row.dataset.roles);
+      const units = JSON.parse(row.dataset.units);
+      for (const box of form.querySelectorAll("input[name=roles]")) box.checked = roles.includes(box.value);
+      for (const box of form.querySelectorAll("input[name=org_units]")) box.checked = units.includes(box.value);
+      form.elements.clearance.value = row.dataset.clearance;
+      dialog.querySelector("[data-person-name]").textContent = name;
+      dialog.showModal();
+    } else if (action === "reset") {
+      if (!(await confirmAction(`Die Zuordnung von ${name} zurücksetzen? Ab der nächsten Anmeldung gelten wieder die Angaben des Anmeldedienstes.`, "Zurücksetzen"))) return;
+      await change(row, "POST", "/assignment/reset", undefined, `Die Zuordnung von ${name} folgt wieder dem Anmeldedienst.`);
+    } else if (action === "disable") {
+      if (!(await confirmAction(`${name} sperren? Offene Sitzungen enden sofort.`, "Sperren"))) return;
+      await change(row, "PUT", "/disabled", { disabled: true }, `${name} ist gesperrt.`);
+    } else if (action === "enable") {
+      await change(row, "PUT", "/disabled", { disabled: false }, `${name} ist wieder freigeschaltet.`);
+    }
+  });
+}
+
 showStoredMessage();
 planTree();
 planImport();
 leitwegRoutes();
+apiKeys();
+persons();
