@@ -1,0 +1,94 @@
+"""What the case workers' pages share: German labels, page numbers and the plan's titles."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from file_plan import FilePlan
+
+PAGE_SIZE = 20
+
+FILING_STATUS = {
+    "unfiled": "Nicht abgelegt",
+    "in_review": "In Prüfung",
+    "auto_filed": "Automatisch abgelegt",
+    "filed": "Abgelegt",
+}
+AKTE_STATUS = {"open": "Offen", "closed": "Geschlossen (z.d.A.)"}
+VORGANG_STATUS = {"open": "Offen", "closed": "Abgeschlossen"}
+SHARE_ACCESS = {"read": "Lesen", "write": "Lesen und Schreiben"}
+SHARE_GRANTEE = {"unit": "Organisationseinheit", "person": "Person"}
+EVENT_ACTIONS = {
+    "akte.created": "Akte angelegt",
+    "akte.closed": "Akte geschlossen (z.d.A.)",
+    "akte.reopened": "Akte wieder geöffnet",
+    "akte.shared": "Freigabe erteilt",
+    "akte.share_revoked": "Freigabe widerrufen",
+    "akte.confidentiality_changed": "Vertraulichkeit geändert",
+    "legal_hold.set": "Aufbewahrungssperre gesetzt",
+    "legal_hold.released": "Aufbewahrungssperre aufgehoben",
+    "retention.extended": "Aufbewahrung verlängert",
+}
+
+
+def label(labels: Mapping[str, str], value: str | None) -> str:
+    """The German label of a code, or the code itself when none is known."""
+    if value is None:
+        return "–"
+    return labels.get(value, value)
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Page links for a list: ``seite`` in the query string, other parameters kept."""
+
+    total: int
+    offset: int
+    limit: int
+    params: Mapping[str, str]
+    """The list's other query parameters (filters), blank ones dropped."""
+    path: str
+
+    @property
+    def number(self) -> int:
+        return self.offset // self.limit + 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit))
+
+    @property
+    def previous_url(self) -> str | None:
+        return self._url(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self._url(self.number + 1) if self.number < self.pages else None
+
+    def _url(self, number: int) -> str:
+        params = {k: v for k, v in self.params.items() if v}
+        if number > 1:
+            params["seite"] = str(number)
+        return f"{self.path}?{urlencode(params)}" if params else self.path
+
+
+def page_offset(number: int, limit: int = PAGE_SIZE) -> int:
+    return (max(number, 1) - 1) * limit
+
+
+def plan_choices(plan: FilePlan) -> list[tuple[str, str]]:
+    """Every code of the plan with its title, in plan order, for a select."""
+    return [(item.code, f"{item.code} – {item.title}") for item in plan.items]
+
+
+def code_title(plan: FilePlan, code: str) -> str:
+    return plan.get(code).title if code in plan else ""
+
+
+def unit_title(plan: FilePlan, unit: str | None) -> str:
+    if unit is None:
+        return "–"
+    title = plan.org_units.get(unit)
+    return f"{unit} – {title}" if title else unit
