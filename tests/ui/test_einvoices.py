@@ -21,12 +21,14 @@ INVALID = SUITE / "kosit-validator-config-instances" / "ubl004.xml"
 ROUTED = f"05958000-RECH02-{compute_check_digits('05958000', 'RECH02')}"
 
 
-def post_invoice(server: UiServer, xml: bytes, name: str) -> dict[str, Any]:
+def post_invoice(
+    server: UiServer, data: bytes, name: str, media_type: str = "application/xml"
+) -> dict[str, Any]:
     """Send an invoice through the API and wait until the workers have checked it."""
     response = server.api.post(
         "/api/v1/einvoices",
-        content=xml,
-        headers={"Content-Type": "application/xml", "X-Filename": name},
+        content=data,
+        headers={"Content-Type": media_type, "X-Filename": name},
     )
     assert response.status_code == 202, response.text
     url = response.json()["url"]
@@ -127,6 +129,8 @@ def test_an_unrouted_invoice_is_assigned_to_a_unit(
     page.goto(server.url("/ui/e-rechnungen?zuordnung=zugeordnet"))
     row = page.get_by_role("row").filter(has_text="123456")
     expect(row).to_contain_text("20 – Kämmerei")
+    again = server.api.post(f"/api/v1/einvoices/{invoice['id']}/routing", json={"org_unit": "63"})
+    assert again.status_code == 409, again.text
     task = server.api.get("/api/v1/review-queue", params={"org_unit": "RE"}).json()["items"]
     assert invoice["document_id"] not in {t["document"]["id"] for t in task}
     assert_no_script_errors(page)
@@ -155,3 +159,48 @@ def test_a_caseworker_of_another_unit_does_not_see_a_routed_invoice(
     assert response is not None and response.status == 404
     expect(other.get_by_role("heading", name="Nicht gefunden")).to_be_visible()
     assert_no_script_errors(other)
+
+
+def test_warnings_are_a_verdict_of_their_own_and_listed_in_the_report(
+    ui_server_module: UiServer, new_page: Callable[[], Page]
+) -> None:
+    server = ui_server_module
+    # This instance has no XML declaration, and intake judges XML by one (or by libmagic,
+    # which calls it text/plain): add it.
+    xml = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        + (SUITE / "business-cases" / "extension" / "04.01a-INVOICE_ubl.xml").read_bytes()
+    )
+    invoice = post_invoice(server, xml, "extension.xml")
+    assert invoice["valid"] is True and invoice["validation"]["warnings"], invoice["validation"]
+    page = new_page()
+    sign_in(page, server, server.key("records_manager"), "/ui/e-rechnungen?urteil=warnungen")
+    rows = page.get_by_role("table", name="E-Rechnungen").get_by_role("row")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(1)).to_contain_text("gültig mit Warnungen")
+    expect(rows.nth(1)).to_contain_text("XRechnung-Extension 3.0 (UBL)")
+
+    rows.nth(1).get_by_role("link").click()
+    warnings = page.locator("table.findings-warnings")
+    expect(warnings.get_by_role("rowheader", name="UBL-CR-646")).to_be_visible()
+    expect(warnings).to_contain_text("Warnung")
+    expect(page.get_by_role("heading", name="Fehler (0)")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^Rechnungspositionen"))).to_be_visible()
+    assert_accessible(page)
+    assert_no_script_errors(page)
+
+
+def test_a_zugferd_pdf_shows_its_profile_and_terms(
+    ui_server_module: UiServer, new_page: Callable[[], Page]
+) -> None:
+    server = ui_server_module
+    pdf = (TESTDATA / "zugferd" / "valid" / "XML-Rechnung-FX-EN16931_Einfach.pdf").read_bytes()
+    invoice = post_invoice(server, pdf, "zugferd.pdf", "application/pdf")
+    assert invoice["status"] == "accepted", invoice["validation"]
+    page = new_page()
+    sign_in(page, server, server.key("records_manager"), f"/ui/e-rechnungen/{invoice['id']}")
+    expect(page.get_by_role("definition").filter(has_text="ZUGFeRD/Factur-X")).to_contain_text(
+        "ZUGFeRD/Factur-X EN 16931 (CII)"
+    )
+    expect(page.get_by_role("heading", name=re.compile(r"^Gesamtbeträge"))).to_be_visible()
+    assert_no_script_errors(page)
