@@ -6,7 +6,7 @@ new versions and filing are sent by ``document.js`` to the JSON API, which decid
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse
@@ -52,10 +52,10 @@ def akten_for_filing(
     page: PageDep,
     session: SessionDep,
     q: Annotated[str, Query(max_length=200)] = "",
-) -> list[dict[str, str]]:
+) -> list[dict[str, Any]]:
     """Typeahead of the filing form: open Akten the caller may file into."""
     page.scope.require(Permission.MANAGE_RECORDS)
-    get_document(session, page.scope, document_id)
+    document = get_document(session, page.scope, document_id)
     found = find_akten(session, page.scope, q, limit=20)
     return [
         {
@@ -63,6 +63,7 @@ def akten_for_filing(
             "aktenzeichen": akte.aktenzeichen,
             "title": akte.title,
             "org_unit": akte.org_unit,
+            "current": akte.id == document.akte_id,
         }
         for akte in found
         if page.scope.can_write_akte(akte)

@@ -153,7 +153,7 @@ if (filingForm) {
       item.id = `ablage-akte-${index}`;
       item.setAttribute("role", "option");
       item.setAttribute("aria-selected", "false");
-      item.textContent = `${akte.aktenzeichen} – ${akte.title}`;
+      item.textContent = `${akte.aktenzeichen} – ${akte.title}${akte.current ? " (jetzige Akte)" : ""}`;
       item.addEventListener("mousedown", (event) => event.preventDefault());
       item.addEventListener("click", () => choose(index));
       return item;
