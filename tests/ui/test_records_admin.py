@@ -167,6 +167,21 @@ def test_records_manager_holds_and_releases_an_akte_and_a_document(
     expect(page.locator("#ergebnis")).to_have_text("Die Löschsperre ist aufgehoben.")
     assert trail(server, f"document:{document_id}", "legal_hold.released")
 
+    page.get_by_label("Aufbewahren bis").fill("2040-12-31")
+    page.get_by_label("Grund der Verlängerung").fill("Musterverfahren beim OVG")
+    page.get_by_role("button", name="Frist verlängern").click()
+    expect(page.locator("#ergebnis")).to_have_text(
+        "Die Frist ist verlängert (aufbewahren bis 31.12.2040)."
+    )
+    expect(page.locator("#eigene-frist")).to_have_text("31.12.2040")
+    assert retention(server, document_id)["own_retention_until"] == "2040-12-31"
+    page.get_by_label("Aufbewahren bis").fill("2039-01-01")
+    page.get_by_label("Grund der Verlängerung").fill("Versehen")
+    page.get_by_role("button", name="Frist verlängern").click()
+    expect(
+        page.get_by_text("Abgelehnt: Das Dokument wird bis 31.12.2040 aufbewahrt.")
+    ).to_be_visible()
+
     page.goto(server.url(f"/ui/verwaltung/aufbewahrung/akte/{akte['id']}"))
     hold_via_form(page, "Prüfung abgeschlossen", "Löschsperre aufheben")
     expect(page.locator("#ergebnis")).to_have_text("Die Löschsperre ist aufgehoben.")
@@ -249,6 +264,16 @@ def test_auditor_reads_integrity_and_protocol_but_changes_nothing(
     expect(page.get_by_label("Aktion")).to_have_value("legal_hold")
     assert_accessible(page)
 
+    today = server.container.clock.now().date()
+    page.get_by_label("Von").fill((today - timedelta(days=1)).isoformat())
+    page.get_by_label("Bis").fill((today + timedelta(days=1)).isoformat())
+    page.get_by_role("button", name="Filtern").click()
+    expect(page.locator("#treffer")).to_contain_text("52 Ereignisse")
+    page.get_by_label("Bis").fill((today - timedelta(days=2)).isoformat())
+    page.get_by_role("button", name="Filtern").click()
+    expect(page.get_by_role("main")).to_contain_text("Der Zeitraum endet, bevor er beginnt")
+    page.go_back()
+    page.get_by_label("Bis").fill("")
     page.get_by_label("Handelnde Person oder Schlüssel").fill("niemand-bekanntes")
     page.get_by_role("button", name="Filtern").click()
     expect(page.locator("#treffer")).to_have_text("0 Ereignisse.")

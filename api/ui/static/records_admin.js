@@ -147,4 +147,7 @@ if (verify) {
   shortcut("p", "Hash-Kette jetzt prüfen", run);
 }
 
+const lookup = document.getElementById("ref");
+if (lookup) shortcut("/", "Akte oder Dokument aufrufen", () => lookup.focus());
+
 showFlash();
