@@ -50,6 +50,10 @@ class Pager:
     params: Mapping[str, str]
     """The list's other query parameters (filters), blank ones dropped."""
     path: str
+    key: str = "seite"
+    """The query parameter of the page number (a page with two lists needs two)."""
+    anchor: str = ""
+    """Where the link lands on the page (``#dokumente``), if not at the top."""
 
     @property
     def number(self) -> int:
@@ -69,9 +73,11 @@ class Pager:
 
     def _url(self, number: int) -> str:
         params = {k: v for k, v in self.params.items() if v}
+        params.pop(self.key, None)
         if number > 1:
-            params["seite"] = str(number)
-        return f"{self.path}?{urlencode(params)}" if params else self.path
+            params[self.key] = str(number)
+        query = f"?{urlencode(params)}" if params else ""
+        return f"{self.path}{query}{self.anchor}"
 
 
 def page_offset(number: int, limit: int = PAGE_SIZE) -> int:
@@ -92,3 +98,13 @@ def unit_title(plan: FilePlan, unit: str | None) -> str:
         return "–"
     title = plan.org_units.get(unit)
     return f"{unit} – {title}" if title else unit
+
+
+SUBJECT_KINDS = {
+    "person": "Person (Name, Vornamen, Geburtsdatum)",
+    "kassenzeichen": "Kassenzeichen",
+    "bauantrag": "Bauantragsnummer",
+    "sender_reference": "Zeichen des Absenders",
+    "flurstueck": "Flurstück",
+    "other": "Sonstiges",
+}
