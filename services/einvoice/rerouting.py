@@ -28,7 +28,7 @@ from services.einvoice.queries import get_einvoice
 from services.einvoice.routes import set_route
 from services.errors import ConflictError, InvalidInputError
 from services.ports import Clock
-from services.records.akten import general_akte
+from services.records.akten import general_akte, unit_of_code
 from services.records.vorgaenge import create_vorgang
 from services.settings import Settings
 
@@ -97,6 +97,20 @@ def route_einvoice(
         clock=clock,
     )
     return invoice
+
+
+def may_route(scope: Scope, plan: FilePlan, settings: Settings) -> bool:
+    """Whether :func:`route_einvoice` would let the caller file a waiting invoice.
+
+    Deciding the review task needs the permission to review; filing into the invoice
+    code's Sammelakte needs the mail room's right to route unfiled mail, or a unit that
+    the Sammelakte belongs to.
+    """
+    if not scope.may(Permission.REVIEW):
+        return False
+    return scope.unfiled_mail or scope.in_units(
+        unit_of_code(plan, settings.einvoice.file_plan_code)
+    )
 
 
 def _waiting_task(session: Session, invoice: EInvoice, receiving: str) -> ReviewTask:

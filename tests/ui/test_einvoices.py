@@ -113,6 +113,11 @@ def test_an_unrouted_invoice_is_assigned_to_a_unit(
     server = ui_server_module
     invoice = post_invoice(server, (STANDARD / "01.02a-INVOICE_ubl.xml").read_bytes(), "b.xml")
     assert invoice["status"] == "accepted" and invoice["org_unit"] == "RE"
+    clerk = new_page()  # the Rechnungseingangsstelle sees it but may not file for 21's Akte
+    sign_in(clerk, server, server.key("caseworker", "RE"), f"/ui/e-rechnungen/{invoice['id']}")
+    expect(clerk.get_by_text("Die Rechnung wartet auf ihre Zuordnung.")).to_be_visible()
+    expect(clerk.get_by_role("button", name="Zuordnen")).to_have_count(0)
+
     page = new_page()
     sign_in(
         page, server, server.key("records_manager"), "/ui/e-rechnungen?zuordnung=nicht-zugeordnet"
@@ -121,6 +126,7 @@ def test_an_unrouted_invoice_is_assigned_to_a_unit(
     expect(page.locator("#zuordnung")).to_contain_text("nicht zugeordnet")
 
     page.get_by_label("Organisationseinheit").select_option("20")
+    page.get_by_label("Leitweg-ID 04011000-12346-97 künftig dieser Einheit zuordnen").check()
     page.get_by_role("button", name="Zuordnen").click()
     expect(page.locator("#zuordnung")).to_have_text("20 – Kämmerei")
     expect(page.get_by_role("link", name=re.compile(r"^111\.07-"))).to_be_visible()
@@ -131,6 +137,10 @@ def test_an_unrouted_invoice_is_assigned_to_a_unit(
     expect(row).to_contain_text("20 – Kämmerei")
     again = server.api.post(f"/api/v1/einvoices/{invoice['id']}/routing", json={"org_unit": "63"})
     assert again.status_code == 409, again.text
+    routes = {
+        r["leitweg_id"]: r["org_unit"] for r in server.api.get("/api/v1/leitweg-routes").json()
+    }
+    assert routes["04011000-12346-97"] == "20"
     task = server.api.get("/api/v1/review-queue", params={"org_unit": "RE"}).json()["items"]
     assert invoice["document_id"] not in {t["document"]["id"] for t in task}
     assert_no_script_errors(page)

@@ -11,6 +11,7 @@ from its document like any content, with an audit event
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, TypeVar
@@ -18,6 +19,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
 from api.dependencies import SessionDep, WriteSessionDep
 from api.ui.page import Page, PageDep
@@ -25,6 +27,7 @@ from services.access.org_units import known_units
 from services.access.roles import Permission
 from services.db.models import EInvoice, EInvoiceStatus
 from services.einvoice.browse import (
+    Filing,
     Routing,
     Verdict,
     browse_einvoices,
@@ -33,8 +36,10 @@ from services.einvoice.browse import (
 )
 from services.einvoice.queries import get_einvoice
 from services.einvoice.rendering.view import format_decimal
+from services.einvoice.rerouting import may_route
 from services.einvoice.viewing import invoice_view
 from services.errors import NotFoundError
+from services.records.file_plans import active_plan
 
 router = APIRouter(include_in_schema=False)
 _Filter = TypeVar("_Filter", Verdict, Routing)
@@ -174,7 +179,8 @@ def invoice_page(einvoice_id: str, page: PageDep, session: WriteSessionDep) -> H
         report=report,
         findings=_findings(report),
         kosit=report.get("kosit"),
-        may_route=waits and page.can(Permission.REVIEW) and invoice.document_id is not None,
+        waits=waits,
+        may_route=waits and may_route(page.scope, active_plan(session), page.container.settings),
         may_remember=bool(invoice.leitweg_valid) and page.can(Permission.MANAGE_FILE_PLAN),
         units=[(key, name) for key, name in sorted(units.items()) if key != receiving],
         receiving=f"{receiving} – {units.get(receiving, 'Rechnungseingangsstelle')}",
@@ -197,7 +203,11 @@ def _list_link(filters: dict[str, str | None], number: int) -> str:
 
 
 def _uploaded(
-    session: SessionDep, page: Page, einvoice_id: str | None, units: Any, receiving: str
+    session: Session,
+    page: Page,
+    einvoice_id: str | None,
+    units: Mapping[str, str],
+    receiving: str,
 ) -> Row | None:
     """The invoice just uploaded, for the message above the list (if the caller sees it)."""
     if not einvoice_id:
@@ -209,7 +219,9 @@ def _uploaded(
     return _row(invoice, units, {}, receiving)
 
 
-def _row(invoice: EInvoice, units: Any, filings: dict[str, Any], receiving: str) -> Row:
+def _row(
+    invoice: EInvoice, units: Mapping[str, str], filings: Mapping[str, Filing], receiving: str
+) -> Row:
     filing = filings.get(invoice.document_id or "")
     routed = is_routed(invoice, receiving)
     if routed:
