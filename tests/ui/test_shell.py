@@ -60,6 +60,20 @@ def test_help_overlay_errors_and_sign_out(
     page.keyboard.press("Escape")
     expect(help_dialog).to_be_hidden()
 
+    # WCAG 2.1.4: single-character shortcuts can be switched off, and on again.
+    page.get_by_role("button", name="Tastatur").click()
+    switch = help_dialog.get_by_label("Tastenkürzel aus einzelnen Zeichen ausschalten")
+    switch.check()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Shift+?")
+    expect(help_dialog).to_be_hidden()
+    page.get_by_role("button", name="Tastatur").click()
+    switch.uncheck()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Shift+?")
+    expect(help_dialog).to_be_visible()
+    page.keyboard.press("Escape")
+
     page.get_by_role("button", name="Abmelden").click()
     page.wait_for_url("**/ui/anmelden")
     page.goto(ui_server.url("/ui/"))

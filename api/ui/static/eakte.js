@@ -136,10 +136,22 @@ function keyName(event) {
   return parts.join("+");
 }
 
+// WCAG 2.1.4: shortcuts of single characters can be switched off (in the help overlay).
+const SHORTCUTS_OFF = "eakte.shortcuts-off";
+
+function shortcutsOn() {
+  return window.localStorage.getItem(SHORTCUTS_OFF) !== "1";
+}
+
+function isCharacterKey(event) {
+  return event.key.length === 1 && !event.ctrlKey && !event.altKey;
+}
+
 let pendingPrefix = null;
 
 document.addEventListener("keydown", (event) => {
   if (event.defaultPrevented || isTyping(event.target) || event.metaKey) return;
+  if (!shortcutsOn() && isCharacterKey(event)) return;
   if (document.querySelector("dialog[open]") && event.key !== "Escape") return;
   const name = keyName(event);
   const keys = pendingPrefix ? `${pendingPrefix} ${name}` : name;
@@ -182,6 +194,19 @@ shortcut("/", "Zum ersten Suchfeld", () => {
   if (field) field.focus();
 });
 menuShortcuts();
+
+function shortcutSwitch() {
+  const toggle = document.getElementById("tastatur-kuerzel-aus");
+  if (!toggle) return;
+  toggle.checked = !shortcutsOn();
+  toggle.addEventListener("change", () => {
+    if (toggle.checked) window.localStorage.setItem(SHORTCUTS_OFF, "1");
+    else window.localStorage.removeItem(SHORTCUTS_OFF);
+    announce(toggle.checked ? "Tastenkürzel aus einzelnen Zeichen sind aus." : "Tastenkürzel sind an.");
+  });
+}
+
+shortcutSwitch();
 
 document.addEventListener("click", (event) => {
   const target = event.target instanceof Element ? event.target.closest("[data-action]") : null;
