@@ -218,6 +218,19 @@ def test_integrity_page_verifies_the_chain(server: UiServer, new_page: Callable[
     assert_accessible(page)
     verified = server.api.get("/api/v1/audit", params={"action": "audit.verified"}).json()
     assert verified["items"][-1]["details"]["ok"] is True
+
+    unchecked = server.api.get("/api/v1/health/storage").json()["never_checked"]
+    assert unchecked > 0  # the documents of the tests before
+    page.get_by_role("button", name="Fixity-Prüfung jetzt starten").click()
+    expect(page.locator("#ergebnis")).to_contain_text("Die Fixity-Prüfung ist gestartet")
+    deadline = time.monotonic() + 20
+    while server.api.get("/api/v1/health/storage").json()["never_checked"] >= unchecked:
+        assert time.monotonic() < deadline, "the fixity run did not start"
+        time.sleep(0.1)
+    page.reload()
+    expect(page.locator("#fixity-nie")).not_to_have_text(str(unchecked))
+    expect(page.locator("#fixity-zuletzt")).not_to_have_text("–")
+    expect(page.locator("#fixity-status")).to_have_text("Keine Fehler")
     assert_no_script_errors(page)
 
 

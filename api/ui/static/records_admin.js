@@ -147,6 +147,20 @@ if (verify) {
   shortcut("p", "Hash-Kette jetzt prüfen", run);
 }
 
+const fixity = document.querySelector("[data-action=start-fixity]");
+if (fixity) {
+  fixity.addEventListener("click", async () => {
+    fixity.disabled = true;
+    try {
+      await api("POST", "/api/v1/storage/fixity-runs");
+      reloadWith("Die Fixity-Prüfung ist gestartet. Ihr Ergebnis erscheint hier nach dem Durchlauf, wenn Sie die Seite neu laden.");
+    } catch (failure) {
+      fixity.disabled = false;
+      announceError(failure);
+    }
+  });
+}
+
 const lookup = document.getElementById("ref");
 if (lookup) shortcut("/", "Akte oder Dokument aufrufen", () => lookup.focus());
 
