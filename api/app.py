@@ -23,6 +23,7 @@ from api.routers import (
     file_plan,
     file_plan_versions,
     filing,
+    fixity,
     health,
     intake,
     keys,
@@ -94,6 +95,7 @@ def create_app(container: Container, *, run_workers: bool | None = None) -> Fast
         einvoice_routing,
         einvoices,
         health,
+        fixity,
     )
     for module in routers:
         app.include_router(module.router)

@@ -342,6 +342,9 @@ ROUTES: dict[str, Route] = {
         "global", "read_audit", build=call("POST", "/api/v1/audit/verification")
     ),
     "GET /api/v1/health": Route("global", "read_items", build=get("/api/v1/health")),
+    "POST /api/v1/storage/fixity-runs": Route(
+        "global", "read_audit", build=call("POST", "/api/v1/storage/fixity-runs")
+    ),
     "GET /api/v1/health/storage": Route(
         "global", "read_items", build=get("/api/v1/health/storage")
     ),
