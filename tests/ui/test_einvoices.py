@@ -91,7 +91,11 @@ def test_upload_shows_verdicts_and_the_report_of_an_invalid_invoice(
     help_dialog = page.get_by_role("dialog", name="Tastaturbefehle")
     expect(help_dialog).to_contain_text("Nächste Rechnung in der Liste")
     page.keyboard.press("Escape")
+    expect(help_dialog).to_be_hidden()
+    # The closed overlay may leave focus on its checkbox, where keys are typing: go to main.
+    page.locator("main").focus()
     page.keyboard.press("j")
+    expect(table.get_by_role("link", name="12115118")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("E-Rechnung 12115118")
 
@@ -213,4 +217,20 @@ def test_a_zugferd_pdf_shows_its_profile_and_terms(
         "ZUGFeRD/Factur-X EN 16931 (CII)"
     )
     expect(page.get_by_role("heading", name=re.compile(r"^Gesamtbeträge"))).to_be_visible()
+    assert_no_script_errors(page)
+
+
+def test_the_mail_room_routes_an_invoice_out_of_its_sight(
+    ui_server_module: UiServer, new_page: Callable[[], Page]
+) -> None:
+    server = ui_server_module
+    invoice = post_invoice(server, (STANDARD / "01.04a-INVOICE_ubl.xml").read_bytes(), "d.xml")
+    assert invoice["org_unit"] == "RE", invoice
+    page = new_page()
+    sign_in(page, server, server.key("mailroom", "POST"), f"/ui/e-rechnungen/{invoice['id']}")
+    expect(page.get_by_label(re.compile("Leitweg-ID .* künftig"))).to_have_count(0)
+    page.get_by_label("Organisationseinheit").select_option("63")
+    page.get_by_role("button", name="Zuordnen").click()
+    expect(page.get_by_text("Die Rechnung ist 63 – Bauordnungsamt zugeordnet.")).to_be_focused()
+    assert server.api.get(f"/api/v1/einvoices/{invoice['id']}").json()["org_unit"] == "63"
     assert_no_script_errors(page)
