@@ -190,6 +190,16 @@ ROUTES: dict[str, Route] = {
     "PUT /api/v1/documents/{document_id}/filing": Route(
         "document", "manage_records", True, call("PUT", D + "/filing", _filing)
     ),
+    # page work: a page outside every document, so that nothing in the world changes
+    "POST /api/v1/documents/{document_id}/pagework": Route(
+        "document", "review", True, call("POST", D + "/pagework", {"drop": [100_000]})
+    ),
+    "GET /api/v1/documents/{document_id}/pagework/proposal": Route(
+        "document", "review", build=get(D + "/pagework/proposal")
+    ),
+    "GET /api/v1/documents/{document_id}/pagework": Route(
+        "document", "read", build=get(D + "/pagework")
+    ),
     # Akten and Vorgänge
     "GET /api/v1/akten": Route("list:akten", "read"),
     "POST /api/v1/akten": Route(

@@ -35,6 +35,11 @@ from services.db.models.intake import (
     Job,
     JobStatus,
 )
+from services.db.models.pagework import (
+    DerivedPage,
+    DocumentSupersession,
+    PageworkOperation,
+)
 from services.db.models.records import (
     Akte,
     AktenzeichenCounter,
@@ -73,6 +78,8 @@ __all__ = [
     "ClassifierModelVersion",
     "Document",
     "DocumentPage",
+    "DerivedPage",
+    "DocumentSupersession",
     "DocumentStatus",
     "DocumentTombstone",
     "DocumentVersion",
@@ -89,6 +96,7 @@ __all__ = [
     "LeitwegRoute",
     "JobStatus",
     "ObjectPurpose",
+    "PageworkOperation",
     "RetentionRule",
     "ReviewStatus",
     "ReviewTask",

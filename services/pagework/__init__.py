@@ -1,0 +1,1 @@
+"""Page work before filing: split, merge, rotate and drop pages of unfiled documents."""
