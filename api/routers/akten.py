@@ -71,6 +71,10 @@ def akten(
     subject_value: Annotated[
         str | None, Query(max_length=300, description="typed as for a new Akte")
     ] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=200, description="part of the Aktenzeichen, title or a subject key"),
+    ] = None,
 ) -> PageOut[AkteSummaryOut]:
     subject = None
     if subject_kind and subject_value:
@@ -85,6 +89,7 @@ def akten(
         status=status_filter,
         org_unit=org_unit,
         subject=subject,
+        text=q,
     )
     return page_out(page, akte_summary)
 

@@ -6,7 +6,7 @@ not found and never counted.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from services.access.scope import Scope, not_found
@@ -53,8 +53,13 @@ def list_akten(
     status: str | None = None,
     org_unit: str | None = None,
     subject: tuple[str, str] | None = None,
+    text: str | None = None,
 ) -> Page[Akte]:
-    """Akten, newest first; ``subject`` is a normalised (kind, value) subject key."""
+    """Akten, newest first; ``subject`` is a normalised (kind, value) subject key.
+
+    ``text`` (for typeahead) matches part of the Aktenzeichen, the title or a subject
+    key as typed or normalised, ignoring case.
+    """
     query = select(Akte).where(akte_visible(scope)).order_by(Akte.created_at.desc(), Akte.id)
     if code:
         query = query.where(Akte.file_plan_code == code)
@@ -71,8 +76,25 @@ def list_akten(
                 )
             )
         )
+    if text and text.strip():
+        query = query.where(_text_matches(text.strip().lower()))
     query = query.options(selectinload(Akte.subject_keys))
     return paginate(session, query, limit=limit, offset=offset)
+
+
+def _text_matches(term: str) -> ColumnElement[bool]:
+    pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    keys = select(AkteSubjectKey.akte_id).where(
+        or_(
+            func.lower(AkteSubjectKey.value).like(pattern, escape="\\"),
+            func.lower(AkteSubjectKey.display).like(pattern, escape="\\"),
+        )
+    )
+    return or_(
+        func.lower(Akte.aktenzeichen).like(pattern, escape="\\"),
+        func.lower(Akte.title).like(pattern, escape="\\"),
+        Akte.id.in_(keys),
+    )
 
 
 def akte_documents(
