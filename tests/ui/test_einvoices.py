@@ -121,6 +121,14 @@ def test_an_unrouted_invoice_is_assigned_to_a_unit(
     sign_in(clerk, server, server.key("caseworker", "RE"), f"/ui/e-rechnungen/{invoice['id']}")
     expect(clerk.get_by_text("Die Rechnung wartet auf ihre Zuordnung.")).to_be_visible()
     expect(clerk.get_by_role("button", name="Zuordnen")).to_have_count(0)
+    routing = f"/api/v1/einvoices/{invoice['id']}/routing"
+    refused = server.api.post(
+        routing,
+        json={"org_unit": "20"},
+        headers={"Authorization": f"Bearer {server.key('caseworker', 'RE')}"},
+    )
+    assert refused.status_code == 403, refused.text
+    assert server.api.post(routing, json={"org_unit": "RE"}).status_code == 422
 
     page = new_page()
     sign_in(
