@@ -25,21 +25,19 @@ def reworkable_document(session: Session, scope: Scope, document_id: str) -> Doc
     document = get_document(session, scope, document_id)
     require_rework_access(scope, document)
     ensure_not_disposed(document)
-    if document.akte_id is not None:
+    blocker = rework_blocker(session, scope, document)
+    if blocker == "filed":
         raise ConflictError(
             f"document {document.id} is filed; page work is only possible before filing"
         )
-    superseded = session.get(DocumentSupersession, document.id)
-    if superseded is not None:
+    if blocker == "superseded":
+        superseded = session.get(DocumentSupersession, document.id)
+        assert superseded is not None
         raise ConflictError(
             f"document {document.id} was already replaced by page work "
             f"{superseded.operation_id}; work on its successors"
         )
-    if (
-        document.filing_status != FilingStatus.IN_REVIEW
-        or document.status != DocumentStatus.OCR_DONE
-        or document.rendition_blob_key is None
-    ):
+    if blocker == "processing":
         raise ConflictError(
             f"document {document.id} is still being processed or classified; "
             "page work is possible once it waits for review"
@@ -64,3 +62,26 @@ def may_rework(scope: Scope, document: Document) -> bool:
     except PermissionDeniedError:
         return False
     return True
+
+
+def rework_blocker(session: Session, scope: Scope, document: Document) -> str | None:
+    """Why the caller cannot rework ``document`` now (for pages), or None if they can.
+
+    ``forbidden``, ``disposed``, ``filed``, ``superseded`` or ``processing``; the same
+    checks as :func:`reworkable_document`, on a document the caller already sees.
+    """
+    if not may_rework(scope, document):
+        return "forbidden"
+    if document.disposed_at is not None:
+        return "disposed"
+    if document.akte_id is not None:
+        return "filed"
+    if session.get(DocumentSupersession, document.id) is not None:
+        return "superseded"
+    if (
+        document.filing_status != FilingStatus.IN_REVIEW
+        or document.status != DocumentStatus.OCR_DONE
+        or document.rendition_blob_key is None
+    ):
+        return "processing"
+    return None
