@@ -1,11 +1,15 @@
-"""Setting up Akten and filed, indexed letters for the case workers' page tests."""
+"""Setting up Akten, filed and indexed letters, and queued letters for the case workers' pages."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from services.classification.filing import apply_decision
+from services.classification.policy import Decision, Suggestion
+from services.db.models import Document
 from services.db.session import unit_of_work
 from services.ports import IndexableDocument
+from services.records.file_plans import active_plan
 from tests.fixtures.browser import UiServer
 from tests.fixtures.records import insert_document
 
@@ -31,5 +35,32 @@ def filed_letter(
     with unit_of_work(server.container.session_factory) as session:
         server.container.search.index_document(
             session, IndexableDocument(document_id, title, "", [text])
+        )
+    return document_id
+
+
+def queued_letter(server: UiServer, text: str, *, unit: str, code: str, confidence: float) -> str:
+    """A letter waiting in ``unit``'s Postkorb with ``code`` as the top suggestion.
+
+    The review decision is applied as the classification job would; the job itself is
+    not run, because its first run trains the classifier (a minute on a busy machine).
+    """
+    document_id = insert_document(server.container, text, org_unit=unit)
+    with unit_of_work(server.container.session_factory) as session:
+        plan = active_plan(session)
+        document = session.get(Document, document_id)
+        assert document is not None
+        decision = Decision(
+            method="model",
+            auto=False,
+            code=code,
+            confidence=confidence,
+            threshold=0.9,
+            reason="below the threshold",
+            org_unit=unit,
+            suggestions=(Suggestion(code, plan.get(code).title, confidence),),
+        )
+        apply_decision(
+            session, plan, document, decision, model_version=None, clock=server.container.clock
         )
     return document_id

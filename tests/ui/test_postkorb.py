@@ -7,7 +7,7 @@ from collections.abc import Callable
 from playwright.sync_api import Page, expect
 
 from tests.fixtures.browser import UiServer, assert_accessible, assert_no_script_errors, sign_in
-from tests.fixtures.records import classify_now, insert_document
+from tests.ui.casework_setup import queued_letter
 
 
 def test_the_units_tasks_link_to_validation_and_decisions_are_listed(
@@ -15,13 +15,10 @@ def test_the_units_tasks_link_to_validation_and_decisions_are_listed(
 ) -> None:
     server = ui_server_module
     letters = [
-        insert_document(
-            server.container, f"Bauantrag {n} für ein Einfamilienhaus Gartenstraße", org_unit="63"
-        )
+        queued_letter(server, f"Bauantrag {n}", unit="63", code="521.01", confidence=0.42)
         for n in range(2)
     ]
-    for document_id in letters:
-        classify_now(server.container, document_id)
+    queued_letter(server, "Aufenthaltstitel", unit="32.3", code="122.04", confidence=0.5)
     caseworker = server.key("caseworker", "63")
     queue = server.api.get(
         "/api/v1/review-queue", headers={"Authorization": f"Bearer {caseworker}"}
@@ -36,7 +33,10 @@ def test_the_units_tasks_link_to_validation_and_decisions_are_listed(
     expect(page.get_by_role("heading", name="2 offene Aufgaben")).to_be_visible()
     table = page.get_by_role("table", name="2 offene Aufgaben")
     expect(table.locator("tbody tr")).to_have_count(2)
-    expect(table.locator("tbody tr").first).to_contain_text("63 – Bauordnungsamt")
+    first = table.locator("tbody tr").first
+    expect(first).to_contain_text("63 – Bauordnungsamt")
+    expect(first).to_contain_text("521.01 – Baugenehmigungsverfahren")
+    expect(first).to_contain_text("42 %")
     links = table.get_by_role("link")
     expect(links.first).to_have_attribute("href", f"/ui/pruefen/{tasks[0]['id']}")
     expect(page.get_by_label("Organisationseinheit")).to_have_count(0)  # one unit: no filter
@@ -69,7 +69,7 @@ def test_the_units_tasks_link_to_validation_and_decisions_are_listed(
 
     manager = new_page()
     sign_in(manager, server, server.key("records_manager"), next_path="/ui/postkorb")
-    expect(manager.get_by_role("heading", name="1 offene Aufgabe")).to_be_visible()
+    expect(manager.get_by_role("heading", name="2 offene Aufgaben")).to_be_visible()
     manager.get_by_label("Organisationseinheit").select_option("61")
     manager.get_by_role("button", name="Anzeigen").click()
     expect(manager.get_by_role("heading", name="0 offene Aufgaben")).to_be_visible()

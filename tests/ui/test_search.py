@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
+from api.ui.pages.search import highlight
 from tests.fixtures.browser import UiServer, assert_accessible, assert_no_script_errors, sign_in
 from tests.ui.casework_setup import filed_letter, open_akte
 
@@ -33,7 +34,9 @@ def test_search_with_a_filter_highlights_snippets_and_counts_right(
 ) -> None:
     server = ui_server_module
     page = new_page()
-    sign_in(page, server, server.key("caseworker", "63"), next_path="/ui/suche")
+    # Cleared for VS-NfD, so that only the unit keeps 32.3's letters from this caller.
+    cleared = server.key("caseworker", "63", clearance="002")
+    sign_in(page, server, cleared, next_path="/ui/suche")
     expect(page.get_by_role("heading", name="Suche", level=1)).to_be_visible()
     assert_accessible(page)
 
@@ -111,5 +114,18 @@ def test_other_units_and_search_api_filters(
         params={"q": "Baugenehmigung", "code": "521", "filing_status": "filed"},
     )
     assert api.status_code == 200 and api.json()["total"] == 24
+    as_63 = {"Authorization": f"Bearer {server.key('caseworker', '63', clearance='002')}"}
+    foreign = server.api.get(
+        "/api/v1/search", params={"q": "Baugenehmigung", "code": "122.04"}, headers=as_63
+    )
+    assert foreign.status_code == 200 and foreign.json()["total"] == 0
     bad = server.api.get("/api/v1/search", params={"q": "x", "filing_status": "weg"})
     assert bad.status_code == 422
+
+
+def test_only_the_backends_markers_become_markup() -> None:
+    snippet = "a &lt;mark&gt;b&lt;/mark&gt; <mark>Treffer</mark> &amp; <b>c</b> <mark>offen"
+    assert str(highlight(snippet)) == (
+        "a &lt;mark&gt;b&lt;/mark&gt; <mark>Treffer</mark> &amp; &lt;b&gt;c&lt;/b&gt; "
+        "<mark>offen</mark>"
+    )
