@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 from collections.abc import Callable, Iterator
@@ -102,6 +103,7 @@ def test_two_files_through_the_picker_are_uploaded_and_finish_in_the_live_list(
         expect(row.get_by_role("cell").last.get_by_role("link")).to_have_attribute(
             "href", re.compile(r"^/ui/dokumente/[0-9a-f-]{36}$")
         )
+    expect(page.get_by_role("status")).to_contain_text(re.compile("fertig", re.IGNORECASE))
     assert_no_script_errors(page)
 
 
@@ -173,12 +175,17 @@ def test_a_caseworker_sees_only_the_mail_of_their_unit(
 def test_a_station_uploads_and_the_keyboard_drives_the_page(
     server: UiServer, new_page: Callable[[], Page]
 ) -> None:
+    insert_document(server.container, "Ein älteres Schreiben", org_unit="63")
     page = new_page()
+    # Listening from the start turns Chromium's file-chooser interception on before the
+    # key is pressed (turned on by expect_file_chooser alone, it can come too late).
+    page.on("filechooser", lambda chooser: None)
     sign_in(page, server, server.key("station"), next_path="/ui/posteingang")
     with page.expect_file_chooser() as chooser_info:
         page.keyboard.press("u")
+    expect(page.get_by_label("Dateien auswählen oder hierher ziehen")).to_be_focused()
     chooser_info.value.set_files(
-        [{"name": "station.png", "mimeType": PNG, "buffer": scan("Gebührenbescheid", "Station")}]
+        [{"name": "station.png", "mimeType": PNG, "buffer": scan("Hinweis", "Station")}]
     )
     expect(page.get_by_role("link", name="Eingang „station.png“ ansehen")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("1 von 1 Datei angenommen")
@@ -200,6 +207,31 @@ def test_a_station_uploads_and_the_keyboard_drives_the_page(
     expect(help_dialog).to_contain_text("Vorheriger Eingang in der Liste")
     page.keyboard.press("Escape")
     assert_accessible(page)
+    assert_no_script_errors(page)
+
+
+def test_a_file_dropped_on_the_zone_is_uploaded_and_its_page_follows_the_processing(
+    server: UiServer, new_page: Callable[[], Page]
+) -> None:
+    page = new_page()
+    sign_in(page, server, server.key("station"), next_path="/ui/posteingang")
+    dropped = page.evaluate_handle(
+        """(data) => {
+            const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([bytes], "abgabe.png", {type: "image/png"}));
+            return transfer;
+        }""",
+        base64.b64encode(scan("Anfrage", "Spielplatz Lindenweg")).decode(),
+    )
+    page.dispatch_event("#ablagezone", "drop", {"dataTransfer": dropped})
+    page.get_by_role("link", name="Eingang „abgabe.png“ ansehen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Eingang: abgabe.png")
+    facts = page.locator("dl.facts")
+    expect(facts.locator(".badge")).to_have_text("Fertig", timeout=90_000)
+    documents = page.get_by_role("table")
+    expect(documents).to_contain_text("Seite 1")
+    expect(documents.get_by_role("link")).to_have_count(0)  # stations read no documents
     assert_no_script_errors(page)
 
 

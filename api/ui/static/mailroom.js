@@ -124,6 +124,15 @@ async function uploadFiles(files) {
   else announce(`${summary}.`);
 }
 
+function openPicker() {
+  picker.focus();
+  try {
+    picker.showPicker();
+  } catch {
+    picker.click(); // browsers without showPicker()
+  }
+}
+
 if (form && picker && zone) {
   picker.addEventListener("change", () => {
     const files = [...picker.files];
@@ -147,7 +156,7 @@ if (form && picker && zone) {
   // Files dropped next to the zone must not make the browser open them instead.
   document.addEventListener("dragover", (event) => event.preventDefault());
   document.addEventListener("drop", (event) => event.preventDefault());
-  shortcut("u", "Dateien zum Hochladen auswählen", () => picker.click());
+  shortcut("u", "Dateien zum Hochladen auswählen", openPicker);
 }
 
 // ---------------------------------------------------------------- live status
