@@ -2,26 +2,81 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.fixtures.browser import UiServer, assert_accessible, assert_no_script_errors, sign_in
-from tests.fixtures.pagework import BLANK, insert_stack, open_task_of
+from api.app import create_app
+from services.pagework.pdf import page_rotations
+from tests.fixtures import browser as browser_fixtures
+from tests.fixtures.app import make_settings
+from tests.fixtures.browser import (
+    UiServer,
+    assert_accessible,
+    assert_no_script_errors,
+    serve,
+    sign_in,
+)
+from tests.fixtures.pagework import BLANK, insert_stack, open_task_of, to_review
 
 
-@pytest.fixture(scope="module", autouse=True)
-def trained_classifier(ui_server_module: UiServer) -> None:
-    """Train the first model in the background: the results are classified after applying."""
-    threading.Thread(target=ui_server_module.container.models.current, daemon=True).start()
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiServer]:
+    """A server without job workers: page work runs in the request, classification not.
+
+    The results' classification jobs stay queued (the API tests check they are); the
+    test stands in for the classifier with ``to_review``, because training the first
+    model takes up to a minute on a small machine.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            browser_fixtures,
+            "create_app",
+            lambda container, run_workers=None: create_app(container, run_workers=False),
+        )
+        yield from serve(make_settings(tmp_path_factory.mktemp("pagework") / "data"))
 
 
-def test_split_rotate_and_drop_by_keyboard(
-    ui_server_module: UiServer, new_page: Callable[[], Page]
+def test_merge_with_a_part_of_the_same_upload(
+    server: UiServer, new_page: Callable[[], Page]
 ) -> None:
-    server = ui_server_module
+    first, _second = insert_stack(
+        server.container, [["Brief"], ["Anlage eins", "Anlage zwei"]], org_unit="63"
+    )
+    page = new_page()
+    sign_in(page, server, server.key("caseworker", "63"), next_path=f"/ui/dokumente/{first}/seiten")
+    page.get_by_role("button", name="Anhängen: Stapel – Teil 2/2 (2 S.)").click()
+    expect(page.locator(".pw-page")).to_have_count(3)
+    expect(page.locator("#pw-angehaengt")).to_contain_text("Stapel – Teil 2/2 (2 Seiten)")
+    expect(page.locator("#pw-vorschau li")).to_have_text(["Stapel – Teil 1/2: 3 Seiten – 1, 2, 3"])
+    assert_accessible(page)
+    page.get_by_role("button", name="Anwenden").click()
+    expect(page.get_by_role("heading", name="Seiten bearbeitet")).to_be_visible()
+    expect(page.locator("#pw-nachfolger tbody tr")).to_have_count(1)
+    assert_no_script_errors(page)
+
+
+def test_other_units_get_not_found_and_filed_mail_is_explained(
+    server: UiServer, new_page: Callable[[], Page]
+) -> None:
+    (source,) = insert_stack(server.container, [["Fremd"]], org_unit="63")
+    page = new_page()
+    sign_in(
+        page, server, server.key("caseworker", "32"), next_path=f"/ui/dokumente/{source}/seiten"
+    )
+    expect(page.get_by_role("heading", name="Nicht gefunden")).to_be_visible()
+    page.goto(server.url(f"/ui/pruefen/{open_task_of(server.container, source)}/seiten"))
+    expect(page.get_by_role("heading", name="Nicht gefunden")).to_be_visible()
+
+    auditor = new_page()
+    sign_in(auditor, server, server.key("auditor"), next_path=f"/ui/dokumente/{source}/seiten")
+    expect(
+        auditor.get_by_role("heading", name="Dafür fehlt Ihnen die Berechtigung")
+    ).to_be_visible()
+
+
+def test_split_rotate_and_drop_by_keyboard(server: UiServer, new_page: Callable[[], Page]) -> None:
     (source,) = insert_stack(
         server.container,
         [["Antrag Seite eins", "Antrag Seite zwei", BLANK, "Rechnung Seite eins"]],
@@ -69,49 +124,19 @@ def test_split_rotate_and_drop_by_keyboard(
     expect(rows).to_have_count(2)
     expect(rows.nth(0)).to_contain_text("Stapel – Teil 1/2")
     expect(rows.nth(1)).to_contain_text("Stapel – Teil 2/2")
+    expect(rows.get_by_text("wird klassifiziert …")).to_have_count(2)
     assert_accessible(page)
-    # Once classified, each new document links to its validation (or was filed).
-    for index in range(2):
-        expect(rows.nth(index).get_by_text("wird klassifiziert")).to_have_count(0, timeout=90_000)
+    # Once classified, each new document links to its validation (the page looks again).
+    lineage = server.api.get(f"/api/v1/documents/{source}/pagework").json()
+    results = [d["id"] for d in lineage["superseded"]["successors"]]
+    first = server.api.get(f"/api/v1/documents/{results[0]}/rendition").content
+    assert page_rotations(first) == [0, 90]
+    assert server.api.get(f"/api/v1/documents/{results[1]}").json()["pages"] == 1
+    for result in results:
+        to_review(server.container, result, "63")
+    links = rows.get_by_role("link", name="Prüfen")
+    expect(links).to_have_count(2, timeout=10_000)
+    task = open_task_of(server.container, results[0])
+    expect(links.first).to_have_attribute("href", f"/ui/pruefen/{task}")
     assert_no_script_errors(page)
     assert open_task_of(server.container, source) is None
-
-
-def test_merge_with_a_part_of_the_same_upload(
-    ui_server_module: UiServer, new_page: Callable[[], Page]
-) -> None:
-    server = ui_server_module
-    first, _second = insert_stack(
-        server.container, [["Brief"], ["Anlage eins", "Anlage zwei"]], org_unit="63"
-    )
-    page = new_page()
-    sign_in(page, server, server.key("caseworker", "63"), next_path=f"/ui/dokumente/{first}/seiten")
-    page.get_by_role("button", name="Anhängen: Stapel – Teil 2/2 (2 S.)").click()
-    expect(page.locator(".pw-page")).to_have_count(3)
-    expect(page.locator("#pw-angehaengt")).to_contain_text("Stapel – Teil 2/2 (2 Seiten)")
-    expect(page.locator("#pw-vorschau li")).to_have_text(["Stapel – Teil 1/2: 3 Seiten – 1, 2, 3"])
-    assert_accessible(page)
-    page.get_by_role("button", name="Anwenden").click()
-    expect(page.get_by_role("heading", name="Seiten bearbeitet")).to_be_visible()
-    expect(page.locator("#pw-nachfolger tbody tr")).to_have_count(1)
-    assert_no_script_errors(page)
-
-
-def test_other_units_get_not_found_and_filed_mail_is_explained(
-    ui_server_module: UiServer, new_page: Callable[[], Page]
-) -> None:
-    server = ui_server_module
-    (source,) = insert_stack(server.container, [["Fremd"]], org_unit="63")
-    page = new_page()
-    sign_in(
-        page, server, server.key("caseworker", "32"), next_path=f"/ui/dokumente/{source}/seiten"
-    )
-    expect(page.get_by_role("heading", name="Nicht gefunden")).to_be_visible()
-    page.goto(server.url(f"/ui/pruefen/{open_task_of(server.container, source)}/seiten"))
-    expect(page.get_by_role("heading", name="Nicht gefunden")).to_be_visible()
-
-    auditor = new_page()
-    sign_in(auditor, server, server.key("auditor"), next_path=f"/ui/dokumente/{source}/seiten")
-    expect(
-        auditor.get_by_role("heading", name="Dafür fehlt Ihnen die Berechtigung")
-    ).to_be_visible()

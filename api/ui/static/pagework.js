@@ -334,7 +334,9 @@ function waitForSuccessors() {
     try {
       const lineage = await api("GET", `/api/v1/documents/${done.dataset.document}/pagework`);
       const successors = lineage.superseded ? lineage.superseded.successors : [];
-      const ready = successors.every((s) => s.id in lineage.open_review_tasks);
+      const states = await Promise.all(successors.map((s) => api("GET", `/api/v1/documents/${s.id}`)));
+      // Classified: waiting in a review queue (with a task) or filed automatically.
+      const ready = states.every((d) => d.filing_status !== "unfiled");
       if (ready || tries >= 40) {
         window.clearInterval(timer);
         window.location.reload();
