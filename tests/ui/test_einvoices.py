@@ -239,6 +239,7 @@ def test_the_mail_room_routes_an_invoice_out_of_its_sight(
     expect(page.get_by_label(re.compile("Leitweg-ID .* künftig"))).to_have_count(0)
     page.get_by_label("Organisationseinheit").select_option("63")
     page.get_by_role("button", name="Zuordnen").click()
-    expect(page.get_by_text("Die Rechnung ist 63 – Bauordnungsamt zugeordnet.")).to_be_focused()
+    done = page.get_by_role("main").get_by_text("Die Rechnung ist 63 – Bauordnungsamt zugeordnet.")
+    expect(done).to_be_focused()
     assert server.api.get(f"/api/v1/einvoices/{invoice['id']}").json()["org_unit"] == "63"
     assert_no_script_errors(page)

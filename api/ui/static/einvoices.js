@@ -1,5 +1,5 @@
 // E-Rechnungen: upload with progress, routing a waiting invoice, j/k through the list.
-import { api, announce, announceError, shortcut, upload } from "./eakte.js";
+import { api, announceError, shortcut, upload } from "./eakte.js";
 
 const POLL_MS = 1000;
 const POLL_LIMIT = 120;
@@ -96,7 +96,6 @@ if (uploadForm) {
       }
       if (checked === null) {
         status.textContent = "Hochgeladen. Die Prüfung dauert noch; die Liste zeigt das Ergebnis später.";
-        announce(status.textContent);
         button.disabled = false;
         return;
       }
@@ -155,8 +154,7 @@ if (routeForm) {
       back.textContent = "Zurück zur Liste";
       done.append(back);
       routeForm.replaceWith(done);
-      done.focus();
-      announce(done.textContent);
+      done.focus(); // read out on focus; no second announcement
     } catch (error) {
       button.disabled = false;
       announceError(error);
