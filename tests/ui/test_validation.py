@@ -57,9 +57,13 @@ def task_of(server: UiServer, document_id: str) -> str:
     return str(found[0])
 
 
-def review_task(server: UiServer, *pages: list[str], title: str) -> tuple[str, str]:
+def review_task(
+    server: UiServer, *pages: list[str], title: str, searchable: bool = False
+) -> tuple[str, str]:
     """A letter classified now and waiting for review: (task id, document id)."""
-    document_id = insert_scanned_document(server.container, *pages, title=title)
+    document_id = insert_scanned_document(
+        server.container, *pages, title=title, searchable=searchable
+    )
     classify_now(server.container, document_id)
     return task_of(server, document_id), document_id
 
@@ -162,7 +166,7 @@ def test_three_letters_by_keyboard_alone(server: UiServer, new_page: Callable[[]
     page.keyboard.press("PageDown")
     expect(page.locator("#meldungen")).to_have_text("Das ist die letzte Seite.")
     page.keyboard.press("a")  # accept the top suggestion, on to the next
-    page.wait_for_url(f"**/ui/pruefen/{tasks[1][0]}?abgelegt=*")
+    page.wait_for_url(f"**/ui/pruefen/{tasks[1][0]}")
     expect(page.locator("#vorige-ablage")).to_contain_text("Akte")
     expect(page.locator("h1")).to_be_focused()
 
@@ -176,7 +180,7 @@ def test_three_letters_by_keyboard_alone(server: UiServer, new_page: Callable[[]
     page.keyboard.type("271.01")
     expect(page.locator("#plan-code-titel")).to_contain_text("Volkshochschule")
     page.keyboard.press("Enter")
-    page.wait_for_url(f"**/ui/pruefen/{tasks[2][0]}?abgelegt=*")
+    page.wait_for_url(f"**/ui/pruefen/{tasks[2][0]}")
 
     for _ in range(80):  # the last one with Tab alone
         if page.evaluate("document.activeElement.id") == "uebernehmen":
@@ -187,6 +191,7 @@ def test_three_letters_by_keyboard_alone(server: UiServer, new_page: Callable[[]
     page.wait_for_url("**/ui/pruefen?ende=1")
     expect(page.get_by_text("Ende der Warteschlange erreicht")).to_be_visible()
     expect(page.get_by_text("Keine offenen Aufgaben")).to_be_visible()
+    expect(page.locator("#vorige-ablage")).to_contain_text("abgelegt in Akte")
 
     for _, document_id in tasks:
         assert document(server, document_id)["filing_status"] == "filed"
@@ -213,6 +218,7 @@ def test_correct_to_an_akte_found_by_part_of_its_aktenzeichen(
             "bitte prüfen Sie beide Vorgänge.",
         ],
         title="Nachreichung Lenz",
+        searchable=True,
     )
     page = new_page()
     sign_in(page, server, server.key("caseworker", "63"), next_path=f"/ui/pruefen/{task_id}")
@@ -224,8 +230,12 @@ def test_correct_to_an_akte_found_by_part_of_its_aktenzeichen(
     references = page.locator(".references li")
     expect(references.filter(has_text=first["aktenzeichen"])).to_contain_text("auf Seite 2")
     expect(page.get_by_text(f"Akte {second['aktenzeichen']}")).to_be_visible()
+    boxes = page.locator(".reference-box")
+    expect(boxes.first).to_be_hidden()  # the references are on page 2
     page.keyboard.press("PageDown")
     expect(page.get_by_role("img", name="Seite 2 von 2")).to_be_visible()
+    expect(boxes).to_have_count(2)
+    expect(boxes.first).to_be_visible()
     assert_accessible(page)
 
     page.keyboard.press("f")

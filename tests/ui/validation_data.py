@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+from fpdf import FPDF
+
 from services.bootstrap import Container
 from services.db.models import (
     Document,
@@ -25,14 +27,20 @@ def insert_scanned_document(
     org_unit: str | None = None,
     title: str = "Brief",
     as_png: bool = False,
+    searchable: bool = False,
 ) -> str:
     """A processed document: an image-only PDF of ``pages``, whose text is the lines.
 
     Like ``tests.fixtures.records.insert_document``, but the content is a real PDF (or,
-    ``as_png``, a PNG of the first page).
+    ``as_png``, a PNG of the first page; ``searchable``, a PDF with a text layer).
     """
     media_type = "image/png" if as_png else "application/pdf"
-    data = png_bytes(letter_image(pages[0])) if as_png else letter_pdf(*pages)
+    if as_png:
+        data = png_bytes(letter_image(pages[0]))
+    elif searchable:
+        data = text_pdf(*pages)
+    else:
+        data = letter_pdf(*pages)
     now = container.clock.now()
     retention = container.settings.retention
     blob = store_content(container.store, data, media_type=media_type, settings=retention, now=now)
@@ -83,3 +91,14 @@ def insert_scanned_document(
         session.flush()
         session.add(first_version(document, stored, None, actor="test", now=now))
         return document.id
+
+
+def text_pdf(*pages: list[str]) -> bytes:
+    """A PDF whose pages carry the lines as text (as OCR's searchable PDF does)."""
+    pdf = FPDF(format="A4")
+    pdf.set_font("helvetica", size=12)
+    for lines in pages:
+        pdf.add_page()
+        for number, line in enumerate(lines):
+            pdf.text(25, 40 + 8 * number, line)
+    return bytes(pdf.output())

@@ -72,7 +72,6 @@ def task_page(
     task_id: TaskId,
     page: PageDep,
     session: WriteSessionDep,
-    abgelegt: Annotated[str | None, Query(max_length=200, description="previous filing")] = None,
 ) -> HTMLResponse:
     """One letter to check; a task the caller may not see is not found."""
     page.scope.require(Permission.REVIEW)
@@ -93,7 +92,6 @@ def task_page(
         task=task,
         document=task.document,
         view=view,
-        filed_into=abgelegt,
         plan_leaves=plan.leaves(),
         position=position,
         queue_total=len(queue_ids),

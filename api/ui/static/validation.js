@@ -2,6 +2,7 @@
 import { api, announce, announceError, shortcut } from "./eakte.js";
 
 const QUEUE = "/ui/pruefen";
+const LAST_FILING = "eakte.pruefen.abgelegt";
 
 function focusHeading() {
   const heading = document.getElementById("seitentitel");
@@ -9,6 +10,25 @@ function focusHeading() {
 }
 
 function go(url) { window.location.assign(url); }
+
+// The confirmation of a decision travels to the next page in this tab's session storage,
+// not in the link: a link cannot make the page claim a filing.
+function rememberFiling(text) {
+  try { window.sessionStorage.setItem(LAST_FILING, text); } catch { /* storage off: no line */ }
+}
+
+function showLastFiling() {
+  let text = null;
+  try {
+    text = window.sessionStorage.getItem(LAST_FILING);
+    window.sessionStorage.removeItem(LAST_FILING);
+  } catch { return; }
+  const line = document.getElementById("vorige-ablage");
+  if (!text || !line) return;
+  line.textContent = text;
+  line.hidden = false;
+  announce(text);
+}
 
 // ---- the queue --------------------------------------------------------------------
 
@@ -194,10 +214,9 @@ function decisionBody(form) {
   return { action: "correct", code, new_akte: { title, subject_keys: subjectKeys } };
 }
 
-function nextUrl(form, filedInto) {
+function nextUrl(form) {
   const next = form.dataset.next;
-  if (!next) return `${QUEUE}?ende=1`;
-  return `${QUEUE}/${encodeURIComponent(next)}?abgelegt=${encodeURIComponent(filedInto)}`;
+  return next ? `${QUEUE}/${encodeURIComponent(next)}` : `${QUEUE}?ende=1`;
 }
 
 function initDecision() {
@@ -221,8 +240,8 @@ function initDecision() {
       const task = await api("POST", `/api/v1/review-queue/${encodeURIComponent(form.dataset.task)}/decision`, body);
       const outcome = task.outcome || {};
       const filedInto = outcome.aktenzeichen ? `Akte ${outcome.aktenzeichen}` : "die gewählte Akte";
-      announce(`Abgelegt in ${filedInto}.`);
-      go(nextUrl(form, filedInto));
+      rememberFiling(`Vorheriges Schreiben abgelegt in ${filedInto}.`);
+      go(nextUrl(form));
     } catch (error) {
       announceError(error);
       busy = false;
@@ -259,7 +278,8 @@ function initDecision() {
   form.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && event.target instanceof HTMLInputElement) {
       event.preventDefault();
-      focusHeading();
+      showLastFiling();
+focusHeading();
     }
   });
   shortcut("a", "Übernehmen und nächstes Schreiben", () => form.requestSubmit());
@@ -286,4 +306,5 @@ if (document.getElementById("entscheidung") || document.getElementById("seitenbi
 } else {
   initQueue();
 }
+showLastFiling();
 focusHeading();
