@@ -26,19 +26,19 @@ router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 25
 
-ITEM_STATUS = {
+ITEM_STATUS: dict[str, str] = {
     ItemStatus.RECEIVED: "Eingegangen",
     ItemStatus.PROCESSING: "In Verarbeitung",
     ItemStatus.DONE: "Fertig",
     ItemStatus.FAILED: "Fehlgeschlagen",
 }
-DOCUMENT_STATUS = {
+DOCUMENT_STATUS: dict[str, str] = {
     DocumentStatus.RECEIVED: "Eingegangen",
     DocumentStatus.PROCESSING: "In Verarbeitung",
     DocumentStatus.OCR_DONE: "Texterkennung fertig",
     DocumentStatus.FAILED: "Fehlgeschlagen",
 }
-FILING_STATUS = {
+FILING_STATUS: dict[str, str] = {
     FilingStatus.UNFILED: "Nicht abgelegt",
     FilingStatus.IN_REVIEW: "In Prüfung",
     FilingStatus.AUTO_FILED: "Automatisch abgelegt",
@@ -60,7 +60,7 @@ class ItemView:
 
     @property
     def status_label(self) -> str:
-        return ITEM_STATUS.get(ItemStatus(self.item.status), self.item.status)
+        return ITEM_STATUS.get(self.item.status, self.item.status)
 
     @property
     def name(self) -> str:

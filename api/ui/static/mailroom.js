@@ -134,6 +134,7 @@ function openPicker() {
 }
 
 if (form && picker && zone) {
+  form.addEventListener("submit", (event) => event.preventDefault()); // uploads start on choice
   picker.addEventListener("change", () => {
     const files = [...picker.files];
     picker.value = "";
@@ -161,7 +162,9 @@ if (form && picker && zone) {
 
 // ---------------------------------------------------------------- live status
 
+const RETRY_MS = 15000;
 let timer = null;
+let failing = false;
 
 async function fetchFragment(url) {
   const response = await fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" });
@@ -268,9 +271,12 @@ async function poll() {
   try {
     if (target.id === "eingaenge") await refreshList(target);
     else await refreshDetail(target);
+    failing = false;
   } catch (error) {
-    announceError(error);
-    return; // no retry storm: a reload starts over
+    if (!failing) announceError(error); // once, not on every retry
+    failing = true;
+    timer = window.setTimeout(poll, RETRY_MS);
+    return;
   }
   const updated = liveTarget();
   if (updated && running(updated)) timer = window.setTimeout(poll, POLL_MS);
