@@ -9,15 +9,26 @@ from typing import Any
 import pytest
 
 from services.pagework.pdf import page_count, page_rotations
+from services.settings import SearchBackend
 from tests.fixtures.app import Service, make_settings, start_service
 from tests.fixtures.pagework import BLANK, classify_jobs, insert_stack, open_task_of, to_review
 
 D = "/api/v1/documents"
 
 
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    settings = make_settings(tmp_path_factory.mktemp("pagework") / "data")
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def svc(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Service]:
+    """The service without workers: the results' classification jobs stay queued."""
+    data_dir = tmp_path_factory.mktemp("pagework") / "data"
+    if request.param == "sqlite":
+        settings = make_settings(data_dir)
+    else:
+        url = request.getfixturevalue("postgres_url_module")
+        settings = make_settings(data_dir, database_url=url, search_backend=SearchBackend.POSTGRES)
     yield from start_service(settings, run_workers=False)
 
 
@@ -121,6 +132,8 @@ def test_merge_in_chosen_order_carries_corrections_and_rotations(svc: Service) -
     rotated_id = rotated["document"]["id"]
     to_review(svc.container, rotated_id, "63")
 
+    held = svc.client.put(f"{D}/{one}/legal-hold", json={"active": True, "reason": "Klage"})
+    assert held.status_code == 200, held.text
     merged = rework(svc, one, {"append": [rotated_id]})
     assert merged.status_code == 200, merged.text
     (result,) = merged.json()["results"]
@@ -132,6 +145,9 @@ def test_merge_in_chosen_order_carries_corrections_and_rotations(svc: Service) -
         (rotated_id, 1),
         (rotated_id, 2),
     ]
+    merged_document = get(svc, f"{D}/{result['document']['id']}")
+    assert merged_document["legal_hold"] is True
+    assert merged_document["org_unit"] == "63"
     rendition = get(svc, f"{D}/{result['document']['id']}/rendition")
     assert page_rotations(rendition) == [0, 270, 0]  # the earlier rotation survives
     assert get(svc, f"{D}/{rotated_id}/pagework")["superseded"] is not None
