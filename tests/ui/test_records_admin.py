@@ -276,6 +276,11 @@ def test_auditor_reads_integrity_and_protocol_but_changes_nothing(
     expect(rows.last).to_contain_text("Runde 0")
     expect(page.get_by_label("Aktion")).to_have_value("legal_hold")
     assert_accessible(page)
+    rows.last.get_by_role("link", name=document_id).click()  # every event of the object
+    expect(page.get_by_label("Objekt-ID")).to_have_value(document_id)
+    expect(page.get_by_label("Aktion")).to_have_value("")
+    expect(page.locator("#treffer")).to_contain_text("53 Ereignisse")  # and the filing
+    page.get_by_label("Aktion").fill("legal_hold")
 
     today = server.container.clock.now().date()
     page.get_by_label("Von").fill((today - timedelta(days=1)).isoformat())
