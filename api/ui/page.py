@@ -37,7 +37,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/ui/postkorb", "Postkorb", Permission.REVIEW, "p"),
     NavItem("/ui/suche", "Suche", Permission.SEARCH, "s"),
     NavItem("/ui/akten", "Akten", Permission.READ_RECORDS, "a"),
-    NavItem("/ui/e-rechnungen", "E-Rechnungen", Permission.READ_DOCUMENTS, "r"),
+    NavItem("/ui/e-rechnungen", "E-Rechnungen", Permission.READ_RECORDS, "r"),
     NavItem("/ui/verwaltung", "Verwaltung", None, "w"),
 )
 """The main menu; each page module serves the path it names."""

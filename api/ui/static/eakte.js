@@ -169,7 +169,14 @@ document.addEventListener("keydown", (event) => {
 
 function openHelp() {
   const dialog = document.getElementById("tastatur-hilfe");
-  if (dialog && !dialog.open) dialog.showModal();
+  if (!dialog || dialog.open) return;
+  const before = document.activeElement;
+  dialog.addEventListener("close", () => {
+    // Back where the user was, so that the page's shortcuts work again at once.
+    const target = before instanceof HTMLElement && before !== document.body ? before : document.getElementById("inhalt");
+    if (target) target.focus();
+  }, { once: true });
+  dialog.showModal();
 }
 
 async function signOut() {
