@@ -157,6 +157,7 @@ function planImport() {
       busy(check, false);
     }
   });
+  shortcut("i", "Neue Aktenplan-Version: Datei wählen", () => form.elements.file.focus());
   importButton.addEventListener("click", async () => {
     busy(importButton, true);
     try {
