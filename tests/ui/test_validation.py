@@ -163,6 +163,12 @@ def test_three_letters_by_keyboard_alone(server: UiServer, new_page: Callable[[]
     page.keyboard.press("a")  # start: the oldest letter
     page.wait_for_url(f"**/ui/pruefen/{tasks[0][0]}")
     expect(page.get_by_text("Aufgabe 1 von 3")).to_be_visible()
+    page.keyboard.press("Shift+?")
+    shortcuts = page.get_by_role("dialog", name="Tastaturbefehle")
+    for described in ("Übernehmen und nächstes Schreiben", "Vorschlag 2 wählen", "Akte suchen"):
+        expect(shortcuts).to_contain_text(described)
+    page.keyboard.press("Escape")
+    expect(shortcuts).to_be_hidden()
     page.keyboard.press("PageDown")
     expect(page.locator("#meldungen")).to_have_text("Das ist die letzte Seite.")
     page.keyboard.press("a")  # accept the top suggestion, on to the next
@@ -209,6 +215,8 @@ def test_correct_to_an_akte_found_by_part_of_its_aktenzeichen(
         subject_keys=[{"kind": "bauantrag", "value": "BA-2025-0099"}],
     )
     right = open_akte(server, code="521.03", title="Baulast Kirchplatz 1")
+    by_key = server.api.get("/api/v1/akten", params={"q": "ba-2025-0099"}).json()["items"]
+    assert [a["id"] for a in by_key] == [second["id"]]
     task_id, document_id = review_task(
         server,
         ["Architekturbüro Lenz", "Sehr geehrte Damen und Herren,"],

@@ -32,7 +32,9 @@ from services.records.subject_keys import SubjectKeyKind
 router = APIRouter(include_in_schema=False)
 
 QUEUE_LIMIT = 500
-"""Tasks listed (and walked through) at once; the oldest come first."""
+"""Tasks walked through at once (ids only); the oldest come first."""
+LIST_LIMIT = 100
+"""Tasks listed on the queue page, each with its document and top suggestion."""
 TaskId = Annotated[str, Path(max_length=36)]
 
 
@@ -43,7 +45,7 @@ def queue(
     ende: Annotated[bool, Query(description="the walk reached the end")] = False,
 ) -> HTMLResponse:
     page.scope.require(Permission.REVIEW)
-    tasks = list_tasks(session, page.scope, limit=QUEUE_LIMIT, offset=0)
+    tasks = list_tasks(session, page.scope, limit=LIST_LIMIT, offset=0)
     plan = active_plan(session)
     rows = []
     for task in tasks.items:
