@@ -50,10 +50,22 @@ def test_merge_with_a_part_of_the_same_upload(
     expect(page.locator(".pw-page")).to_have_count(3)
     expect(page.locator("#pw-angehaengt")).to_contain_text("Stapel – Teil 2/2 (2 Seiten)")
     expect(page.locator("#pw-vorschau li")).to_have_text(["Stapel – Teil 1/2: 3 Seiten – 1, 2, 3"])
+
+    # A letter of another upload, found by search, follows in the chosen order.
+    (other,) = insert_stack(server.container, [["Nachgereichte Vollmacht"]], org_unit="63")
+    page.get_by_label("Dokument suchen").fill("Vollmacht")
+    page.get_by_role("button", name="Suchen").click()
+    page.get_by_role("button", name="Anhängen: Stapel", exact=True).click()
+    expect(page.locator(".pw-page")).to_have_count(4)
+    expect(page.locator("#pw-vorschau li")).to_have_text(
+        ["Stapel – Teil 1/2: 4 Seiten – 1, 2, 3, 4"]
+    )
     assert_accessible(page)
     page.get_by_role("button", name="Anwenden").click()
     expect(page.get_by_role("heading", name="Seiten bearbeitet")).to_be_visible()
     expect(page.locator("#pw-nachfolger tbody tr")).to_have_count(1)
+    lineage = server.api.get(f"/api/v1/documents/{other}/pagework").json()
+    assert lineage["superseded"] is not None
     assert_no_script_errors(page)
 
 
@@ -140,3 +152,22 @@ def test_split_rotate_and_drop_by_keyboard(server: UiServer, new_page: Callable[
     expect(links.first).to_have_attribute("href", f"/ui/pruefen/{task}")
     assert_no_script_errors(page)
     assert open_task_of(server.container, source) is None
+
+
+def test_filed_mail_cannot_be_reworked_and_says_why(
+    server: UiServer, new_page: Callable[[], Page]
+) -> None:
+    (letter,) = insert_stack(server.container, [["Abgelegt"]], org_unit="63")
+    akte = server.api.post("/api/v1/akten", json={"code": "521.01", "title": "Bauakte"})
+    decided = server.api.post(
+        f"/api/v1/review-queue/{open_task_of(server.container, letter)}/decision",
+        json={"action": "correct", "akte_id": akte.json()["id"]},
+    )
+    assert decided.status_code == 200, decided.text
+    page = new_page()
+    sign_in(
+        page, server, server.key("caseworker", "63"), next_path=f"/ui/dokumente/{letter}/seiten"
+    )
+    expect(page.locator("#pw-blocker")).to_contain_text("bereits abgelegt")
+    expect(page.locator(".pw-page")).to_have_count(0)
+    assert_accessible(page)

@@ -306,10 +306,17 @@ function editor() {
   }
   document.getElementById("pw-anwenden").addEventListener("click", apply);
 
-  shortcut("ArrowRight", "Nächste Seite", () => focusPage(current + 1));
-  shortcut("ArrowDown", "Nächste Seite", () => focusPage(current + 1));
-  shortcut("ArrowLeft", "Vorige Seite", () => focusPage(current - 1));
-  shortcut("ArrowUp", "Vorige Seite", () => focusPage(current - 1));
+  // Arrows move between pages while a page has the focus; elsewhere they still scroll.
+  function arrow(step, dx, dy) {
+    return () => {
+      if (grid.contains(document.activeElement)) focusPage(current + step);
+      else window.scrollBy({ left: dx, top: dy });
+    };
+  }
+  shortcut("ArrowRight", "Nächste Seite (im Seitenraster)", arrow(1, 40, 0));
+  shortcut("ArrowDown", "Nächste Seite (im Seitenraster)", arrow(1, 0, 40));
+  shortcut("ArrowLeft", "Vorige Seite (im Seitenraster)", arrow(-1, -40, 0));
+  shortcut("ArrowUp", "Vorige Seite (im Seitenraster)", arrow(-1, 0, -40));
   shortcut("r", "Seite nach rechts drehen", () => act("right", current));
   shortcut("R", "Seite nach links drehen", () => act("left", current));
   shortcut("x", "Seite weglassen oder behalten", () => act("drop", current));
