@@ -37,6 +37,8 @@ HEADLINES = {
     429: "Zu viele Versuche",
 }
 EXPLANATIONS = {
+    403: "Ihre Anmeldung hat für diese Seite nicht die nötige Berechtigung. "
+    "Wenden Sie sich an die IT, wenn Sie sie für Ihre Arbeit brauchen.",
     404: "Diese Seite oder dieses Schriftgut gibt es nicht, oder es ist für Sie nicht sichtbar.",
     500: "Ein unerwarteter Fehler ist aufgetreten. Die IT sieht die Einzelheiten im Protokoll.",
 }

@@ -8,27 +8,21 @@ stays moved for the rest of the module's server).
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
-import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Page, expect
 
-from api.app import create_app
-from services.bootstrap import build_container, prepare
-from services.ports import Clock
 from services.settings import Settings
 from tests.fixtures.app import make_settings
 from tests.fixtures.browser import (
     UiServer,
     assert_accessible,
     assert_no_script_errors,
-    free_port,
+    serve,
     sign_in,
 )
 from tests.fixtures.clock import ShiftedClock
@@ -36,35 +30,6 @@ from tests.fixtures.records import insert_document
 
 ELEVEN_YEARS = timedelta(days=366 * 11 + 2)
 FORBIDDEN = "Dafür fehlt Ihnen die Berechtigung"
-
-
-def serve_with_clock(settings: Settings, clock: Clock) -> Iterator[UiServer]:
-    """``tests.fixtures.browser.serve`` with a clock the test moves."""
-    container = build_container(settings, clock=clock)
-    created = prepare(container, migrate=True)
-    assert created is not None
-    app = create_app(container, run_workers=True)
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, name="ui-server-clock", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the eakte server did not start")
-        time.sleep(0.02)
-    base_url = f"http://127.0.0.1:{port}"
-    with httpx.Client(
-        base_url=base_url, headers={"Authorization": f"Bearer {created.secret}"}, timeout=60
-    ) as api:
-        try:
-            yield UiServer(container, base_url, created.secret, api)
-        finally:
-            server.should_exit = True
-            thread.join(timeout=30)
-            container.close()
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +40,7 @@ def clock() -> ShiftedClock:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, clock: ShiftedClock) -> Iterator[UiServer]:
     settings: Settings = make_settings(tmp_path_factory.mktemp("records-admin") / "data")
-    yield from serve_with_clock(settings, clock)
+    yield from serve(settings, clock=clock)
 
 
 def akte_with(server: UiServer, *texts: str, close: bool = False, **extra: Any) -> dict[str, Any]:
