@@ -168,7 +168,8 @@ let failing = false;
 
 async function fetchFragment(url) {
   const response = await fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" });
-  if (response.status === 401) {
+  const signedOut = response.redirected && new URL(response.url).pathname === SIGN_IN;
+  if (response.status === 401 || signedOut) {
     window.location.assign(`${SIGN_IN}?next=${encodeURIComponent(location.pathname + location.search)}`);
     return null;
   }
@@ -230,6 +231,7 @@ async function refreshList(body) {
   const fragment = await fetchFragment(`/ui/posteingang/zeilen${location.search}`);
   if (!fragment) return;
   const freshBody = fragment.querySelector("tbody");
+  if (!freshBody) throw new ApiError(0, { detail: "unerwartete Antwort des Servers" });
   const { finished, added } = mergeRows(body, freshBody);
   const total = Number(freshBody.dataset.total);
   if (body.dataset.total !== freshBody.dataset.total) {
