@@ -28,8 +28,6 @@ from tests.fixtures.records import classify_now
 from tests.fixtures.server import SCANS, wait_for_filing, wait_for_item
 from tests.ui.validation_data import insert_scanned_document
 
-pytestmark = [pytest.mark.ocr]
-
 SCAN = "ocrmypdf/c02-22.pdf"
 """A small real scan (a page of Huckleberry Finn, 150 dpi JPEG): quick to recognise."""
 
@@ -80,6 +78,7 @@ def expect_images_loaded(page: Page) -> None:
         assert image.evaluate("img => img.naturalWidth") > 0
 
 
+@pytest.mark.ocr
 def test_a_real_scan_is_checked_and_filed(server: UiServer, new_page: Callable[[], Page]) -> None:
     upload = server.api.post(
         "/api/v1/intake", files=[("files", ("brief.pdf", (SCANS / SCAN).read_bytes()))]
