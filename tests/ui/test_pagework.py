@@ -96,7 +96,9 @@ def test_split_rotate_and_drop_by_keyboard(server: UiServer, new_page: Callable[
     )
     task = open_task_of(server.container, source)
     page = new_page()
-    sign_in(page, server, server.key("mailroom", "POST"), next_path=f"/ui/pruefen/{task}/seiten")
+    sign_in(page, server, server.key("mailroom", "POST"), next_path=f"/ui/pruefen/{task}")
+    page.keyboard.press("e")  # from the validation page
+    expect(page).to_have_url(server.url(f"/ui/pruefen/{task}/seiten"))
     expect(page.get_by_role("heading", name="Seiten bearbeiten")).to_be_visible()
     expect(page.locator("#pw-vorschlaege")).to_contain_text("Seite 3 (leere Seite)")
     tiles = page.locator(".pw-page")
