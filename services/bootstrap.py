@@ -22,6 +22,7 @@ from services.clock import SystemClock
 from services.db.migrate import current_revision, head_revision, upgrade
 from services.db.session import make_engine, make_session_factory, unit_of_work
 from services.documents.new_version import RenderVersionHandler
+from services.documents.page_images import cache_dir_of
 from services.einvoice.inbox import ScanInboxHandler
 from services.einvoice.kosit import load_configuration
 from services.einvoice.processing import ProcessEInvoiceHandler
@@ -108,7 +109,12 @@ class Container:
     def handlers(self) -> dict[str, JobHandler]:
         handlers: list[JobHandler] = [
             *self._periodic_handlers(),
-            PurgeObjectsHandler(self.session_factory, self.store, self.clock),
+            PurgeObjectsHandler(
+                self.session_factory,
+                self.store,
+                self.clock,
+                page_image_cache=cache_dir_of(self.settings.data_dir),
+            ),
             SealEvidenceHandler(self.session_factory, self.store, self.clock, self.settings),
             ProcessEInvoiceHandler(
                 self.session_factory, self.store, self.search, self.settings, self.clock

@@ -208,6 +208,14 @@ def _render(pdf_bytes: bytes, page: int, width: int, document_id: str) -> bytes:
     return out.getvalue()
 
 
+def forget_page_images(cache_dir: Path, sha256: str) -> None:
+    """Delete every cached image drawn from the content with ``sha256`` (after destruction)."""
+    if not sha256.isalnum():
+        raise ValueError(f"not a hash: {sha256!r}")
+    for path in (cache_dir / sha256[:2]).glob(f"{sha256}-p*-w*.png"):
+        path.unlink(missing_ok=True)
+
+
 def _cache_path(cache_dir: Path, sha256: str, page: int, width: int) -> Path:
     if not sha256.isalnum():
         raise ValueError(f"not a hash: {sha256!r}")

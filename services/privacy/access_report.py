@@ -43,6 +43,7 @@ _PARTS = {
     "rendition": "PDF/A",
     "einvoice_html": "Rechnungsansicht (HTML)",
     "einvoice_pdf": "Rechnungsansicht (PDF)",
+    "page_image": "Seitenbild",
 }
 
 

@@ -13,6 +13,7 @@ deletion if its lock disagrees with the database.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -28,6 +29,7 @@ from services.db.models import (
     StoredObject,
 )
 from services.db.session import unit_of_work
+from services.documents.page_images import forget_page_images
 from services.documents.queries import get_document
 from services.documents.versions import ensure_not_disposed, versions_of
 from services.errors import NotFoundError, PermanentJobError, RetentionViolationError
@@ -120,10 +122,19 @@ class PurgeObjectsHandler:
 
     kind = PURGE_OBJECTS
 
-    def __init__(self, factory: sessionmaker[Session], store: BlobStore, clock: Clock) -> None:
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        store: BlobStore,
+        clock: Clock,
+        *,
+        page_image_cache: Path,
+    ) -> None:
         self._factory = factory
         self._store = store
         self._clock = clock
+        self._page_image_cache = page_image_cache
+        """Pages drawn from a purged object are deleted with it (services.documents.page_images)."""
 
     def run(self, payload: Mapping[str, Any]) -> None:
         for object_id in payload["object_ids"]:
@@ -157,6 +168,7 @@ class PurgeObjectsHandler:
             except RetentionViolationError as exc:
                 raise PermanentJobError(f"the store refused the deletion: {exc.detail}") from exc
             stored.destroyed_at = self._clock.now()
+            forget_page_images(self._page_image_cache, stored.sha256)
             record_event(
                 session,
                 actor=SYSTEM_ACTOR,

@@ -20,6 +20,7 @@ from api.cli.main import app as cli
 from services.backends.blob_keys import key_for_digest, sha256_hex
 from services.db.models import AuditEvent, Document, DocumentVersion, StoredObject
 from services.db.session import unit_of_work
+from services.documents.page_images import cache_dir_of
 from services.errors import RetentionViolationError
 from services.settings import Settings
 from services.storage.disposition import PURGE_OBJECTS
@@ -186,11 +187,16 @@ def test_destruction_is_refused_early_and_under_hold_then_leaves_a_tombstone(
     tombstone = destroyed.json()
     assert tombstone["versions"][0]["content_sha256"] == stored[0].sha256
     assert service.client.get(f"/api/v1/documents/{document_id}/content").status_code == 410
+    cache = cache_dir_of(service.container.settings.data_dir) / stored[0].sha256[:2]
+    cache.mkdir(parents=True, exist_ok=True)
+    drawn = cache / f"{stored[0].sha256}-p1-w200.png"  # a page image seen before
+    drawn.write_bytes(b"png")
     run_job(
         service, PURGE_OBJECTS, {"object_ids": [o.id for o in stored], "document_id": document_id}
     )
     root = service.container.settings.blob_dir
     assert not any((root / o.blob_key).exists() for o in stored)
+    assert not drawn.exists()
     assert service.client.get(f"/api/v1/documents/{document_id}/tombstone").json() == tombstone
     assert events(service, "document.destroyed", document_id)
     assert [e.action for e in events(service, "legal_hold.set", document_id)]

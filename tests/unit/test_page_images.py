@@ -18,6 +18,7 @@ from services.documents.page_images import (
     PAGE_IMAGE_PART,
     PageImage,
     cache_dir_of,
+    forget_page_images,
     page_text_boxes,
     render_page_image,
 )
@@ -89,6 +90,17 @@ def test_renders_a_page_at_the_width_asked_for_and_caches_it(service: Service) -
     cached = list(cache_dir_of(service.container.settings.data_dir).rglob("*.png"))
     assert [p.name for p in cached] == [f"{image.sha256}-p2-w300.png"]
     assert _render(service, document_id, 2, 300).data == image.data
+
+
+def test_a_purged_object_takes_its_cached_pages_along(service: Service) -> None:
+    first = insert_scanned_document(service.container, LETTER, ["Seite zwei"], org_unit="63")
+    other = insert_scanned_document(service.container, "Ein anderer Brief", org_unit="63")
+    kept = _render(service, other, 1, 200)
+    purged = _render(service, first, 1, 200)
+    _render(service, first, 2, 300)
+    cache = cache_dir_of(service.container.settings.data_dir)
+    forget_page_images(cache, purged.sha256)
+    assert [p.name for p in cache.rglob("*.png")] == [f"{kept.sha256}-p1-w200.png"]
 
 
 def test_pages_out_of_range_and_odd_widths_are_refused(service: Service) -> None:
