@@ -31,6 +31,7 @@ from services.db.models import (
     DocumentStatus,
     DocumentSupersession,
     FilingStatus,
+    IntakeItem,
     ObjectPurpose,
     PageworkOperation,
     ReviewStatus,
@@ -81,6 +82,7 @@ def apply_pagework(
     clock: Clock,
 ) -> Applied:
     """Carry out ``request`` on ``document_id`` (and the documents it appends)."""
+    _lock(session, [document_id, *request.append])
     first = reworkable_document(session, scope, document_id)
     if len({document_id, *request.append}) != len(request.append) + 1:
         raise InvalidInputError("append: each document may appear only once, itself excluded")
@@ -123,6 +125,28 @@ def apply_pagework(
         )
     )
     return Applied(operation=operation, sources=documents, results=results, derived=derived)
+
+
+def _lock(session: Session, document_ids: Sequence[str]) -> None:
+    """Serialise page work on the same documents and uploads (PostgreSQL row locks).
+
+    A second page work on a source waits, then finds it superseded; two on parts of one
+    upload cannot take the same part number.  Rows are locked in id order (no deadlock).
+    SQLite already serialises writing transactions.
+    """
+    items = select(Document.item_id).where(Document.id.in_(document_ids))
+    session.execute(
+        select(IntakeItem.id)
+        .where(IntakeItem.id.in_(items))
+        .order_by(IntakeItem.id)
+        .with_for_update()
+    ).all()
+    session.execute(
+        select(Document.id)
+        .where(Document.id.in_(document_ids))
+        .order_by(Document.id)
+        .with_for_update()
+    ).all()
 
 
 def _load(session: Session, store: BlobStore, document: Document) -> _Source:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -205,3 +206,14 @@ def test_refusals_filed_foreign_and_unprivileged(svc: Service) -> None:
     assert filed.status_code == 409
     assert "filed" in filed.json()["detail"]
     assert rework(svc, source, {"append": [letter]}).status_code == 409
+
+
+def test_two_page_works_on_one_letter_at_once_one_wins(svc: Service) -> None:
+    (source,) = insert_stack(svc.container, [["Eins", "Zwei"]], filename="race.pdf")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(
+            pool.map(lambda body: rework(svc, source, body), [{"drop": [1]}, {"drop": [2]}])
+        )
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    lineage = get(svc, f"{D}/{source}/pagework")
+    assert len(lineage["superseded"]["successors"]) == 1
