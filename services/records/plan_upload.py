@@ -27,6 +27,7 @@ from services.access.scope import Scope
 from services.db.models import Akte, FilePlanVersion, LeitwegRoute
 from services.ports import Clock
 from services.records.file_plans import active_plan, import_plan
+from services.records.plan_messages import in_german
 
 
 class PlanFileFormat(StrEnum):
@@ -131,7 +132,7 @@ def _check(session: Session, upload: PlanUpload) -> tuple[PlanReport, FilePlan |
             code_lines.setdefault(item.code, lines[index])
     for problem in validate(plan):
         line = code_lines.get(problem.code) if problem.code else None
-        report.errors.append(Finding(problem.message, line=line, code=problem.code))
+        report.errors.append(Finding(in_german(problem.message), line=line, code=problem.code))
     _compare(session, plan, active, code_lines, report)
     return report, plan
 
@@ -187,7 +188,7 @@ def _format_finding(
         code = named.group(1) if named else None
         if exc.where == "CSV header":
             line = 1
-    return Finding(exc.message, line=line, code=code, field=exc.field)
+    return Finding(in_german(exc.message), line=line, code=code, field=exc.field)
 
 
 def _json_item_lines(text: str) -> list[int]:

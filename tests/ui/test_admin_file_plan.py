@@ -64,6 +64,7 @@ def test_tree_by_keyboard_and_import_with_validation_report(
     expect(report).to_contain_text("kann so nicht eingespielt werden")
     row = report.get_by_role("row").filter(has_text="111.07").first
     expect(row).to_contain_text("Fehler")
+    expect(row).to_contain_text("Die Ebene 7 passt nicht zum Code")
     expect(row.get_by_role("cell").nth(0)).to_have_text(str(line))
     expect(page.get_by_role("button", name="Einspielen")).to_be_disabled()
     assert_accessible(page)
