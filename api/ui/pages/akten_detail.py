@@ -40,6 +40,17 @@ router = APIRouter(include_in_schema=False)
 
 HISTORY_SIZE = 50
 _HIDDEN_DETAILS = {"aktenzeichen", "share", "subject_keys"}
+DETAIL_LABELS = {
+    "code": "Kennzeichen",
+    "title": "Titel",
+    "confidentiality": "Vertraulichkeit",
+    "grantee": "für",
+    "access": "Recht",
+    "valid_until": "bis",
+    "reason": "Grund",
+    "retention": "Aufbewahrung",
+    "retention_until": "aufzubewahren bis",
+}
 
 
 def event_details(details: dict[str, Any]) -> str:
@@ -49,7 +60,7 @@ def event_details(details: dict[str, Any]) -> str:
         if key in _HIDDEN_DETAILS or value in (None, "", [], {}):
             continue
         if isinstance(value, (str, int, float)):
-            parts.append(f"{key}: {value}")
+            parts.append(f"{DETAIL_LABELS.get(key, key)}: {value}")
     return "; ".join(parts)
 
 
