@@ -7,9 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from api.app import create_app
 from services.pagework.pdf import page_rotations
-from tests.fixtures import browser as browser_fixtures
 from tests.fixtures.app import make_settings
 from tests.fixtures.browser import (
     UiServer,
@@ -29,13 +27,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiServer]:
     test stands in for the classifier with ``to_review``, because training the first
     model takes up to a minute on a small machine.
     """
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(
-            browser_fixtures,
-            "create_app",
-            lambda container, run_workers=None: create_app(container, run_workers=False),
-        )
-        yield from serve(make_settings(tmp_path_factory.mktemp("pagework") / "data"))
+    settings = make_settings(tmp_path_factory.mktemp("pagework") / "data")
+    yield from serve(settings, run_workers=False)
 
 
 def test_merge_with_a_part_of_the_same_upload(
