@@ -40,7 +40,18 @@ SCOPED_QUERIES = {
     "services.classification.review": ["list_tasks", "get_task", "decide_task"],
     "services.documents.reading": ["read_content", "read_text", "record_snippets_shown"],
     "services.storage.disposition": ["tombstone_of"],
+    "services.records.lookup": ["find_akten", "visible_akte_ids"],
+    "services.einvoice.browse": ["browse_einvoices", "filings_of"],
+    "services.einvoice.by_document": ["einvoice_of_document"],
+    "services.einvoice.viewing": ["invoice_view"],
+    "services.retention.overview": ["due_akten", "due_documents", "held_akten", "held_documents"],
+    "services.audit.trail_search": ["search_events"],
+    "services.classification.decided_tasks": ["recent_decisions"],
+    "services.search.hit_documents": ["hit_documents"],
+    "services.documents.page_images": ["render_page_image", "page_text_boxes"],
+    "services.pagework.queries": ["lineage", "merge_candidates", "open_task_ids"],
 }
+"""The record queries the web pages, the API and the CLI read through (issue 10, 11)."""
 
 
 def _session_queries(path: Path) -> list[tuple[str, int]]:
