@@ -148,6 +148,14 @@ def test_split_rotate_and_drop_by_keyboard(server: UiServer, new_page: Callable[
     assert_no_script_errors(page)
     assert open_task_of(server.container, source) is None
 
+    # The source's page says what replaced it, and each result where it came from.
+    page.goto(server.url(f"/ui/dokumente/{source}"))
+    expect(page.locator(".badge", has_text="Ersetzt durch Seitenbearbeitung")).to_be_visible()
+    expect(page.get_by_text("Weiter bearbeitet werden")).to_be_visible()
+    page.get_by_role("link", name="Stapel – Teil 2/2").click()
+    expect(page.get_by_text("Durch Seitenbearbeitung entstanden aus")).to_be_visible()
+    assert_accessible(page)
+
 
 def test_filed_mail_cannot_be_reworked_and_says_why(
     server: UiServer, new_page: Callable[[], Page]

@@ -27,6 +27,7 @@ from services.documents.reading import read_text
 from services.documents.versions import versions_of
 from services.einvoice.by_document import einvoice_of_document
 from services.errors import GoneError, NotFoundError
+from services.pagework.queries import Lineage, lineage
 from services.ports import Clock
 from services.records.lookup import visible_akte_ids
 from services.records.vorgaenge import vorgang_reference
@@ -139,6 +140,8 @@ class DocumentView:
     einvoice_id: str | None
     may_add_version: bool
     may_file: bool
+    lineage: Lineage
+    """Page work: the documents this one was made from, or those that replaced it."""
 
 
 def build_view(session: Session, scope: Scope, document: Document, *, clock: Clock) -> DocumentView:
@@ -154,11 +157,14 @@ def build_view(session: Session, scope: Scope, document: Document, *, clock: Clo
     invoice = einvoice_of_document(session, scope, document.id)
     vorgang = document.vorgang
     history, total = _history(session, scope, document.id)
+    made_of = lineage(session, scope, document.id)
     return DocumentView(
         document=document,
         status_label=DOCUMENT_STATUS.get(document.status, document.status),
         status_class=STATUS_CLASS.get(document.status, ""),
-        filing_label=FILING_STATUS.get(document.filing_status, document.filing_status),
+        filing_label="Ersetzt durch Seitenbearbeitung"
+        if made_of.supersession is not None
+        else FILING_STATUS.get(document.filing_status, document.filing_status),
         vorgang_label=f"{vorgang_reference(akte, vorgang)} – {vorgang.title}"
         if akte is not None and vorgang is not None
         else None,
@@ -175,6 +181,7 @@ def build_view(session: Session, scope: Scope, document: Document, *, clock: Clo
         einvoice_id=invoice.id if invoice is not None else None,
         may_add_version=_may_add_version(scope, document),
         may_file=_may_file(scope, document),
+        lineage=made_of,
     )
 
 
