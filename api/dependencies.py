@@ -60,7 +60,9 @@ def get_write_session(container: ContainerDep, _: PrincipalDep) -> Iterator[Sess
         yield session
 
 
-WriteSessionDep = Annotated[Session, Depends(get_write_session)]
+WriteSessionDep = Annotated[Session, Depends(get_write_session, scope="function")]
+"""Committed before the response is sent (``scope="function"``): a client that reads right
+after a change sees it, and a failed commit is the client's error, not a lost 200."""
 
 
 def get_scope(request: Request, container: ContainerDep, principal: PrincipalDep) -> Scope:
