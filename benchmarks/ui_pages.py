@@ -123,7 +123,7 @@ def measure(server: UiServer, requests: int, timings: Timings) -> None:
         for current, following in zip(tasks, tasks[1:], strict=False):
             began = time.perf_counter()
             decided = client.post(
-                f"/api/v1/review-queue/{current}/decision", json={"action": "accept"}
+                f"/api/v1/review-queue/{current}/decision", json={"action": "confirm"}
             )
             if decided.status_code != 200:  # a refused accept: correct to its suggestion
                 raise AssertionError(decided.text)
