@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from typing import Any
@@ -18,20 +17,14 @@ from services.classification.references import Reference, ReferenceKind
 from services.db.models import (
     Akte,
     Document,
-    DocumentPage,
-    DocumentStatus,
     EInvoice,
-    IntakeItem,
-    ItemStatus,
-    ObjectPurpose,
     StoredObject,
 )
 from services.db.session import unit_of_work
-from services.documents.versions import first_version
 from services.records.file_plans import active_plan
-from services.storage.objects import minimum_protection, register_object, store_content
 from tests.fixtures.browser import UiServer, assert_accessible, assert_no_script_errors, sign_in
 from tests.fixtures.documents import BAUANTRAG, letter_pdf
+from tests.fixtures.records import insert_stored_document
 
 SECOND_PAGE = ["Anlage: Lageplan", "Flurstück 815, Gemarkung Hagen"]
 
@@ -40,59 +33,10 @@ def insert_pdf_document(
     container: Container, pages: list[list[str]], *, org_unit: str, title: str
 ) -> str:
     """A processed document whose original is a real PDF of ``pages`` (no OCR run)."""
-    data = letter_pdf(*pages)
-    now = container.clock.now()
-    retention = container.settings.retention
-    blob = store_content(
-        container.store, data, media_type="application/pdf", settings=retention, now=now
+    texts = ["\n".join(lines) for lines in pages]
+    return insert_stored_document(
+        container, letter_pdf(*pages), "application/pdf", texts, org_unit=org_unit, title=title
     )
-    with unit_of_work(container.session_factory) as session:
-        stored = register_object(
-            session,
-            blob,
-            media_type="application/pdf",
-            purpose=ObjectPurpose.ORIGINAL,
-            retain_until=minimum_protection(retention, now).retain_until,
-            now=now,
-        )
-        item = IntakeItem(
-            sha256=hashlib.sha256(data).hexdigest(),
-            blob_key=blob.key,
-            size=len(data),
-            media_type="application/pdf",
-            original_filename="brief.pdf",
-            page_count=len(pages),
-            received_at=now,
-            target_org_unit=org_unit,
-            status=ItemStatus.DONE,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(item)
-        session.flush()
-        text = ["\n".join(lines) for lines in pages]
-        document = Document(
-            item_id=item.id,
-            part_index=0,
-            first_page=1,
-            last_page=len(pages),
-            title=title,
-            status=DocumentStatus.OCR_DONE,
-            org_unit=org_unit,
-            content_blob_key=blob.key,
-            content_sha256=blob.sha256,
-            content_size=blob.size,
-            content_media_type="application/pdf",
-            page_count=len(pages),
-            text_chars=sum(len(t) for t in text),
-            created_at=now,
-            updated_at=now,
-            pages=[DocumentPage(page_number=n, text=t) for n, t in enumerate(text, start=1)],
-        )
-        session.add(document)
-        session.flush()
-        session.add(first_version(document, stored, None, actor="test", now=now))
-        return document.id
 
 
 def open_akte(server: UiServer, title: str, code: str = "521.01") -> dict[str, Any]:

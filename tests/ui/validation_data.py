@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from fpdf import FPDF
 
 from services.bootstrap import Container
-from services.db.models import (
-    Document,
-    DocumentPage,
-    DocumentStatus,
-    IntakeItem,
-    ItemStatus,
-    ObjectPurpose,
-)
-from services.db.session import unit_of_work
-from services.documents.versions import first_version
-from services.storage.objects import minimum_protection, register_object, store_content
 from tests.fixtures.documents import letter_image, letter_pdf, png_bytes
+from tests.fixtures.records import insert_stored_document
 
 
 def insert_scanned_document(
@@ -41,56 +29,10 @@ def insert_scanned_document(
         data = text_pdf(*pages)
     else:
         data = letter_pdf(*pages)
-    now = container.clock.now()
-    retention = container.settings.retention
-    blob = store_content(container.store, data, media_type=media_type, settings=retention, now=now)
-    with unit_of_work(container.session_factory) as session:
-        stored = register_object(
-            session,
-            blob,
-            media_type=media_type,
-            purpose=ObjectPurpose.ORIGINAL,
-            retain_until=minimum_protection(retention, now).retain_until,
-            now=now,
-        )
-        item = IntakeItem(
-            sha256=hashlib.sha256(data).hexdigest(),
-            blob_key=blob.key,
-            size=len(data),
-            media_type=media_type,
-            original_filename="brief.pdf",
-            page_count=len(pages),
-            received_at=now,
-            target_org_unit=org_unit,
-            status=ItemStatus.DONE,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(item)
-        session.flush()
-        texts = ["\n".join(lines) for lines in pages]
-        document = Document(
-            item_id=item.id,
-            part_index=0,
-            first_page=1,
-            last_page=len(pages),
-            title=title,
-            status=DocumentStatus.OCR_DONE,
-            org_unit=org_unit,
-            content_blob_key=blob.key,
-            content_sha256=blob.sha256,
-            content_size=blob.size,
-            content_media_type=media_type,
-            page_count=len(pages),
-            text_chars=sum(len(t) for t in texts),
-            created_at=now,
-            updated_at=now,
-            pages=[DocumentPage(page_number=n, text=t) for n, t in enumerate(texts, start=1)],
-        )
-        session.add(document)
-        session.flush()
-        session.add(first_version(document, stored, None, actor="test", now=now))
-        return document.id
+    texts = ["\n".join(lines) for lines in pages]
+    return insert_stored_document(
+        container, data, media_type, texts, org_unit=org_unit, title=title
+    )
 
 
 def text_pdf(*pages: list[str]) -> bytes:
