@@ -46,8 +46,9 @@ def open_akte(server: UiServer, title: str, code: str = "521.01") -> dict[str, A
 
 
 def filed_document(server: UiServer, akte: dict[str, Any], title: str) -> str:
+    pages = [BAUANTRAG, [*SECOND_PAGE, title]]  # the title keeps the PDFs' hashes apart
     document_id = insert_pdf_document(
-        server.container, [BAUANTRAG, SECOND_PAGE], org_unit=akte["org_unit"], title=title
+        server.container, pages, org_unit=akte["org_unit"], title=title
     )
     response = server.api.put(
         f"/api/v1/documents/{document_id}/filing",
