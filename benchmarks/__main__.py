@@ -12,6 +12,7 @@ BENCHMARKS = [
     "intake_latency",
     "search_latency",
     "access_scoping",
+    "ui_pages",
     "storage_throughput",
     "classification",
     "einvoice_validation",
