@@ -45,6 +45,19 @@ def not_superseded() -> ColumnElement[bool]:
     )
 
 
+def replaced_among(session: Session, scope: Scope, document_ids: list[str]) -> set[str]:
+    """Those of ``document_ids`` (visible to the caller) that page work has replaced."""
+    if not document_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(DocumentSupersession.document_id)
+            .join(Document, Document.id == DocumentSupersession.document_id)
+            .where(DocumentSupersession.document_id.in_(document_ids), document_visible(scope))
+        )
+    )
+
+
 def lineage(session: Session, scope: Scope, document_id: str) -> Lineage:
     document = get_document(session, scope, document_id)
     supersession = session.get(DocumentSupersession, document.id)

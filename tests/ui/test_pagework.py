@@ -155,6 +155,13 @@ def test_split_rotate_and_drop_by_keyboard(server: UiServer, new_page: Callable[
     page.get_by_role("link", name="Stapel – Teil 2/2").click()
     expect(page.get_by_text("Durch Seitenbearbeitung entstanden aus")).to_be_visible()
     assert_accessible(page)
+    item_id = server.api.get(f"/api/v1/documents/{source}").json()["item_id"]
+    page.goto(server.url(f"/ui/posteingang/{item_id}"))
+    expect(page.get_by_role("row", name="Stapel Seiten 1–4")).to_contain_text(
+        "Ersetzt durch Seitenbearbeitung"
+    )
+    part = page.get_by_role("row", name="Stapel – Teil 1/2 Seiten 1–2")
+    expect(part).not_to_contain_text("Ersetzt")
 
 
 def test_filed_mail_cannot_be_reworked_and_says_why(

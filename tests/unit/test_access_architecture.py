@@ -49,7 +49,7 @@ SCOPED_QUERIES = {
     "services.classification.decided_tasks": ["recent_decisions"],
     "services.search.hit_documents": ["hit_documents"],
     "services.documents.page_images": ["render_page_image", "page_text_boxes"],
-    "services.pagework.queries": ["lineage", "merge_candidates", "open_task_ids"],
+    "services.pagework.queries": ["lineage", "merge_candidates", "open_task_ids", "replaced_among"],
 }
 """The record queries the web pages, the API and the CLI read through (issue 10, 11)."""
 

@@ -8,7 +8,7 @@ also served as an HTML fragment that the script polls while anything is still ru
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -21,6 +21,7 @@ from api.ui.templating import render_template
 from services.access.roles import Permission
 from services.db.models import Document, DocumentStatus, FilingStatus, IntakeItem, ItemStatus
 from services.documents.queries import get_item, list_items, visible_documents_of
+from services.pagework.queries import replaced_among
 
 router = APIRouter(include_in_schema=False)
 
@@ -53,6 +54,8 @@ class ItemView:
 
     item: IntakeItem
     documents: list[Document]
+    replaced: set[str] = field(default_factory=set)
+    """Ids of documents page work has replaced (shown as such, not as waiting for review)."""
 
     @property
     def finished(self) -> bool:
@@ -148,7 +151,9 @@ def intake_rows(
 def _item_view(page: Page, session: Session, item_id: str) -> ItemView:
     page.scope.require(Permission.READ_ITEMS)
     item = get_item(session, page.scope, item_id)
-    return ItemView(item, visible_documents_of(session, page.scope, item))
+    documents = visible_documents_of(session, page.scope, item)
+    replaced = replaced_among(session, page.scope, [d.id for d in documents])
+    return ItemView(item, documents, replaced)
 
 
 @router.get("/ui/posteingang/{item_id}", response_class=HTMLResponse)
