@@ -55,9 +55,9 @@ def item_visible(scope: Scope) -> ColumnElement[bool]:
     """An upload: the mail room sees all; others those with a document they can see."""
     if scope.all_units or scope.unfiled_mail:
         return true()
-    return exists(
-        select(Document.id).where(Document.item_id == IntakeItem.id, document_visible(scope))
-    )
+    # The set of uploads with a visible part, computed once: a correlated EXISTS per upload
+    # made a case worker's intake list 8x slower than an admin's at 100,000 uploads.
+    return IntakeItem.id.in_(select(Document.item_id).where(document_visible(scope)))
 
 
 def review_task_visible(scope: Scope) -> ColumnElement[bool]:
