@@ -12,14 +12,13 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from api.dependencies import SessionDep
+from api.ui.labels import AKTE_STATUS, label
 from api.ui.page import Page, PageDep
 from api.ui.pages.akten_common import (
-    AKTE_STATUS,
     PAGE_SIZE,
     SUBJECT_KINDS,
     Pager,
     code_title,
-    label,
     page_offset,
     plan_choices,
     unit_title,

@@ -1,4 +1,4 @@
-"""What the case workers' pages share: German labels, page numbers and the plan's titles."""
+"""What the case workers' pages share: page numbers, the plan's titles and subject-key kinds."""
 
 from __future__ import annotations
 
@@ -10,34 +10,8 @@ from file_plan import FilePlan
 
 PAGE_SIZE = 20
 
-FILING_STATUS = {
-    "unfiled": "Nicht abgelegt",
-    "in_review": "In Prüfung",
-    "auto_filed": "Automatisch abgelegt",
-    "filed": "Abgelegt",
-}
-AKTE_STATUS = {"open": "Offen", "closed": "Geschlossen (z.d.A.)"}
-VORGANG_STATUS = {"open": "Offen", "closed": "Abgeschlossen"}
 SHARE_ACCESS = {"read": "Lesen", "write": "Lesen und Schreiben"}
 SHARE_GRANTEE = {"unit": "Organisationseinheit", "person": "Person"}
-EVENT_ACTIONS = {
-    "akte.created": "Akte angelegt",
-    "akte.closed": "Akte geschlossen (z.d.A.)",
-    "akte.reopened": "Akte wieder geöffnet",
-    "akte.shared": "Freigabe erteilt",
-    "akte.share_revoked": "Freigabe widerrufen",
-    "akte.confidentiality_changed": "Vertraulichkeit geändert",
-    "legal_hold.set": "Aufbewahrungssperre gesetzt",
-    "legal_hold.released": "Aufbewahrungssperre aufgehoben",
-    "retention.extended": "Aufbewahrung verlängert",
-}
-
-
-def label(labels: Mapping[str, str], value: str | None) -> str:
-    """The German label of a code, or the code itself when none is known."""
-    if value is None:
-        return "–"
-    return labels.get(value, value)
 
 
 @dataclass(frozen=True)

@@ -14,19 +14,15 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from api.dependencies import SessionDep
+from api.ui.labels import AKTE_STATUS, EVENT_ACTIONS, FILING_STATUS, VORGANG_STATUS, label
 from api.ui.page import PageDep
 from api.ui.pages.akten_common import (
-    AKTE_STATUS,
-    EVENT_ACTIONS,
-    FILING_STATUS,
     PAGE_SIZE,
     SHARE_ACCESS,
     SHARE_GRANTEE,
     SUBJECT_KINDS,
-    VORGANG_STATUS,
     Pager,
     code_title,
-    label,
     page_offset,
     unit_title,
 )

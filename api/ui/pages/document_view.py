@@ -12,6 +12,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api.ui.labels import (
+    DOCUMENT_STATUS,
+    DOCUMENT_STATUS_CLASS,
+    EVENT_ACTIONS,
+    FILING_STATUS,
+    READ_PARTS,
+    REFERENCE_KINDS,
+)
 from services.access.roles import Permission
 from services.access.scope import Scope
 from services.audit.queries import EventFilter, list_events
@@ -36,56 +44,8 @@ from services.storage.protection import hold_reason, is_held, retention_end
 HISTORY_LIMIT = 50
 """The newest events shown; the whole trail is the Verwaltung's business."""
 
-DOCUMENT_STATUS = {
-    "received": "Eingegangen",
-    "processing": "In Verarbeitung",
-    "ocr_done": "Verarbeitet",
-    "failed": "Fehlgeschlagen",
-}
-STATUS_CLASS = {
-    "received": "status-received",
-    "processing": "status-processing",
-    "ocr_done": "status-done",
-    "failed": "status-failed",
-}
-FILING_STATUS: dict[str, str] = {
-    FilingStatus.UNFILED: "Nicht abgelegt",
-    FilingStatus.IN_REVIEW: "Wartet auf Prüfung",
-    FilingStatus.AUTO_FILED: "Automatisch abgelegt",
-    FilingStatus.FILED: "Abgelegt",
-}
-ACTIONS = {
-    "intake.received": "Eingegangen",
-    "ocr.done": "Texterkennung abgeschlossen",
-    "document.classified": "Klassifiziert",
-    "document.filed": "Abgelegt",
-    "document.moved": "Umgelegt",
-    "review.decided": "Prüfung entschieden",
-    "version.added": "Neue Version",
-    "content.read": "Inhalt gelesen",
-    "text.read": "Text gelesen",
-    "snippet.read": "In Suchergebnis gezeigt",
-    "legal_hold.set": "Aufbewahrungssperre gesetzt",
-    "retention.extended": "Aufbewahrung verlängert",
-    "document.destroyed": "Vernichtet",
-    "confidentiality.set": "Vertraulichkeit geändert",
-}
 METHODS = {"reference": "Bezug gefunden", "model": "Klassifikator"}
 DECISIONS = {"auto": "Automatisch abgelegt", "review": "Zur Prüfung vorgelegt"}
-PARTS = {
-    "content": "Original",
-    "rendition": "PDF/A",
-    "page_image": "Seitenbild",
-    "einvoice_html": "Rechnungsansicht",
-    "einvoice_pdf": "Rechnungsansicht (PDF)",
-}
-REFERENCE_KINDS = {
-    "aktenzeichen": "Aktenzeichen",
-    "sender_reference": "Zeichen des Absenders",
-    "kassenzeichen": "Kassenzeichen",
-    "bauantrag": "Bauantrag",
-    "person": "Person",
-}
 
 
 @dataclass(frozen=True)
@@ -161,7 +121,7 @@ def build_view(session: Session, scope: Scope, document: Document, *, clock: Clo
     return DocumentView(
         document=document,
         status_label=DOCUMENT_STATUS.get(document.status, document.status),
-        status_class=STATUS_CLASS.get(document.status, ""),
+        status_class=DOCUMENT_STATUS_CLASS.get(document.status, ""),
         filing_label="Ersetzt durch Seitenbearbeitung"
         if made_of.supersession is not None
         else FILING_STATUS.get(document.filing_status, document.filing_status),
@@ -268,7 +228,7 @@ def _history_row(event: AuditEvent) -> HistoryRow:
     return HistoryRow(
         occurred_at=event.occurred_at,
         actor=event.actor,
-        action=ACTIONS.get(event.action, event.action),
+        action=EVENT_ACTIONS.get(event.action, event.action),
         details=_details(event.action, event.details or {}),
     )
 
@@ -288,7 +248,7 @@ def _details(action: str, details: dict[str, Any]) -> str:
         comment = f" – {details['comment']}" if details.get("comment") else ""
         return f"Version {details.get('version')}{comment}"
     if action == "content.read":
-        part = PARTS.get(str(details.get("part")), str(details.get("part")))
+        part = READ_PARTS.get(str(details.get("part")), str(details.get("part")))
         return f"Version {details.get('version')}, {part}"
     if action == "text.read" and details.get("page"):
         return f"Seite {details['page']}"

@@ -16,10 +16,11 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from api.dependencies import SessionDep
+from api.ui.labels import DOCUMENT_STATUS, FILING_STATUS, ITEM_STATUS
 from api.ui.page import Page, PageDep
 from api.ui.templating import render_template
 from services.access.roles import Permission
-from services.db.models import Document, DocumentStatus, FilingStatus, IntakeItem, ItemStatus
+from services.db.models import Document, IntakeItem, ItemStatus
 from services.documents.queries import get_item, list_items, visible_documents_of
 from services.pagework.queries import replaced_among
 
@@ -27,24 +28,6 @@ router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 25
 
-ITEM_STATUS: dict[str, str] = {
-    ItemStatus.RECEIVED: "Eingegangen",
-    ItemStatus.PROCESSING: "In Verarbeitung",
-    ItemStatus.DONE: "Fertig",
-    ItemStatus.FAILED: "Fehlgeschlagen",
-}
-DOCUMENT_STATUS: dict[str, str] = {
-    DocumentStatus.RECEIVED: "Eingegangen",
-    DocumentStatus.PROCESSING: "In Verarbeitung",
-    DocumentStatus.OCR_DONE: "Texterkennung fertig",
-    DocumentStatus.FAILED: "Fehlgeschlagen",
-}
-FILING_STATUS: dict[str, str] = {
-    FilingStatus.UNFILED: "Nicht abgelegt",
-    FilingStatus.IN_REVIEW: "In Prüfung",
-    FilingStatus.AUTO_FILED: "Automatisch abgelegt",
-    FilingStatus.FILED: "Abgelegt",
-}
 FINISHED = frozenset({ItemStatus.DONE, ItemStatus.FAILED})
 
 

@@ -17,15 +17,9 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
 from api.dependencies import WriteSessionDep
+from api.ui.labels import FILING_STATUS, label
 from api.ui.page import PageDep
-from api.ui.pages.akten_common import (
-    FILING_STATUS,
-    PAGE_SIZE,
-    Pager,
-    label,
-    page_offset,
-    plan_choices,
-)
+from api.ui.pages.akten_common import PAGE_SIZE, Pager, page_offset, plan_choices
 from services.access.roles import Permission
 from services.documents.reading import record_snippets_shown
 from services.errors import InvalidInputError

@@ -15,10 +15,10 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse
 
 from api.dependencies import SessionDep, WriteSessionDep
+from api.ui.labels import REFERENCE_KINDS
 from api.ui.page import PageDep
 from api.ui.pages.validation_view import (
     PAGE_WIDTH,
-    REFERENCE_LABELS,
     THUMBNAIL_WIDTH,
     ZOOM_WIDTHS,
     build_task_view,
@@ -102,5 +102,5 @@ def task_page(
         thumbnail_width=THUMBNAIL_WIDTH,
         page_width=PAGE_WIDTH,
         zoom_widths=ZOOM_WIDTHS,
-        subject_kinds=[(k.value, REFERENCE_LABELS.get(k.value, k.value)) for k in SubjectKeyKind],
+        subject_kinds=[(k.value, REFERENCE_KINDS.get(k.value, k.value)) for k in SubjectKeyKind],
     )

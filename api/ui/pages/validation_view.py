@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api.ui.labels import REFERENCE_KINDS
 from file_plan import FilePlan
 from services.access.scope import Scope
 from services.bootstrap import Container
@@ -27,17 +28,6 @@ from services.records.queries import get_akte
 THUMBNAIL_WIDTH = 160
 PAGE_WIDTH = 700
 ZOOM_WIDTHS = (500, 700, 1000, 1300, 1600, 2000, 2400)
-
-REFERENCE_LABELS = {
-    "aktenzeichen": "Aktenzeichen",
-    "leitweg_id": "Leitweg-ID",
-    "kassenzeichen": "Kassenzeichen",
-    "bauantrag": "Bauantragsnummer",
-    "sender_reference": "Zeichen des Absenders",
-    "person": "Person",
-    "flurstueck": "Flurstück",
-    "other": "Sonstiges",
-}
 
 
 @dataclass(frozen=True)
@@ -174,7 +164,7 @@ def _references(
             ReferenceView(
                 number=number,
                 kind=kind,
-                label=str(raw.get("label") or REFERENCE_LABELS.get(kind, kind)),
+                label=str(raw.get("label") or REFERENCE_KINDS.get(kind, kind)),
                 printed=printed,
                 value=str(raw.get("value", "")),
                 page=page,
