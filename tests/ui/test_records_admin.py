@@ -175,7 +175,7 @@ def test_integrity_page_verifies_the_chain(server: UiServer, new_page: Callable[
     page = new_page()
     sign_in(page, server, server.key("records_manager"), next_path="/ui/verwaltung/integritaet")
     expect(page.get_by_role("heading", level=1)).to_have_text("Integrität und Speicher")
-    expect(page.locator("#object-lock")).to_contain_text("an")
+    expect(page.locator("#object-lock")).to_contain_text("an (Aufbewahrungsliste")
     assert_accessible(page)
     page.get_by_role("button", name="Hash-Kette jetzt prüfen").click()
     expect(page.locator("#ergebnis")).to_contain_text("Die Hash-Kette ist intakt")
