@@ -10,6 +10,15 @@ from services.db.models.access import (
 )
 from services.db.models.audit import AuditAnchor, AuditEvent
 from services.db.models.base import Base, UtcDateTime, new_id
+from services.db.models.cmis import (
+    CmisObjectType,
+    CmisPropertyValue,
+    CmisType,
+    DocumentCheckout,
+    FolderKind,
+    RecordFolder,
+    VersionLabel,
+)
 from services.db.models.classification import (
     ClassificationResult,
     ClassifierModelVersion,
@@ -59,6 +68,13 @@ from services.db.models.storage import (
 )
 
 __all__ = [
+    "CmisObjectType",
+    "CmisPropertyValue",
+    "CmisType",
+    "DocumentCheckout",
+    "FolderKind",
+    "RecordFolder",
+    "VersionLabel",
     "Akte",
     "AkteShare",
     "Assignment",

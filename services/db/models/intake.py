@@ -134,7 +134,16 @@ class Document(Base):
     """The document's own xdomea level; an Akte's higher level applies on top of it."""
     akte_id: Mapped[str | None] = mapped_column(ForeignKey("akten.id"), index=True)
     vorgang_id: Mapped[str | None] = mapped_column(ForeignKey("vorgaenge.id"), index=True)
+    folder_id: Mapped[str | None] = mapped_column(ForeignKey("record_folders.id"), index=True)
+    """A folder below the Akte or Vorgang (CMIS clients nest them); None directly in it."""
     filed_at: Mapped[datetime | None]
+    letter_date: Mapped[date | None]
+    """The date printed on the letter (or of the decision sent), when known."""
+    direction: Mapped[str | None] = mapped_column(String(16))
+    """``incoming``, ``outgoing`` or ``internal`` (xdomea Eingang/Ausgang/intern)."""
+    sender: Mapped[str | None] = mapped_column(String(500))
+    description: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str | None] = mapped_column(String(300))
     current_version: Mapped[int] = mapped_column(Integer, default=1)
     retention_until: Mapped[date | None]
     """The document's own retention end (e.g. an invoice rule); the Akte's may be later."""
