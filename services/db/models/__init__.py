@@ -10,6 +10,13 @@ from services.db.models.access import (
 )
 from services.db.models.audit import AuditAnchor, AuditEvent
 from services.db.models.base import Base, UtcDateTime, new_id
+from services.db.models.classification import (
+    ClassificationResult,
+    ClassifierModelVersion,
+    ReviewStatus,
+    ReviewTask,
+    TrainingExample,
+)
 from services.db.models.cmis import (
     CmisObjectType,
     CmisPropertyValue,
@@ -18,13 +25,6 @@ from services.db.models.cmis import (
     FolderKind,
     RecordFolder,
     VersionLabel,
-)
-from services.db.models.classification import (
-    ClassificationResult,
-    ClassifierModelVersion,
-    ReviewStatus,
-    ReviewTask,
-    TrainingExample,
 )
 from services.db.models.einvoice import (
     AnnualAccountsAdoption,

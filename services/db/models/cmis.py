@@ -1,5 +1,4 @@
-"""Models behind CMIS: folders below Akten, client-defined types and their properties,
-version labels and checked-out documents.
+"""Models behind CMIS: folders, client-defined types and properties, labels, check-outs.
 
 An Akte and its Vorgänge keep their own tables; :class:`RecordFolder` adds what xdomea
 and CMIS clients nest below them (Teilakte, Teilvorgang, plain folders).  Access and
@@ -99,8 +98,10 @@ class CmisPropertyValue(Base):
 
 
 class VersionLabel(Base):
-    """The CMIS label of a document version (``major.minor``); versions without a row
-    are major versions ``<number>.0``."""
+    """The CMIS label of a document version (``major.minor``).
+
+    Versions without a row (made before CMIS, or by the REST API) are ``<number>.0``.
+    """
 
     __tablename__ = "document_version_labels"
 

@@ -1,5 +1,6 @@
-"""CMIS: folders below Akten, client-defined types and properties, version labels,
-check-outs, and the document metadata CMIS clients set (letter date, direction, sender).
+"""CMIS: folders, client-defined types and properties, version labels, check-outs.
+
+Documents gain the metadata CMIS clients set: letter date, direction, sender.
 
 Revision ID: 0010_cmis
 Revises: 0009_pagework
