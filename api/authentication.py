@@ -6,6 +6,9 @@ before any request body is read, and the ``PrincipalDep`` dependency reuses its 
 
 from __future__ import annotations
 
+import base64
+import binascii
+
 from starlette.requests import HTTPConnection
 
 from services.access.principal import Principal
@@ -20,13 +23,30 @@ CSRF_HEADER = "X-CSRF-Token"
 
 
 def presented_credential(conn: HTTPConnection) -> str | None:
-    """The bearer token or ``X-API-Key`` header, if any."""
+    """The bearer token, the HTTP Basic password (an API key) or ``X-API-Key``, if any.
+
+    HTTP Basic is for technical users of clients that know nothing else (CMIS
+    connectors): the user name is free, the password must be an API key.
+    """
     authorization = conn.headers.get("authorization", "")
     scheme, _, value = authorization.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
+    if scheme.lower() == "basic" and value.strip():
+        return _basic_key(value.strip())
     header_key = conn.headers.get("x-api-key", "").strip()
     return header_key or None
+
+
+def _basic_key(encoded: str) -> str:
+    try:
+        decoded = base64.b64decode(encoded, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise AuthenticationError("malformed HTTP Basic credentials") from None
+    _, separator, password = decoded.partition(":")
+    if not separator or not looks_like_key(password):
+        raise AuthenticationError("HTTP Basic needs an eakte API key as the password")
+    return password.strip()
 
 
 def resolve_principal(container: Container, conn: HTTPConnection) -> Principal:
@@ -57,8 +77,8 @@ def _resolve(container: Container, conn: HTTPConnection) -> Principal:
                 clock=container.clock,
             )
     raise AuthenticationError(
-        "authentication is required: sign in, or send 'Authorization: Bearer <key or token>' "
-        "or 'X-API-Key: <key>'"
+        "authentication is required: sign in, or send 'Authorization: Bearer <key or token>', "
+        "'X-API-Key: <key>' or HTTP Basic with the key as password"
     )
 
 

@@ -211,6 +211,19 @@ class HttpSettings(BaseModel):
     """Take the client address from X-Forwarded-For (behind a reverse proxy)."""
 
 
+class CmisSettings(BaseModel):
+    """The CMIS 1.1 repository at ``/cmis/browser`` and ``/cmis/atom``."""
+
+    repository_id: str = Field("-default-", pattern=r"^[A-Za-z0-9._~-]{1,100}$")
+    """One repository; ``-default-`` is the id several existing connectors assume."""
+    max_upload_bytes: int = Field(0, ge=0)
+    """Largest content stream accepted; 0: the same as EAKTE_LIMITS__MAX_UPLOAD_BYTES."""
+    max_items_default: int = Field(100, ge=1)
+    """Page size when a client does not ask for one (maxItems)."""
+    max_items_limit: int = Field(1000, ge=1)
+    """Largest page a client may ask for; larger maxItems are cut to it."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="EAKTE_", env_nested_delimiter="__", extra="ignore", populate_by_name=True
@@ -258,6 +271,7 @@ class Settings(BaseSettings):
     access: AccessSettings = Field(default_factory=AccessSettings)
     oidc: OidcSettings = Field(default_factory=OidcSettings)
     http: HttpSettings = Field(default_factory=HttpSettings)
+    cmis: CmisSettings = Field(default_factory=CmisSettings)
     einvoice_inbox: Path | None = Field(
         None, validation_alias=AliasChoices("EAKTE_EINVOICE_INBOX", "einvoice_inbox")
     )
@@ -292,6 +306,12 @@ class Settings(BaseSettings):
     @property
     def blob_dir(self) -> Path:
         return self.data_dir / "blobs"
+
+    @model_validator(mode="after")
+    def _default_cmis_upload_limit(self) -> Settings:
+        if self.cmis.max_upload_bytes == 0:
+            self.cmis.max_upload_bytes = self.limits.max_upload_bytes
+        return self
 
     @model_validator(mode="after")
     def _check_combinations(self) -> Settings:
