@@ -1,0 +1,1 @@
+"""The repository's types: built-ins, client-defined ones, their JSON and their changes."""
