@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.fixtures.app",
     "tests.fixtures.oidc_provider",
     "tests.fixtures.browser",
+    "tests.fixtures.cmis",
 ]
