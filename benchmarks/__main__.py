@@ -16,6 +16,7 @@ BENCHMARKS = [
     "storage_throughput",
     "classification",
     "einvoice_validation",
+    "cmis",
 ]
 
 
