@@ -23,6 +23,7 @@ from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.authentication import resolve_principal
+from api.cmis.errors import cmis_error_response, is_cmis_path
 from api.errors import problem, status_for
 from api.middleware.client_address import client_address
 from api.middleware.failure_window import FailureWindow
@@ -75,6 +76,9 @@ class AuthFirstMiddleware:
                     if _is_page_visit(scope):
                         await _to_sign_in(scope)(scope, receive, send)
                         return
+                if is_cmis_path(scope["path"]):  # CMIS clients expect the spec's JSON errors
+                    await cmis_error_response(exc)(scope, receive, send)
+                    return
                 await problem(status, exc.title, exc.detail)(scope, receive, send)
                 return
 
