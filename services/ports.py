@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -53,6 +53,20 @@ class ListedKey:
     """Aware UTC."""
 
 
+class BlobChunks(Protocol):
+    """An open range of a blob: chunks of about 1 MiB, and ``close`` to release it early.
+
+    The store's connection or file is held until the chunks are exhausted or ``close``
+    is called; a consumer that may stop early (a client that hangs up) must call it.
+    """
+
+    def __iter__(self) -> Iterator[bytes]: ...
+
+    def __next__(self) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
 class BlobStore(Protocol):
     """Write-once object storage that refuses early deletion.
 
@@ -85,7 +99,42 @@ class BlobStore(Protocol):
         """
         ...
 
+    def put_file(
+        self,
+        file: BinaryIO,
+        *,
+        sha256: str,
+        size: int,
+        protection: Protection,
+        content_type: str = "application/octet-stream",
+    ) -> BlobRef:
+        """``put`` for the ``size`` bytes of ``file`` from its position, never all in memory.
+
+        ``sha256`` and ``size`` are what the caller measured; the store checks the bytes
+        against them as it reads (also when the content is already stored) and raises
+        :class:`services.errors.IntegrityError` on a difference, without storing anything
+        under the content address.
+        """
+        ...
+
     def get(self, key: str, version_id: str | None = None) -> bytes: ...
+
+    def open_range(
+        self,
+        key: str,
+        version_id: str | None = None,
+        offset: int = 0,
+        length: int | None = None,
+    ) -> BlobChunks:
+        """Stream ``length`` bytes (None: to the end, clipped to it) from ``offset`` on.
+
+        Raises at once (not on the first chunk) for a missing object, a malformed key or
+        an offset past the end (:class:`services.errors.InvalidInputError`).  A read of the
+        whole blob is verified like ``get``: its last chunk is replaced by an
+        :class:`services.errors.IntegrityError` on a mismatch.  A part of a blob cannot be
+        checked against the blob's hash; the fixity checks cover every blob in full.
+        """
+        ...
 
     def exists(self, key: str, version_id: str | None = None) -> bool: ...
 

@@ -24,9 +24,10 @@ import contextlib
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from services.backends.blob_keys import (
     ANCHOR_PREFIX,
@@ -48,6 +49,7 @@ from services.backends.fs_ledger import (
     LedgerRecord,
     RetentionLedger,
 )
+from services.backends.streams import BlobChunks, check_range, copy_verified
 from services.clock import SystemClock
 from services.errors import (
     ConflictError,
@@ -92,7 +94,30 @@ class FsBlobStore:
         # records what they are.
         digest = sha256_hex(data)
         ref = BlobRef(key=key_for_digest(digest), sha256=digest, size=len(data))
-        self._publish(ref, data, protection, named=False)
+        self._publish(ref, lambda target: target.write(data), protection, named=False)
+        return ref
+
+    def put_file(
+        self,
+        file: BinaryIO,
+        *,
+        sha256: str,
+        size: int,
+        protection: Protection,
+        content_type: str = "application/octet-stream",
+    ) -> BlobRef:
+        key = key_for_digest(sha256)
+        digest_of_key(key)  # refuses a malformed digest before anything is read
+        ref = BlobRef(key=key, sha256=sha256, size=size)
+        start = file.tell()
+
+        def copy(target: BinaryIO | None) -> None:
+            file.seek(start)
+            copy_verified(file, target, sha256=sha256, size=size, what=f"upload of {key}")
+
+        if (self._root / key).exists():
+            copy(None)  # the stored copy stays, but only for the content it names
+        self._publish(ref, copy, protection, named=False)
         return ref
 
     def put_named(
@@ -105,7 +130,7 @@ class FsBlobStore:
     ) -> BlobRef:
         check_name(name)
         ref = BlobRef(key=name, sha256=sha256_hex(data), size=len(data))
-        self._publish(ref, data, protection, named=True)
+        self._publish(ref, lambda target: target.write(data), protection, named=True)
         return ref
 
     def get(self, key: str, version_id: str | None = None) -> bytes:
@@ -122,6 +147,40 @@ class FsBlobStore:
 
     def get_named(self, name: str, version_id: str | None = None) -> bytes:
         return self.get(check_name(name), version_id)
+
+    def open_range(
+        self,
+        key: str,
+        version_id: str | None = None,
+        offset: int = 0,
+        length: int | None = None,
+    ) -> BlobChunks:
+        path, digest = self._locate(key, version_id)
+        try:
+            file = path.open("rb")
+        except FileNotFoundError as exc:
+            raise NotFoundError(f"{describe(key)} does not exist") from exc
+        except OSError as exc:
+            raise StorageError(f"cannot read {describe(key)}: {exc}") from exc
+        try:
+            size = os.fstat(file.fileno()).st_size
+            readable = check_range(offset, length, size, describe(key))
+            whole = offset == 0 and readable == size
+            expected = (digest or self._recorded_digest(key)) if whole else None
+            file.seek(offset)
+        except BaseException:
+            file.close()
+            raise
+
+        def read(n: int) -> bytes:
+            try:
+                return file.read(n)
+            except OSError as exc:
+                raise StorageError(f"cannot read {describe(key)}: {exc}") from exc
+
+        return BlobChunks(
+            read, file.close, length=readable, expected_sha256=expected, what=describe(key)
+        )
 
     def exists(self, key: str, version_id: str | None = None) -> bool:
         expected_digest(key)
@@ -226,8 +285,12 @@ class FsBlobStore:
         except OSError as exc:
             raise StorageError(f"blob directory {self._root} is not writable: {exc}") from exc
 
-    def _publish(self, ref: BlobRef, data: bytes, protection: Protection, *, named: bool) -> None:
+    def _publish(
+        self, ref: BlobRef, write: _Writer, protection: Protection, *, named: bool
+    ) -> None:
         """Write the file if absent, then register or strengthen its ledger row.
+
+        ``write`` puts the content into the open temporary file.
 
         The temporary file is written before taking the ledger lock (the slow part); the
         link, the check of an existing file and the ledger row happen under it.
@@ -237,7 +300,7 @@ class FsBlobStore:
         final = self._root / ref.key
         try:
             with (
-                self._temp_file(final, ref.sha256, data) as temp,
+                self._temp_file(final, ref.sha256, write) as temp,
                 self._ledger.transaction() as ledger,
             ):
                 record = ledger.record(ref.key)
@@ -257,13 +320,13 @@ class FsBlobStore:
             raise StorageError(f"cannot store {describe(ref.key)}: {exc}") from exc
 
     @contextlib.contextmanager
-    def _temp_file(self, final: Path, digest: str, data: bytes) -> Iterator[_LazyTemp]:
-        """Yield a getter for a durable temporary copy of ``data``; remove it afterwards.
+    def _temp_file(self, final: Path, digest: str, write: _Writer) -> Iterator[_LazyTemp]:
+        """Yield a getter for a durable temporary copy of the content; remove it afterwards.
 
         When the final file already exists the copy is only written if it vanishes
         before the lock is taken (a concurrent delete).
         """
-        temp = _LazyTemp(final.parent, digest, data)
+        temp = _LazyTemp(final.parent, digest, write)
         if not final.exists():
             temp()
         try:
@@ -301,19 +364,23 @@ class FsBlobStore:
         return record
 
 
+_Writer = Callable[[BinaryIO], object]
+"""Writes a blob's content into an open file (bytes at once, or a file chunk by chunk)."""
+
+
 class _LazyTemp:
     """A temporary file in the target directory, written (durably) on first call."""
 
-    def __init__(self, directory: Path, digest: str, data: bytes) -> None:
+    def __init__(self, directory: Path, digest: str, write: _Writer) -> None:
         self._directory = directory
         self._digest = digest
-        self._data = data
+        self._write = write
         self._path: Path | None = None
 
     def __call__(self) -> Path:
         if self._path is None:
             _make_dirs(self._directory)
-            self._path = _write_temp(self._directory, self._digest, self._data)
+            self._path = _write_temp(self._directory, self._digest, self._write)
         return self._path
 
     def remove(self) -> None:
@@ -340,13 +407,13 @@ def _link(temp: Path, final: Path) -> bool:
     return True
 
 
-def _write_temp(directory: Path, digest: str, data: bytes) -> Path:
-    """Write ``data`` durably to a read-only temporary file in ``directory``."""
+def _write_temp(directory: Path, digest: str, write: _Writer) -> Path:
+    """Write the content durably to a read-only temporary file in ``directory``."""
     fd, name = tempfile.mkstemp(prefix=f".{digest}.", suffix=".tmp", dir=directory)
     temp = Path(name)
     try:
         with os.fdopen(fd, "wb") as file:
-            file.write(data)
+            write(file)
             file.flush()
             os.fchmod(file.fileno(), _READ_ONLY)
             os.fsync(file.fileno())

@@ -26,10 +26,10 @@ from __future__ import annotations
 import io
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 from services.backends.blob_keys import (
     check_name,
@@ -45,6 +45,7 @@ from services.backends.blob_keys import (
     sha256_hex,
     shortening_refusal,
 )
+from services.backends.streams import BlobChunks, VerifyingReader, check_range, copy_verified
 from services.errors import (
     ConfigurationError,
     ConflictError,
@@ -58,6 +59,7 @@ from services.ports import BlobRef, ListedKey, Protection
 if TYPE_CHECKING:
     from minio import Minio
     from minio.datatypes import Object
+    from urllib3 import BaseHTTPResponse
 
 SHA256_METADATA = "sha256"
 _SHA256_HEADER = "x-amz-meta-sha256"
@@ -103,20 +105,35 @@ class S3BlobStore:
         protection: Protection,
         content_type: str = "application/octet-stream",
     ) -> BlobRef:
-        protection = new_protection(protection, datetime.now(UTC))
-        digest = sha256_hex(data)
-        key = key_for_digest(digest)
-        with self._lock(digest), self._translated(key):
-            existing = self._stat(key)
-            if existing is not None and _recorded_digest(existing) == digest:
-                ref = BlobRef(key, digest, len(data), existing.version_id)
-                # Read it back once: a forged latest version (our metadata, other bytes)
-                # must never be handed out as the ref of these bytes.
-                if self.verify(key, existing.version_id):
-                    self._strengthen(ref, protection)
-                    return ref
-            # Absent, damaged, or not written by eakte: upload a good, locked version.
-            return self._upload(key, data, digest, protection, content_type)
+        return self._put_content(
+            sha256_hex(data),
+            len(data),
+            lambda: io.BytesIO(data),
+            from_caller=False,
+            protection=protection,
+            content_type=content_type,
+        )
+
+    def put_file(
+        self,
+        file: BinaryIO,
+        *,
+        sha256: str,
+        size: int,
+        protection: Protection,
+        content_type: str = "application/octet-stream",
+    ) -> BlobRef:
+        digest_of_key(key_for_digest(sha256))  # refuses a malformed digest before any request
+        start = file.tell()
+
+        def reader() -> BinaryIO:
+            file.seek(start)
+            checked = VerifyingReader(file, sha256=sha256, size=size, what=f"upload of {sha256}")
+            return cast("BinaryIO", checked)  # minio only calls read(n)
+
+        return self._put_content(
+            sha256, size, reader, from_caller=True, protection=protection, content_type=content_type
+        )
 
     def put_named(
         self,
@@ -138,7 +155,7 @@ class S3BlobStore:
                 self.get(name, existing.version_id)  # IntegrityError if the bytes are damaged
                 self._strengthen(ref, protection)
                 return ref
-            ref = self._upload(name, data, digest, protection, content_type)
+            ref = self._upload(name, io.BytesIO(data), len(data), digest, protection, content_type)
             self._check_no_rival(ref)
         return ref
 
@@ -162,14 +179,59 @@ class S3BlobStore:
     def get_named(self, name: str, version_id: str | None = None) -> bytes:
         return self.get(check_name(name), version_id)
 
+    def open_range(
+        self,
+        key: str,
+        version_id: str | None = None,
+        offset: int = 0,
+        length: int | None = None,
+    ) -> BlobChunks:
+        """Stat the version (its size and recorded hash), then GET exactly the range.
+
+        The GET names the version the stat found, so a newer version written meanwhile
+        cannot mix into the read.
+        """
+        digest = expected_digest(key)
+        where = describe(key, version_id)
+        with self._translated(key, version_id):
+            stat = self._require(key, version_id)
+            recorded = _recorded_digest(stat)
+            if recorded is None or (digest is not None and recorded != digest):
+                raise IntegrityError(f"{where} carries SHA-256 metadata {recorded!r}")
+            size = stat.size or 0
+            readable = check_range(offset, length, size, where)
+            whole = offset == 0 and readable == size
+            if readable == 0:
+                return BlobChunks(
+                    lambda _n: b"", lambda: None, length=0, expected_sha256=None, what=where
+                )
+            response = self._client.get_object(
+                self._bucket, key, offset=offset, length=readable, version_id=stat.version_id
+            )
+
+        def read(n: int) -> bytes:
+            with self._translated(key, version_id):
+                return response.read(n)
+
+        return BlobChunks(
+            read,
+            lambda: _release(response),
+            length=readable,
+            expected_sha256=recorded if whole else None,
+            what=where,
+        )
+
     def exists(self, key: str, version_id: str | None = None) -> bool:
         expected_digest(key)
         with self._translated(key, version_id):
             return self._stat(key, version_id) is not None
 
     def verify(self, key: str, version_id: str | None = None) -> bool:
+        """Read the whole version in chunks (never all at once) and check its hash."""
         try:
-            self.get(key, version_id)
+            with self.open_range(key, version_id) as chunks:
+                for _chunk in chunks:
+                    pass
         except (NotFoundError, IntegrityError):
             return False
         return True
@@ -297,23 +359,63 @@ class S3BlobStore:
         if not found:
             raise StorageError(f"S3 bucket {self._bucket!r} does not exist at {self._endpoint}")
 
-    def _upload(
-        self, key: str, data: bytes, digest: str, protection: Protection, content_type: str
+    def _put_content(
+        self,
+        digest: str,
+        size: int,
+        source: Callable[[], BinaryIO],
+        *,
+        from_caller: bool,
+        protection: Protection,
+        content_type: str,
     ) -> BlobRef:
+        """Store ``size`` bytes hashing to ``digest``, read from a fresh ``source()``.
+
+        ``from_caller``: the digest is the caller's claim about a file, not computed here;
+        when the content is already stored, the file is still read through once to check
+        that it holds the content its digest names.
+        """
+        protection = new_protection(protection, datetime.now(UTC))
+        key = key_for_digest(digest)
+        with self._lock(digest), self._translated(key):
+            existing = self._stat(key)
+            if existing is not None and _recorded_digest(existing) == digest:
+                ref = BlobRef(key, digest, size, existing.version_id)
+                # Read it back once: a forged latest version (our metadata, other bytes)
+                # must never be handed out as the ref of these bytes.
+                if self.verify(key, existing.version_id):
+                    if from_caller:
+                        copy_verified(source(), None, sha256=digest, size=size, what=key)
+                    self._strengthen(ref, protection)
+                    return ref
+            # Absent, damaged, or not written by eakte: upload a good, locked version.
+            return self._upload(key, source(), size, digest, protection, content_type)
+
+    def _upload(
+        self,
+        key: str,
+        data: BinaryIO,
+        size: int,
+        digest: str,
+        protection: Protection,
+        content_type: str,
+    ) -> BlobRef:
+        """PUT (multipart above 5 MiB, one part at a time so memory stays at one part)."""
         from minio.commonconfig import COMPLIANCE
         from minio.retention import Retention
 
         result = self._client.put_object(
             self._bucket,
             key,
-            io.BytesIO(data),
-            len(data),
+            data,
+            size,
             content_type=content_type,
             metadata={SHA256_METADATA: digest},
             retention=Retention(COMPLIANCE, protection.retain_until),
             legal_hold=protection.legal_hold,
+            num_parallel_uploads=1,
         )
-        return BlobRef(key, digest, len(data), result.version_id)
+        return BlobRef(key, digest, size, result.version_id)
 
     def _strengthen(self, ref: BlobRef, protection: Protection) -> None:
         """Extend an existing version's retention and set its hold as ``protection`` asks."""
@@ -456,6 +558,11 @@ def _make_client(
 def _now() -> datetime:
     """Local time, used only to word a refusal that the server's clock already decided."""
     return datetime.now(UTC)
+
+
+def _release(response: BaseHTTPResponse) -> None:
+    response.close()
+    response.release_conn()
 
 
 def _recorded_digest(stat: Object) -> str | None:

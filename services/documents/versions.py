@@ -126,10 +126,18 @@ def get_version(session: Session, document: Document, number: int | None) -> Doc
     return version
 
 
-def read_version(
-    session: Session, store: BlobStore, document: Document, number: int | None, part: Part
-) -> VersionBytes:
-    """The bytes of one version's content or rendition, verified against their hash."""
+@dataclass(frozen=True)
+class StoredPart:
+    """Where one version's content or rendition is stored."""
+
+    number: int
+    part: Part
+    stored: StoredObject
+    media_type: str
+
+
+def stored_part(session: Session, document: Document, number: int | None, part: Part) -> StoredPart:
+    """The stored object of a version's content or rendition; refused for a destroyed document."""
     ensure_not_disposed(document)
     version = get_version(session, document, number)
     stored = version.content if part is Part.CONTENT else version.rendition
@@ -138,12 +146,20 @@ def read_version(
             f"version {version.number} of document {document.id} has no searchable PDF yet"
         )
     media_type = version.media_type if part is Part.CONTENT else "application/pdf"
+    return StoredPart(number=version.number, part=part, stored=stored, media_type=media_type)
+
+
+def read_version(
+    session: Session, store: BlobStore, document: Document, number: int | None, part: Part
+) -> VersionBytes:
+    """The bytes of one version's content or rendition, verified against their hash."""
+    found = stored_part(session, document, number, part)
     return VersionBytes(
-        number=version.number,
+        number=found.number,
         part=part,
-        data=store.get(stored.blob_key, stored.version_id),
-        media_type=media_type,
-        sha256=stored.sha256,
+        data=store.get(found.stored.blob_key, found.stored.version_id),
+        media_type=found.media_type,
+        sha256=found.stored.sha256,
     )
 
 

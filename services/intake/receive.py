@@ -89,13 +89,7 @@ class RejectedFilesError(EAkteError):
 
 def preflight(incoming: IncomingFile, settings: Settings) -> PreparedFile:
     """Check one file without storing anything; raise a domain error when it is refused."""
-    size = len(incoming.data)
-    if size == 0:
-        raise InvalidInputError("the file is empty (0 bytes)")
-    if size > settings.limits.max_upload_bytes:
-        raise LimitExceededError(
-            f"the file has {size} bytes; the limit is {settings.limits.max_upload_bytes}"
-        )
+    check_upload_size(len(incoming.data), settings)
     media_type = detect_media_type(incoming.data)
     info = inspect_content(incoming.data, media_type, settings.limits)
     return PreparedFile(
@@ -104,6 +98,16 @@ def preflight(incoming: IncomingFile, settings: Settings) -> PreparedFile:
         media_type=str(media_type),
         page_count=info.page_count,
     )
+
+
+def check_upload_size(size: int, settings: Settings) -> None:
+    """Refuse an empty file and one over the upload limit."""
+    if size == 0:
+        raise InvalidInputError("the file is empty (0 bytes)")
+    if size > settings.limits.max_upload_bytes:
+        raise LimitExceededError(
+            f"the file has {size} bytes; the limit is {settings.limits.max_upload_bytes}"
+        )
 
 
 def preflight_all(files: list[IncomingFile], settings: Settings) -> list[PreparedFile]:

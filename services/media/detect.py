@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import BinaryIO
 
 import magic
 
@@ -40,6 +41,16 @@ def detect_media_type(data: bytes) -> MediaType:
     if media_type is MediaType.PDF:
         check_pdf_header(data)
     return media_type
+
+
+def detect_file_media_type(file: BinaryIO) -> MediaType:
+    """:func:`detect_media_type` for content in a readable, seekable binary file.
+
+    Every check looks at the start only, so the first ``_SNIFF_BYTES`` decide exactly as
+    the whole content would.
+    """
+    file.seek(0)
+    return detect_media_type(file.read(_SNIFF_BYTES))
 
 
 def check_pdf_header(data: bytes) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import io
+from typing import BinaryIO
 
 from PIL import Image, UnidentifiedImageError
 
@@ -51,10 +51,12 @@ def align_pillow_bomb_limit(max_pixels: int) -> None:
         Image.MAX_IMAGE_PIXELS = max_pixels
 
 
-def inspect_image(data: bytes, media_type: MediaType, limits: LimitSettings) -> ContentInfo:
+def inspect_image(file: BinaryIO, media_type: MediaType, limits: LimitSettings) -> ContentInfo:
+    """Inspect the image in ``file`` (readable and seekable), reading headers frame by frame."""
     align_pillow_bomb_limit(limits.max_image_pixels)
+    file.seek(0)
     try:
-        with Image.open(io.BytesIO(data), formats=[PILLOW_FORMATS[media_type]]) as image:
+        with Image.open(file, formats=[PILLOW_FORMATS[media_type]]) as image:
             frames = getattr(image, "n_frames", 1)
             if frames > limits.max_pages:
                 raise LimitExceededError(

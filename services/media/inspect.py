@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+from typing import BinaryIO
+
 from services.media.image_inspect import inspect_image
 from services.media.model import ContentInfo, MediaType
 from services.media.pdf_inspect import inspect_pdf
@@ -16,6 +19,16 @@ def inspect_content(data: bytes, media_type: MediaType, limits: LimitSettings) -
     encrypted content and :class:`services.errors.LimitExceededError` for content over a
     limit.
     """
+    return inspect_file(io.BytesIO(data), media_type, limits)
+
+
+def inspect_file(file: BinaryIO, media_type: MediaType, limits: LimitSettings) -> ContentInfo:
+    """:func:`inspect_content` for content in a readable, seekable binary file.
+
+    The parsers read what they need where they need it (a PDF's cross-reference table
+    and page tree, an image's headers), so a large upload is never held in memory.  The
+    file's position is left anywhere.
+    """
     if media_type is MediaType.PDF:
-        return inspect_pdf(data, limits)
-    return inspect_image(data, media_type, limits)
+        return inspect_pdf(file, limits)
+    return inspect_image(file, media_type, limits)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import re
+from typing import BinaryIO
 
 import pikepdf
 
@@ -21,9 +21,11 @@ _MAX_TREE_DEPTH = 64
 _STREAM_PREFIX = re.compile(r"^stream <[^>]*>: ")
 
 
-def inspect_pdf(data: bytes, limits: LimitSettings) -> ContentInfo:
+def inspect_pdf(file: BinaryIO, limits: LimitSettings) -> ContentInfo:
+    """Inspect the PDF in ``file`` (readable and seekable); qpdf and PDFium read it in place."""
+    file.seek(0)
     try:
-        pdf = pikepdf.open(io.BytesIO(data))
+        pdf = pikepdf.open(file)
     except pikepdf.PasswordError:
         raise InvalidInputError(
             "encrypted PDF: it can only be opened with a password; "
@@ -47,12 +49,16 @@ def inspect_pdf(data: bytes, limits: LimitSettings) -> ContentInfo:
         media_type=MediaType.PDF,
         page_count=page_count,
         max_image_pixels=max_pixels,
-        has_text_layer=_has_text_layer(data, page_count),
+        has_text_layer=_has_text_layer(file, page_count),
     )
 
 
 def _reason(exc: pikepdf.PdfError) -> str:
-    """QPDF's message without the ``stream <_io.BytesIO object at 0x...>:`` prefix."""
+    """QPDF's message without the ``stream <_io.BytesIO object at 0x...>:`` prefix.
+
+    The prefix names the Python stream (for a temporary file its path), which means
+    nothing to the person who uploaded the file.
+    """
     return _STREAM_PREFIX.sub("", str(exc))
 
 
@@ -131,7 +137,7 @@ def _largest_image(resources: object, seen: set[tuple[int, int]]) -> int:
     return largest
 
 
-def _has_text_layer(data: bytes, page_count: int) -> bool:
+def _has_text_layer(file: BinaryIO, page_count: int) -> bool:
     """Guess cheaply whether all of up to ``_TEXT_SAMPLE_PAGES`` evenly spread pages carry text.
 
     ``True`` means OCR is most likely unnecessary (born-digital or already OCRed); a mixed
@@ -139,5 +145,5 @@ def _has_text_layer(data: bytes, page_count: int) -> bool:
     """
     samples = min(page_count, _TEXT_SAMPLE_PAGES)
     sample = sorted({i * page_count // samples for i in range(samples)})
-    with PdfiumDocument(data) as doc:
+    with PdfiumDocument(file) as doc:
         return all(doc.page_text(index).strip() for index in sample)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 import pypdfium2 as pdfium
 from PIL import Image
@@ -35,9 +36,14 @@ def _normalise_text(text: str) -> str:
 
 
 class PdfiumDocument:
-    """A PDF opened with PDFium; use as a context manager."""
+    """A PDF opened with PDFium; use as a context manager.
 
-    def __init__(self, source: bytes | Path) -> None:
+    ``source`` is the PDF's bytes, its path, or a readable and seekable binary file
+    (which PDFium reads block by block, at positions it chooses, while the document is
+    open; the file is not closed here).
+    """
+
+    def __init__(self, source: bytes | Path | BinaryIO) -> None:
         self._source = source
         self._doc: pdfium.PdfDocument | None = None
 

@@ -8,6 +8,7 @@ other way round (a row without its blob).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +28,29 @@ def store_content(
 ) -> BlobRef:
     """Write record content with the minimum lock; the real end is applied when known."""
     return store.put(data, protection=minimum_protection(settings, now), content_type=media_type)
+
+
+def store_content_file(
+    store: BlobStore,
+    file: BinaryIO,
+    *,
+    sha256: str,
+    size: int,
+    media_type: str,
+    settings: RetentionSettings,
+    now: datetime,
+) -> BlobRef:
+    """:func:`store_content` for content in a file (an upload too large for memory).
+
+    ``sha256`` and ``size`` are what the caller measured; the store checks them.
+    """
+    return store.put_file(
+        file,
+        sha256=sha256,
+        size=size,
+        protection=minimum_protection(settings, now),
+        content_type=media_type,
+    )
 
 
 def register_object(
