@@ -15,7 +15,7 @@ from services.cmis import queries
 from services.cmis.errors import InvalidArgument, ObjectNotFound, PermissionDenied
 from services.cmis.ids import IdKind, parse_object_id
 from services.cmis.model import CmisContext
-from services.cmis.queries import Label
+from services.cmis.queries import Label, Place
 from services.db.models import (
     Akte,
     Document,
@@ -183,3 +183,12 @@ def akte_of(resolved: Resolved) -> Akte | None:
 
 def _not_found(object_id: str) -> ObjectNotFound:
     return ObjectNotFound(f"no object {object_id!r}")
+
+
+def place_of(resolved: ResolvedAkte | ResolvedVorgang | ResolvedFolder) -> Place:
+    """Where the children of an Akte, a Vorgang or a folder sit."""
+    if isinstance(resolved, ResolvedAkte):
+        return Place(resolved.akte.id)
+    if isinstance(resolved, ResolvedVorgang):
+        return Place(resolved.akte.id, resolved.vorgang.id)
+    return Place(resolved.akte.id, resolved.folder.vorgang_id, resolved.folder.id)
