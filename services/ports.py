@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from sqlalchemy.orm import Session
@@ -65,6 +66,15 @@ class BlobChunks(Protocol):
     def __next__(self) -> bytes: ...
 
     def close(self) -> None: ...
+
+    def __enter__(self) -> BlobChunks: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
 
 
 class BlobStore(Protocol):
