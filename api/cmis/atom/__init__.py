@@ -1,0 +1,29 @@
+"""The CMIS 1.1 AtomPub binding at ``/cmis/atom`` (CMIS 1.1 part 3).
+
+Not in the OpenAPI schema: CMIS clients read the service document, not OpenAPI.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.cmis.atom import (
+    routes_content,
+    routes_more,
+    routes_read,
+    routes_types,
+    routes_write,
+    service_document,
+)
+from api.cmis.atom.urls import PREFIX
+
+router = APIRouter(include_in_schema=False)
+for module in (
+    routes_read,
+    routes_write,
+    routes_content,
+    routes_more,
+    routes_types,
+    service_document,
+):
+    router.include_router(module.router, prefix=PREFIX)
