@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, BinaryIO, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -111,7 +111,7 @@ class BlobStore(Protocol):
 
     def put_file(
         self,
-        file: BinaryIO,
+        file: IO[bytes],
         *,
         sha256: str,
         size: int,

@@ -27,7 +27,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from services.backends.blob_keys import (
     ANCHOR_PREFIX,
@@ -99,7 +99,7 @@ class FsBlobStore:
 
     def put_file(
         self,
-        file: BinaryIO,
+        file: IO[bytes],
         *,
         sha256: str,
         size: int,
@@ -111,7 +111,7 @@ class FsBlobStore:
         ref = BlobRef(key=key, sha256=sha256, size=size)
         start = file.tell()
 
-        def copy(target: BinaryIO | None) -> None:
+        def copy(target: IO[bytes] | None) -> None:
             file.seek(start)
             copy_verified(file, target, sha256=sha256, size=size, what=f"upload of {key}")
 
@@ -364,7 +364,7 @@ class FsBlobStore:
         return record
 
 
-_Writer = Callable[[BinaryIO], object]
+_Writer = Callable[[IO[bytes]], object]
 """Writes a blob's content into an open file (bytes at once, or a file chunk by chunk)."""
 
 

@@ -29,7 +29,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, BinaryIO, cast
+from typing import IO, TYPE_CHECKING, BinaryIO, cast
 
 from services.backends.blob_keys import (
     check_name,
@@ -116,7 +116,7 @@ class S3BlobStore:
 
     def put_file(
         self,
-        file: BinaryIO,
+        file: IO[bytes],
         *,
         sha256: str,
         size: int,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from types import TracebackType
-from typing import BinaryIO
+from typing import IO
 
 from services.errors import IntegrityError, InvalidInputError
 
@@ -42,7 +42,7 @@ class VerifyingReader:
     client's part uploader) stops before the content is complete.
     """
 
-    def __init__(self, source: BinaryIO, *, sha256: str, size: int, what: str) -> None:
+    def __init__(self, source: IO[bytes], *, sha256: str, size: int, what: str) -> None:
         if size < 0:
             raise InvalidInputError(f"negative size for {what}")
         self._source = source
@@ -79,7 +79,7 @@ class VerifyingReader:
 
 
 def copy_verified(
-    source: BinaryIO, target: BinaryIO | None, *, sha256: str, size: int, what: str
+    source: IO[bytes], target: IO[bytes] | None, *, sha256: str, size: int, what: str
 ) -> None:
     """Copy ``size`` bytes of ``source`` to ``target`` (or just check them when None)."""
     reader = VerifyingReader(source, sha256=sha256, size=size, what=what)

@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import BinaryIO
+from typing import IO
 
 from services.errors import InvalidInputError, LimitExceededError
 from services.intake.filenames import clean_filename
@@ -35,7 +35,7 @@ _CHUNK = 1024 * 1024
 class SpooledUpload:
     filename: str | None
     """As the client sent it; :func:`preflight_upload` cleans it."""
-    file: BinaryIO
+    file: IO[bytes]
     """Readable and seekable; every function here reads it from position 0."""
     size: int
     """What the binding counted; checked against the file."""
@@ -120,7 +120,7 @@ def store_upload(
     )
 
 
-def _hash(file: BinaryIO) -> tuple[str, int]:
+def _hash(file: IO[bytes]) -> tuple[str, int]:
     """SHA-256 and length of the whole file, read in chunks."""
     file.seek(0)
     sha = hashlib.sha256()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import BinaryIO
+from typing import IO
 
 import magic
 
@@ -43,7 +43,7 @@ def detect_media_type(data: bytes) -> MediaType:
     return media_type
 
 
-def detect_file_media_type(file: BinaryIO) -> MediaType:
+def detect_file_media_type(file: IO[bytes]) -> MediaType:
     """:func:`detect_media_type` for content in a readable, seekable binary file.
 
     Every check looks at the start only, so the first ``_SNIFF_BYTES`` decide exactly as

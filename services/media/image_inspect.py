@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import BinaryIO
+from typing import IO
 
 from PIL import Image, UnidentifiedImageError
 
@@ -51,7 +51,7 @@ def align_pillow_bomb_limit(max_pixels: int) -> None:
         Image.MAX_IMAGE_PIXELS = max_pixels
 
 
-def inspect_image(file: BinaryIO, media_type: MediaType, limits: LimitSettings) -> ContentInfo:
+def inspect_image(file: IO[bytes], media_type: MediaType, limits: LimitSettings) -> ContentInfo:
     """Inspect the image in ``file`` (readable and seekable), reading headers frame by frame."""
     align_pillow_bomb_limit(limits.max_image_pixels)
     file.seek(0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import BinaryIO
+from typing import IO
 
 from services.media.image_inspect import inspect_image
 from services.media.model import ContentInfo, MediaType
@@ -22,7 +22,7 @@ def inspect_content(data: bytes, media_type: MediaType, limits: LimitSettings) -
     return inspect_file(io.BytesIO(data), media_type, limits)
 
 
-def inspect_file(file: BinaryIO, media_type: MediaType, limits: LimitSettings) -> ContentInfo:
+def inspect_file(file: IO[bytes], media_type: MediaType, limits: LimitSettings) -> ContentInfo:
     """:func:`inspect_content` for content in a readable, seekable binary file.
 
     The parsers read what they need where they need it (a PDF's cross-reference table

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import BinaryIO
+from typing import IO, BinaryIO, cast
 
 import pikepdf
 
@@ -21,11 +21,11 @@ _MAX_TREE_DEPTH = 64
 _STREAM_PREFIX = re.compile(r"^stream <[^>]*>: ")
 
 
-def inspect_pdf(file: BinaryIO, limits: LimitSettings) -> ContentInfo:
+def inspect_pdf(file: IO[bytes], limits: LimitSettings) -> ContentInfo:
     """Inspect the PDF in ``file`` (readable and seekable); qpdf and PDFium read it in place."""
     file.seek(0)
     try:
-        pdf = pikepdf.open(file)
+        pdf = pikepdf.open(cast("BinaryIO", file))  # pikepdf needs read, seek and tell
     except pikepdf.PasswordError:
         raise InvalidInputError(
             "encrypted PDF: it can only be opened with a password; "
@@ -137,7 +137,7 @@ def _largest_image(resources: object, seen: set[tuple[int, int]]) -> int:
     return largest
 
 
-def _has_text_layer(file: BinaryIO, page_count: int) -> bool:
+def _has_text_layer(file: IO[bytes], page_count: int) -> bool:
     """Guess cheaply whether all of up to ``_TEXT_SAMPLE_PAGES`` evenly spread pages carry text.
 
     ``True`` means OCR is most likely unnecessary (born-digital or already OCRed); a mixed

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import IO
 
 import pypdfium2 as pdfium
 from PIL import Image
@@ -43,7 +43,7 @@ class PdfiumDocument:
     open; the file is not closed here).
     """
 
-    def __init__(self, source: bytes | Path | BinaryIO) -> None:
+    def __init__(self, source: bytes | Path | IO[bytes]) -> None:
         self._source = source
         self._doc: pdfium.PdfDocument | None = None
 

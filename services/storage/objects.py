@@ -8,7 +8,7 @@ other way round (a row without its blob).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import BinaryIO
+from typing import IO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,7 +32,7 @@ def store_content(
 
 def store_content_file(
     store: BlobStore,
-    file: BinaryIO,
+    file: IO[bytes],
     *,
     sha256: str,
     size: int,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import tempfile
 import tracemalloc
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -360,6 +361,22 @@ def test_the_file_preflight_decides_exactly_as_the_mail_room(path: Path) -> None
         return found.media_type, found.sha256, found.page_count
 
     assert _outcome(by_file) == _outcome(by_bytes)
+
+
+@pytest.mark.parametrize("name", ["multipage.pdf", "baiona.png"])
+def test_an_upload_spooled_in_memory_or_on_disk_is_checked_alike(
+    name: str, settings: Settings
+) -> None:
+    """Web frameworks hand uploads over as SpooledTemporaryFile, small ones in memory."""
+    data = (SCANS / "ocrmypdf" / name).read_bytes()
+    found = []
+    for max_size in (len(data) + 1, 1000):
+        with tempfile.SpooledTemporaryFile(max_size=max_size) as file:
+            file.write(data)
+            file.seek(0)
+            found.append(preflight_upload(SpooledUpload(name, file, len(data)), settings))
+    assert found[0] == found[1]
+    assert found[0].sha256 == hashlib.sha256(data).hexdigest()
 
 
 def test_the_scans_for_the_comparison_are_there() -> None:
