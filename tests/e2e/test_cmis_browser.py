@@ -619,3 +619,143 @@ def test_urlencoded_forms_and_multipart_without_the_content_name(
         assert response.status_code == 201, response.text
         digest = response.json()["properties"]["eakte:contentSha256"]["value"]
         assert digest == hashlib.sha256(pdf).hexdigest()
+
+
+def test_a_working_copy_filled_in_chunks_is_checked_in(cmis_server: CmisServer) -> None:
+    """Chunked upload as the spec has it: empty the working copy, append, check in."""
+    with cmis_server.http("foreigners") as http:
+        vorgang = new_vorgang(http, akte_id(cmis_server))
+        doc = upload(http, vorgang["cmis:objectId"], unique_pdf("Erst"), "Gutachten")
+        pwc = http.post(
+            ROOT,
+            data={"cmisaction": "checkOut", "objectId": doc["cmis:objectId"], "succinct": "1"},
+        ).json()["succinctProperties"]["cmis:objectId"]
+        emptied = http.post(ROOT, data={"cmisaction": "deleteContent", "objectId": pwc})
+        assert emptied.status_code == 200, emptied.text
+        whole = unique_pdf("Gutachten, vollständig")
+        half = len(whole) // 2
+        for chunk, last in ((whole[:half], "false"), (whole[half:], "TRUE")):
+            response = http.post(
+                ROOT,
+                data={"cmisaction": "appendContent", "objectId": pwc, "isLastChunk": last},
+                files={"content": ("gutachten.pdf", chunk, "application/pdf")},
+            )
+            assert response.status_code == 201, response.text
+        checked_in = http.post(
+            ROOT,
+            data={"cmisaction": "checkIn", "objectId": pwc, "major": "no", "succinct": "true"},
+        )
+        assert checked_in.status_code == 201, checked_in.text
+        latest = checked_in.json()["succinctProperties"]
+        assert latest["cmis:versionLabel"] == "1.1"
+        assert http.get(ROOT, params={"objectId": latest["cmis:objectId"]}).content == whole
+
+
+def test_delete_content_of_a_document_is_a_constraint(cmis_server: CmisServer) -> None:
+    with cmis_server.http("foreigners") as http:
+        vorgang = new_vorgang(http, akte_id(cmis_server))
+        doc = upload(http, vorgang["cmis:objectId"], unique_pdf("Bleibt"), "Bleibt")
+        response = http.post(
+            ROOT, data={"cmisaction": "deleteContent", "objectId": doc["cmis:objectId"]}
+        )
+    assert (response.status_code, response.json()["exception"]) == (409, "constraint")
+
+
+def test_delete_an_empty_vorgang_and_refuse_a_retained_document(cmis_server: CmisServer) -> None:
+    with cmis_server.http("foreigners") as http:
+        empty = new_vorgang(http, akte_id(cmis_server))
+        deleted = http.post(ROOT, data={"cmisaction": "delete", "objectId": empty["cmis:objectId"]})
+        assert deleted.status_code == 200, deleted.text
+        gone = http.get(ROOT, params={"objectId": empty["cmis:objectId"], "cmisselector": "object"})
+        assert gone.status_code == 404
+        vorgang = new_vorgang(http, akte_id(cmis_server))
+        doc = upload(http, vorgang["cmis:objectId"], unique_pdf("Aufbewahrt"), "Aufbewahrt")
+        refused = http.post(ROOT, data={"cmisaction": "delete", "objectId": doc["cmis:objectId"]})
+        assert refused.status_code in (403, 409), refused.text
+        assert refused.json()["exception"] in ("constraint", "permissionDenied")
+        tree = http.post(
+            ROOT,
+            data={
+                "cmisaction": "deleteTree",
+                "objectId": vorgang["cmis:objectId"],
+                "continueOnFailure": "true",
+            },
+        )
+        assert tree.status_code in (200, 409), tree.text
+        still = http.get(ROOT, params={"objectId": doc["cmis:objectId"], "cmisselector": "object"})
+        assert still.status_code == 200
+
+
+def test_bulk_update_and_create_from_source(cmis_server: CmisServer) -> None:
+    with cmis_server.http("foreigners") as http:
+        vorgang = new_vorgang(http, akte_id(cmis_server))
+        first = upload(http, vorgang["cmis:objectId"], unique_pdf("Eins"), "Eins")
+        second = upload(http, vorgang["cmis:objectId"], unique_pdf("Zwei"), "Zwei")
+        response = http.post(
+            REPO,
+            data={
+                "cmisaction": "bulkUpdate",
+                "objectId[0]": first["cmis:objectId"],
+                "objectId[1]": second["cmis:objectId"],
+                "propertyId[0]": "eakte:sender",
+                "propertyValue[0]": "Landesamt",
+            },
+        )
+        assert response.status_code == 200, response.text
+        assert {r["id"] for r in response.json()} == {
+            first["cmis:objectId"],
+            second["cmis:objectId"],
+        }
+        for doc in (first, second):
+            props = http.get(
+                ROOT,
+                params={
+                    "objectId": doc["cmis:versionSeriesId"],
+                    "succinct": "true",
+                    "cmisselector": "properties",
+                },
+            ).json()
+            assert props["eakte:sender"] == "Landesamt"
+        copy = http.post(
+            ROOT,
+            data={
+                "cmisaction": "createDocumentFromSource",
+                "objectId": vorgang["cmis:objectId"],
+                "sourceId": first["cmis:objectId"],
+                "propertyId[0]": "cmis:name",
+                "propertyValue[0]": "Eins (Kopie)",
+                "succinct": "true",
+            },
+        )
+        assert copy.status_code == 201, copy.text
+        copied = copy.json()["succinctProperties"]
+        assert copied["cmis:versionSeriesId"] != first["cmis:versionSeriesId"]
+        assert copied["eakte:contentSha256"] == first["eakte:contentSha256"]
+
+
+def test_a_form_post_with_a_token_leaves_its_result_for_last_result(
+    cmis_server: CmisServer,
+) -> None:
+    with cmis_server.http("foreigners") as http:
+        token = uuid.uuid4().hex
+        posted = http.post(
+            ROOT,
+            data={
+                "cmisaction": "createFolder",
+                "objectId": akte_id(cmis_server),
+                "propertyId[0]": "cmis:name",
+                "propertyValue[0]": f"Formular {token[:6]}",
+                "token": token,
+            },
+        )
+        assert posted.status_code == 200
+        assert posted.headers["content-type"].startswith("text/html") and not posted.content
+        result = http.get(REPO, params={"cmisselector": "lastResult", "token": token}).json()
+        assert result["code"] == 201
+        assert result["objectId"].startswith("vorgang:")
+        failed = http.post(ROOT, data={"cmisaction": "checkOut", "objectId": "x", "token": "t2"})
+        assert failed.status_code == 200
+        outcome = http.get(REPO, params={"cmisselector": "lastresult", "token": "t2"}).json()
+        assert (outcome["code"], outcome["exception"]) == (404, "objectNotFound")
+        again = http.get(REPO, params={"cmisselector": "lastResult", "token": "t2"}).json()
+        assert again["code"] == 0, "a result is read once"

@@ -10,6 +10,7 @@ schema: CMIS has its own specification and its own tests.
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
@@ -24,6 +25,7 @@ from api.cmis.browser.params import Params
 from api.cmis.browser.repository import repository_info_json
 from api.cmis.browser.selectors import dispatch_object, dispatch_repository
 from api.cmis.browser.selectors import writes as selector_writes
+from api.cmis.browser.transactions import last_result, transaction_response
 from api.cmis.context import cmis_context, container_of
 from api.cmis.errors import cmis_error_response
 from services.cmis.errors import InvalidArgument, NotSupported, ObjectNotFound, Runtime
@@ -62,6 +64,8 @@ async def _handle(request: Request, repository_id: str | None, path: str | None)
     except EAkteError as exc:
         return _error(exc, params)
     params = received.params
+    repository_id_segment = quote(settings.cmis.repository_id, safe="")
+    repository_path = f"{request.scope.get('root_path', '')}{PREFIX}/{repository_id_segment}"
     try:
         if params.text("callback") is not None:
             raise InvalidArgument("JSONP (callback) is not offered; use CORS or a server")
@@ -76,14 +80,21 @@ async def _handle(request: Request, repository_id: str | None, path: str | None)
             content=received.content,
             base_url=base_url,
         )
-        return await run_in_threadpool(_dispatch, call, repository_id is None)
+        selector = (params.text("cmisselector") or "").lower()
+        if request.method == "GET" and path is None and selector == "lastresult":
+            return last_result(request, repository_path, params.text("token"))
+        response = await run_in_threadpool(_dispatch, call, repository_id is None)
     except EAkteError as exc:
-        return _error(exc, params)
+        response = _error(exc, params)
     except Exception:
         log.exception("CMIS %s %s failed", request.method, request.url.path)
-        return _error(Runtime("an unexpected error occurred; see the server log"), params)
+        response = _error(Runtime("an unexpected error occurred; see the server log"), params)
     finally:
         await received.close()
+    token = params.text("token")
+    if request.method == "POST" and token is not None and repository_id is not None:
+        return transaction_response(request, repository_path, token, response)
+    return response
 
 
 def _dispatch(call: BrowserCall, all_repositories: bool) -> Response:
