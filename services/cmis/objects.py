@@ -214,7 +214,9 @@ def _build(
         *(t.property_definitions for t in secondaries),
     ):
         for pid, definition in definitions.items():
-            if pid not in properties and _selected(oc, definition.id, definition.query_name):
+            if pid in properties:
+                continue
+            if oc.filter is None or _selected(oc, definition.id, definition.query_name):
                 properties[pid] = Property(definition, values.get(pid, ()))
     return CmisObject(
         object_id=object_id_of(resolved),

@@ -286,11 +286,13 @@ def children_page(
 
     One UNION ALL of the three kinds carries the sort columns, so the database orders
     and cuts it; the caller loads only the page's records (:func:`load_documents` …).
+    Documents are joined with their current version only when the order needs its date
+    or author.  (A window count in the same query measured slower than a second one.)
     """
-    at_top = place.vorgang_id is None and place.folder_id is None
     parts = []
-    total = 0
-    if at_top:
+    counts = [select(RecordFolder.id).where(_folders_in(place))]
+    if place.vorgang_id is None and place.folder_id is None:
+        counts.append(select(Vorgang.id).where(Vorgang.akte_id == place.akte_id))
         parts.append(
             select(
                 literal("vorgang").label("kind"),
@@ -299,11 +301,9 @@ def children_page(
                 Vorgang.opened_at.label("created"),
                 func.coalesce(Vorgang.closed_at, Vorgang.opened_at).label("modified"),
                 func.coalesce(Vorgang.created_by, "").label("created_by"),
-                func.coalesce(Vorgang.created_by, "").label("modified_by"),
                 literal(0).label("base"),
             ).where(Vorgang.akte_id == place.akte_id)
         )
-        total += _count(session, select(Vorgang.id).where(Vorgang.akte_id == place.akte_id))
     parts.append(
         select(
             literal("folder").label("kind"),
@@ -312,51 +312,64 @@ def children_page(
             RecordFolder.created_at.label("created"),
             RecordFolder.updated_at.label("modified"),
             RecordFolder.created_by.label("created_by"),
-            RecordFolder.created_by.label("modified_by"),
             literal(0).label("base"),
         ).where(_folders_in(place))
     )
-    total += _count(session, select(RecordFolder.id).where(_folders_in(place)))
     if not folders_only:
-        visible = and_(_documents_in(place), cmis_document_visible(scope))
-        parts.append(
-            select(
-                literal("document").label("kind"),
-                Document.id.label("id"),
-                func.replace(Document.title, "/", "-").label("name"),
-                DocumentVersion.created_at.label("created"),
-                Document.updated_at.label("modified"),
-                DocumentVersion.created_by.label("created_by"),
-                DocumentVersion.created_by.label("modified_by"),
-                literal(1).label("base"),
-            )
-            .join(
-                DocumentVersion,
-                and_(
-                    DocumentVersion.document_id == Document.id,
-                    DocumentVersion.number == Document.current_version,
-                ),
-            )
-            .where(visible)
-        )
-        total += _count(session, select(Document.id).where(visible))
+        parts.append(_documents_part(scope, place, order))
+        counts.append(select(Document.id).where(_documents_in(place), cmis_document_visible(scope)))
     union = union_all(*parts).subquery()
     columns = {
         "cmis:name": union.c.name,
         "cmis:creationDate": union.c.created,
         "cmis:lastModificationDate": union.c.modified,
         "cmis:createdBy": union.c.created_by,
-        "cmis:lastModifiedBy": union.c.modified_by,
+        "cmis:lastModifiedBy": union.c.created_by,
         "cmis:baseTypeId": union.c.base,
         "cmis:objectId": union.c.id,
     }
     keys = [columns[p].desc() if desc else columns[p].asc() for p, desc in order]
-    query = select(union.c.kind, union.c.id).order_by(*keys, union.c.base, union.c.id)
-    query = query.offset(min(offset, MAX_SQL_INT))
+    query = (
+        select(union.c.kind, union.c.id)
+        .order_by(*keys, union.c.base, union.c.id)
+        .offset(min(offset, MAX_SQL_INT))
+    )
     if limit is not None:
         query = query.limit(limit)
     rows = [ChildRow(row.kind, row.id) for row in session.execute(query)]
-    return rows, total
+    return rows, sum(_count(session, counted) for counted in counts)
+
+
+def _documents_part(scope: Scope, place: Place, order: Order) -> Select[Any]:
+    visible = and_(_documents_in(place), cmis_document_visible(scope))
+    by_version = {"cmis:creationDate", "cmis:createdBy", "cmis:lastModifiedBy"}
+    if not any(p in by_version for p, _ in order):
+        return select(
+            literal("document").label("kind"),
+            Document.id.label("id"),
+            func.replace(Document.title, "/", "-").label("name"),
+            Document.created_at.label("created"),
+            Document.updated_at.label("modified"),
+            func.coalesce(Document.created_by, "").label("created_by"),
+            literal(1).label("base"),
+        ).where(visible)
+    current = and_(
+        DocumentVersion.document_id == Document.id,
+        DocumentVersion.number == Document.current_version,
+    )
+    return (
+        select(
+            literal("document").label("kind"),
+            Document.id.label("id"),
+            func.replace(Document.title, "/", "-").label("name"),
+            DocumentVersion.created_at.label("created"),
+            Document.updated_at.label("modified"),
+            DocumentVersion.created_by.label("created_by"),
+            literal(1).label("base"),
+        )
+        .join(DocumentVersion, current)
+        .where(visible)
+    )
 
 
 def akten_page(
