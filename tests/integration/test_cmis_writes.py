@@ -74,6 +74,11 @@ class World:
 
 @pytest.fixture
 def world(tmp_path: Path, postgres_url: str) -> Iterator[World]:
+    yield from open_world(tmp_path, postgres_url)
+
+
+def open_world(tmp_path: Path, postgres_url: str) -> Iterator[World]:
+    """eakte on its own PostgreSQL database, with a clock tests can move."""
     clock = ShiftedClock()
     settings = make_settings(
         tmp_path / "data", database_url=postgres_url, search_backend=SearchBackend.POSTGRES
@@ -300,15 +305,15 @@ def test_set_content_makes_a_new_version_and_never_changes_the_old_one(world: Wo
 def test_hostile_and_foreign_files_are_refused_and_leave_nothing(world: World) -> None:
     akte_id = folder(world, "cw63", BAU, "Bauakte Hostile")
     polyglot = b"<html><script>alert(1)</script></html>\n" + PDF_A
-    for data in (polyglot, b"GIF89a" + b"\0" * 64, b"plain text, not a letter"):
-        error = refused(
-            world,
-            "cw63",
-            lambda ctx, data=data: create_document(
-                ctx, akte_id, {"cmis:name": ["Anhang"]}, content(data), None
-            ),
+
+    def upload(data: bytes) -> Callable[[CmisContext], CmisObject]:
+        return lambda ctx: create_document(
+            ctx, akte_id, {"cmis:name": ["Anhang"]}, content(data), None
         )
-        assert isinstance(error, errors.Constraint | errors.InvalidArgument), error
+
+    for data in (polyglot, b"GIF89a" + b"\0" * 64, b"plain text, not a letter"):
+        error = refused(world, "cw63", upload(data))
+        assert isinstance(error, errors.Constraint), error
     doc_id = document(world, "cw63", akte_id, "Brief", PDF_A)
     error = refused(
         world,
