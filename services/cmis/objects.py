@@ -161,12 +161,17 @@ def to_objects(
     custom = load_custom(ctx.session, keys, types) if keys else {}
     acls = AclReader(ctx) if oc.include_acl else None
     plan = _plan_of(ctx, items)
+    plan_time = (
+        queries.plan_imported_at(ctx.session)
+        if any(isinstance(r, ResolvedRoot | ResolvedPlanItem) for r in items)
+        else None
+    )
     objects = []
     for index, resolved in enumerate(items):
         key = custom_key(resolved)
         state = custom.get(key, CustomState()) if key else CustomState()
         path = paths[index] if paths is not None else None
-        obj = _build(ctx, types, plan, resolved, state, oc, path)
+        obj = _build(ctx, types, (plan, plan_time), resolved, state, oc, path)
         if oc.include_allowable_actions:
             obj.allowable_actions = allowable_actions(ctx, resolved)
         if acls is not None:
@@ -188,7 +193,7 @@ def _plan_of(ctx: CmisContext, items: Sequence[Resolved]) -> FilePlan | None:
 def _build(
     ctx: CmisContext,
     types: TypeRegistry,
-    plan: FilePlan | None,
+    plan_and_time: tuple[FilePlan | None, datetime | None],
     resolved: Resolved,
     state: CustomState,
     oc: OperationContext,
@@ -201,10 +206,11 @@ def _build(
         values.update(_document_values(ctx, resolved))
         token = change_token(resolved.document.updated_at)
     else:
+        plan, plan_time = plan_and_time
         assert plan is not None
         if path is None and _wanted(oc, type_def, "cmis:path"):
             path = path_of(ctx, plan, resolved)
-        values.update(_folder_values(resolved, plan, path))
+        values.update(_folder_values(resolved, plan, plan_time, path))
         token = values["cmis:changeToken"][0] if values["cmis:changeToken"] else None
     values["cmis:objectTypeId"] = (type_def.id,)
     values["cmis:secondaryObjectTypeIds"] = tuple(t.id for t in secondaries)
@@ -243,20 +249,22 @@ def _one(value: Any) -> tuple[Any, ...]:
 
 
 def _folder_values(
-    resolved: Resolved, plan: FilePlan, path: str | None
+    resolved: Resolved, plan: FilePlan, plan_time: datetime | None, path: str | None
 ) -> dict[str, tuple[Any, ...]]:
     """cmis:* and eakte:* values of the root, a plan item, an Akte, Vorgang or folder."""
     values: dict[str, tuple[Any, ...]] = {"cmis:objectId": (object_id_of(resolved),)}
     values["cmis:baseTypeId"] = (BaseTypeId.FOLDER.value,)
     values["cmis:path"] = _one(path)
     if isinstance(resolved, ResolvedRoot):
-        values |= _common("", None, "system", None, None)
+        values |= _common("", None, "system", plan_time, plan_time)
         values["cmis:parentId"] = ()
     elif isinstance(resolved, ResolvedPlanItem):
         item = resolved.item
         retention = plan.effective_retention(item.code)
         archive = plan.effective_archive_value(item.code)
-        values |= _common(plan_item_name(item), item.description or None, "system", None, None)
+        values |= _common(
+            plan_item_name(item), item.description or None, "system", plan_time, plan_time
+        )
         values["cmis:parentId"] = (plan_object_id(item.parent) if item.parent else ROOT_ID,)
         values["cmis:allowedChildObjectTypeIds"] = (
             ("eakte:akte", "cmis:folder") if resolved.is_leaf else ()
