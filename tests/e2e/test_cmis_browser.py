@@ -17,6 +17,7 @@ import hashlib
 import http.client
 import io
 import json
+import time
 import uuid
 from typing import Any
 from urllib.parse import urlsplit
@@ -142,6 +143,8 @@ def test_errors_are_the_specs_json(cmis_server: CmisServer) -> None:
         assert (invalid.status_code, invalid.json()["exception"]) == (400, "invalidArgument")
         repository = http.get("/cmis/browser/elsewhere")
         assert repository.status_code == 404
+        nowhere = http.get(f"{REPO}/nowhere/at/all")
+        assert (nowhere.status_code, nowhere.json()["exception"]) == (404, "objectNotFound")
         suppressed = http.get(
             ROOT,
             params={"cmisselector": "object", "objectId": "nothing", "suppressResponseCodes": "1"},
@@ -759,3 +762,44 @@ def test_a_form_post_with_a_token_leaves_its_result_for_last_result(
         assert (outcome["code"], outcome["exception"]) == (404, "objectNotFound")
         again = http.get(REPO, params={"cmisselector": "lastResult", "token": "t2"}).json()
         assert again["code"] == 0, "a result is read once"
+
+
+def test_cmislib_navigation_updates_moves_and_renditions(cmis_server: CmisServer) -> None:
+    repo = cmis_server.repository("foreigners", "browser")
+    akte = repo.getObject(akte_id(cmis_server))
+    akte_path = akte.getPaths()[0]
+    assert repo.getObjectByPath(akte_path).getObjectId() == akte.getObjectId()
+    source = akte.createFolder(f"Quelle {uuid.uuid4().hex[:6]}")
+    target = akte.createFolder(f"Ziel {uuid.uuid4().hex[:6]}")
+    pdf = unique_pdf("Aufenthaltstitel")
+    document = source.createDocument(
+        "Aufenthaltstitel", contentFile=io.BytesIO(pdf), contentType="application/pdf"
+    )
+    tree_ids = {o.getObjectId() for o in akte.getTree()}
+    assert {source.getObjectId(), target.getObjectId()} <= tree_ids
+    assert document.getObjectId() in {o.getObjectId() for o in source.getDescendants()}
+    document.updateProperties({"eakte:sender": "Bundesamt"})
+    assert document.getProperties()["eakte:sender"] == "Bundesamt"
+    document.move(source, target)
+    assert [c.getObjectId() for c in target.getChildren()] == [document.getObjectId()]
+    assert document.getAllowableActions()["canGetContentStream"] is True
+    acl = document.getACL()
+    assert acl.getEntries()
+    renditions: list[Any] = []
+    for _ in range(120):  # the searchable PDF/A comes from a job
+        renditions = document.getRenditions()
+        if renditions:
+            break
+        time.sleep(0.5)
+    assert [r.getStreamId() for r in renditions] == ["pdfa"]
+    with cmis_server.http("foreigners") as http:
+        rendition = http.get(
+            ROOT,
+            params={
+                "objectId": document.getObjectId(),
+                "cmisselector": "content",
+                "streamId": "pdfa",
+            },
+        )
+    assert rendition.status_code == 200, rendition.text
+    assert rendition.content.startswith(b"%PDF-")

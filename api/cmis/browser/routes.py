@@ -56,6 +56,15 @@ async def root(request: Request, repository_id: str, path: str = "") -> Response
     return await _handle(request, repository_id, "/" + path.strip("/"))
 
 
+@router.api_route("/{repository_id}/{rest:path}", methods=_METHODS)
+async def elsewhere(request: Request, repository_id: str, rest: str) -> Response:
+    """Any other address below a repository: the spec's JSON, not the API's problem."""
+    return _error(
+        ObjectNotFound(f"there is nothing at '{rest}'; objects live below /root"),
+        Params(request.query_params.multi_items()),
+    )
+
+
 async def _handle(request: Request, repository_id: str | None, path: str | None) -> Response:
     settings = container_of(request).settings
     params = Params(request.query_params.multi_items())
