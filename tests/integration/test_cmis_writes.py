@@ -25,13 +25,14 @@ from services.access.shares import NewShare, share_akte
 from services.bootstrap import Container, build_container, prepare
 from services.cmis import errors
 from services.cmis.content import get_content_stream, set_content_stream
-from services.cmis.create import create_document, create_folder
+from services.cmis.create import create_document, create_document_from_source, create_folder
 from services.cmis.deletion import delete_object, delete_tree
 from services.cmis.errors import CmisError, as_cmis_error
 from services.cmis.model import CmisContext, CmisObject, IncomingContent, OperationContext
 from services.cmis.move import move_object
 from services.cmis.navigation import get_object
-from services.cmis.update import update_properties
+from services.cmis.types.mutability import create_type
+from services.cmis.update import bulk_update_properties, update_properties
 from services.db.models import (
     Akte,
     AuditEvent,
@@ -485,3 +486,82 @@ def test_delete_is_refused_under_retention_and_hold_also_for_admins_and_allowed_
 
 def _get(ctx: CmisContext, object_id: str) -> CmisObject:
     return get_object(ctx, object_id, OperationContext())
+
+
+DECISION_TYPE = {
+    "id": "fv:bescheid",
+    "baseId": "cmis:document",
+    "parentId": "eakte:dokument",
+    "displayName": "Bescheid (Fachverfahren)",
+    "propertyDefinitions": {
+        "fv:personNumber": {
+            "id": "fv:personNumber",
+            "propertyType": "string",
+            "cardinality": "single",
+            "updatability": "readwrite",
+        }
+    },
+}
+
+
+def test_client_types_copies_and_bulk_updates(world: World) -> None:
+    call(world, "admin", lambda ctx: create_type(ctx, DECISION_TYPE))
+    akte_id = folder(world, "cw63", BAU, "Bauakte Fachverfahren")
+    props = {
+        "cmis:name": ["Bescheid 1"],
+        "cmis:objectTypeId": ["fv:bescheid"],
+        "fv:personNumber": ["P-4711"],
+    }
+    first = call(
+        world, "cw63", lambda ctx: create_document(ctx, akte_id, props, content(PDF_A), None)
+    )
+    assert first.type_id == "fv:bescheid"
+    assert value(first, "fv:personNumber") == "P-4711"
+    copy = call(
+        world,
+        "cw63",
+        lambda ctx: create_document_from_source(
+            ctx, first.object_id, akte_id, {"cmis:name": ["Bescheid 1 (Kopie)"]}, None
+        ),
+    )
+    assert copy.type_id == "fv:bescheid" and value(copy, "fv:personNumber") == "P-4711"
+    assert series(copy.object_id) != series(first.object_id)
+    assert read(world, "cw63", copy.object_id) == PDF_A
+    unknown = refused(
+        world,
+        "cw63",
+        lambda ctx: create_document(
+            ctx, akte_id, {"cmis:name": ["X"], "fv:unknown": ["1"]}, content(PDF_B), None
+        ),
+    )
+    assert isinstance(unknown, errors.InvalidArgument)
+
+    stale = "1"
+    done = call(
+        world,
+        "cw63",
+        lambda ctx: bulk_update_properties(
+            ctx,
+            [(first.object_id, None), (copy.object_id, stale)],
+            {"fv:personNumber": ["P-0815"]},
+            (),
+            (),
+        ),
+    )
+    assert [old for old, _, _ in done] == [first.object_id]
+    with cmis(world, "cw63") as ctx:
+        assert value(_get(ctx, first.object_id), "fv:personNumber") == "P-0815"
+        assert value(_get(ctx, copy.object_id), "fv:personNumber") == "P-4711"
+
+
+@pytest.mark.ocr
+def test_the_render_job_makes_the_pdfa_and_the_text_searchable(world: World) -> None:
+    akte_id = folder(world, "cw63", BAU, "Bauakte Suche")
+    doc_id = document(world, "cw63", akte_id, "Eingang", letter_pdf(BAUANTRAG))
+    world.container.handlers()[RENDER_VERSION].run({"document_id": series(doc_id), "version": 1})
+    rendition = read(world, "cw63", doc_id, stream_id="pdfa")
+    assert rendition.startswith(b"%PDF")
+    with cmis(world, "cw63") as ctx:
+        hits = ctx.search.search(ctx.session, ctx.scope, "Baugenehmigung", limit=10, offset=0)
+        assert [hit.document_id for hit in hits.hits] == [series(doc_id)]
+        assert value(_get(ctx, doc_id), "eakte:ocrStatus") == "ocr_done"
