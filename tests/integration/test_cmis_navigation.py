@@ -307,8 +307,30 @@ def test_document_properties_versions_and_renditions(world: World) -> None:
         assert _value(latest, "eakte:planCode") == BUILDING
         assert _value(latest, "cmis:isVersionSeriesCheckedOut") is False
         assert latest.change_token == _value(latest, "cmis:changeToken")
-        assert get_renditions(ctx, latest.object_id) == []  # no PDF/A made in this world
+        assert get_renditions(ctx, latest.object_id) == []  # no PDF/A made yet
         version = versions_of(session, series)[0]
+        version.rendition_object_id = version.content_object_id  # stands in for the PDF/A
+        session.flush()
+        session.expire_all()
+        (pdfa,) = get_renditions(ctx, series)
+        assert (pdfa.stream_id, pdfa.mime_type, pdfa.kind) == (
+            "pdfa",
+            "application/pdf",
+            "cmis:rendition",
+        )
+        for wanted, found in (("application/*", 1), ("cmis:thumbnail", 0), ("cmis:none", 0)):
+            shown = navigation.get_object(ctx, series, OperationContext(rendition_filter=wanted))
+            assert len(shown.renditions) == found
+        by_query_name = navigation.get_object(
+            ctx, series, OperationContext(filter=frozenset({"eakte:aktenzeichen", "cmis:name"}))
+        )
+        assert set(by_query_name.properties) == {
+            "cmis:objectId",
+            "cmis:baseTypeId",
+            "cmis:objectTypeId",
+            "cmis:name",
+            "eakte:aktenzeichen",
+        }
         session.add(VersionLabel(version_id=version.id, major=0, minor=1, is_major=False))
         session.flush()
         assert navigation.get_object(ctx, f"{series};0.1", ALL).object_id == f"{series};0.1"
@@ -355,6 +377,12 @@ def test_acl_read_apply_and_revoke(world: World) -> None:
         assert principals["role:records_manager"] == ("cmis:all",)
         assert principals["role:auditor"] == ("cmis:read",)
         assert "unit:61" not in principals
+        plan_acl = get_acl(ctx, f"plan:{BUILDING}")
+        assert [(a.principal_id, a.permissions) for a in plan_acl.aces] == [
+            ("anyone", ("cmis:read",))
+        ]
+        with pytest.raises(Constraint):
+            apply_acl(ctx, f"plan:{BUILDING}", _acl("unit:61", "cmis:read"), None)
         grant = Acl((AccessControlEntry("unit:61", ("cmis:read",)),))
         after = apply_acl(ctx, world.letters[3], grant, None)
         assert any(a.principal_id == "unit:61" and not a.direct for a in after.aces)
