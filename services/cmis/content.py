@@ -106,6 +106,7 @@ def set_content_stream(
             raise ContentAlreadyExists("the working copy has content (overwrite not set)")
     elif not overwrite:
         raise ContentAlreadyExists("the document has content (overwrite not set)")
+    discard_appended(ctx, resolved.document.id)
     return _new_content(ctx, resolved, content)
 
 
@@ -114,7 +115,7 @@ def append_content_stream(
 ) -> CmisObject:
     """Append a chunk; with the last one the whole becomes new content (checked then)."""
     resolved = _writable(ctx, object_id)
-    spool = _spool_path(ctx, resolved.document.id)
+    spool = _spool_path(ctx, resolved.document.id, pwc=isinstance(resolved, ResolvedPwc))
     if not spool.exists():
         _start_spool(ctx, resolved, spool)
     content.file.seek(0)
@@ -142,7 +143,7 @@ def delete_content_stream(ctx: CmisContext, object_id: str, change_token: str | 
     checkout.content_object_id = None
     checkout.content_filename = None
     checkout.content_changed = True
-    _spool_path(ctx, resolved.document.id).unlink(missing_ok=True)
+    discard_appended(ctx, resolved.document.id)
     _record_pwc_change(ctx, resolved, None)
     return get_object(ctx, object_id_of(resolved), OperationContext())
 
@@ -245,8 +246,16 @@ def _pwc_stream(
     )
 
 
-def _spool_path(ctx: CmisContext, document_id: str) -> Path:
-    return ctx.settings.data_dir / "cmis-append" / f"{document_id}.part"
+def discard_appended(ctx: CmisContext, document_id: str) -> None:
+    """Forget chunks appended without a last one (new content, check-in or cancel came)."""
+    for pwc in (False, True):
+        _spool_path(ctx, document_id, pwc=pwc).unlink(missing_ok=True)
+
+
+def _spool_path(ctx: CmisContext, document_id: str, *, pwc: bool) -> Path:
+    """Where appended chunks collect: one file for the document, one for its working copy."""
+    name = f"{document_id}.pwc.part" if pwc else f"{document_id}.part"
+    return ctx.settings.data_dir / "cmis-append" / name
 
 
 def _start_spool(ctx: CmisContext, resolved: ResolvedVersion | ResolvedPwc, spool: Path) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from services.audit.trail import record_event
 from services.cmis import queries
+from services.cmis.content import discard_appended
 from services.cmis.documents import (
     accept_content,
     add_labelled_version,
@@ -60,6 +61,7 @@ def cancel_check_out(ctx: CmisContext, object_id: str) -> None:
     require_write(ctx.scope, resolved.akte)
     ctx.session.delete(checkout)
     ctx.session.flush()
+    discard_appended(ctx, resolved.document.id)
     record_event(
         ctx.session,
         actor=ctx.scope.actor,
@@ -122,6 +124,7 @@ def check_in(
     )
     ctx.session.delete(checkout)
     ctx.session.flush()
+    discard_appended(ctx, document.id)
     record_event(
         ctx.session,
         actor=ctx.scope.actor,
