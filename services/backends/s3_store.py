@@ -24,10 +24,9 @@ checks retention against the server's clock, so a delete is simply attempted and
 from __future__ import annotations
 
 import io
-import os
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import IO, TYPE_CHECKING, BinaryIO, cast
 
@@ -45,9 +44,9 @@ from services.backends.blob_keys import (
     sha256_hex,
     shortening_refusal,
 )
+from services.backends.s3_client import MISSING_OBJECT, make_client, translated
 from services.backends.streams import BlobChunks, VerifyingReader, check_range, copy_verified
 from services.errors import (
-    ConfigurationError,
     ConflictError,
     IntegrityError,
     InvalidInputError,
@@ -57,13 +56,11 @@ from services.errors import (
 from services.ports import BlobRef, ListedKey, Protection
 
 if TYPE_CHECKING:
-    from minio import Minio
     from minio.datatypes import Object
     from urllib3 import BaseHTTPResponse
 
 SHA256_METADATA = "sha256"
 _SHA256_HEADER = "x-amz-meta-sha256"
-_MISSING_OBJECT = frozenset({"NoSuchKey", "NoSuchVersion"})
 _LOCK_STRIPES = 64
 
 
@@ -87,7 +84,7 @@ class S3BlobStore:
         self._endpoint = endpoint
         self._bucket = bucket
         self._region = region
-        self._client = _make_client(
+        self._client = make_client(
             endpoint,
             access_key,
             secret_key,
@@ -486,73 +483,17 @@ class S3BlobStore:
         try:
             return self._client.stat_object(self._bucket, key, version_id=version_id)
         except S3Error as exc:
-            if exc.code in _MISSING_OBJECT:
+            if exc.code in MISSING_OBJECT:
                 return None
             raise
 
     def _lock(self, digest: str) -> threading.Lock:
         return self._put_locks[int(digest[:4], 16) % _LOCK_STRIPES]
 
-    @contextmanager
-    def _translated(self, key: str | None = None, version_id: str | None = None) -> Iterator[None]:
-        """Turn minio and urllib3 exceptions into domain errors with a readable message."""
-        from minio.error import MinioException, S3Error
-        from urllib3.exceptions import HTTPError
-
-        where = f"bucket {self._bucket!r}" + (f", {describe(key, version_id)}" if key else "")
-        try:
-            yield
-        except S3Error as exc:
-            if key is not None and exc.code in _MISSING_OBJECT:
-                raise NotFoundError(f"{describe(key, version_id)} does not exist") from exc
-            raise StorageError(
-                f"S3 at {self._endpoint} refused the request ({where}): {exc.code}: {exc.message}"
-            ) from exc
-        except MinioException as exc:
-            raise StorageError(f"S3 at {self._endpoint} failed ({where}): {exc}") from exc
-        except HTTPError as exc:
-            raise StorageError(
-                f"S3 endpoint {self._endpoint} is unreachable ({where}): {_root_cause(exc)}"
-            ) from exc
-
-
-def _make_client(
-    endpoint: str,
-    access_key: str,
-    secret_key: str,
-    region: str,
-    secure: bool,
-    connect_timeout: float,
-    read_timeout: float,
-) -> Minio:
-    try:
-        import certifi
-        import urllib3
-        from minio import Minio
-    except ImportError as exc:
-        raise ConfigurationError(
-            "EAKTE_STORAGE_BACKEND=s3 needs the 'minio' package; install it into this "
-            "environment (pip install minio)"
-        ) from exc
-    # minio's default pool waits five minutes to connect; a health check must fail sooner.
-    http = urllib3.PoolManager(
-        timeout=urllib3.Timeout(connect=connect_timeout, read=read_timeout),
-        maxsize=10,
-        cert_reqs="CERT_REQUIRED",
-        ca_certs=os.environ.get("SSL_CERT_FILE") or certifi.where(),
-        retries=urllib3.Retry(total=3, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]),
-    )
-    try:
-        return Minio(
-            endpoint,
-            access_key=access_key,
-            secret_key=secret_key,
-            region=region,
-            secure=secure,
-            http_client=http,
-        )
-    except ValueError as exc:
-        raise ConfigurationError(f"invalid S3 endpoint {endpoint!r}: {exc}") from exc
+    def _translated(
+        self, key: str | None = None, version_id: str | None = None
+    ) -> AbstractContextManager[None]:
+        return translated(self._endpoint, self._bucket, key, version_id)
 
 
 def _now() -> datetime:
@@ -568,14 +509,3 @@ def _release(response: BaseHTTPResponse) -> None:
 def _recorded_digest(stat: Object) -> str | None:
     metadata = stat.metadata
     return None if metadata is None else metadata.get(_SHA256_HEADER)
-
-
-def _root_cause(exc: BaseException) -> str:
-    """Return the innermost OS-level reason ("Connection refused"), not urllib3's repr chain."""
-    reason = getattr(exc, "reason", None) or exc
-    cause: BaseException | None = reason
-    while cause is not None:
-        if isinstance(cause, OSError) and cause.strerror:
-            return cause.strerror
-        cause = cause.__cause__ or cause.__context__
-    return str(reason)
