@@ -581,3 +581,156 @@ def test_content_above_the_limit_and_bad_base64_are_refused() -> None:
     body = document_entry("x.pdf", pdf).replace(b"<cmisra:base64>", b"<cmisra:base64>!!")
     with pytest.raises(InvalidArgument):
         parse_entry(io.BytesIO(body), content_limit=10**7)
+
+
+def test_ranges_past_the_end_are_not_satisfiable_and_suffixes_read_the_tail(
+    cmis_server: CmisServer,
+) -> None:
+    with cmis_server.http(OWNER) as http:
+        vorgang = new_vorgang(http, cmis_server, f"Bereiche {uuid.uuid4().hex[:6]}")
+        pdf = unique_pdf("Bereiche")
+        response = http.post(
+            link(vorgang, "down", "application/atom+xml"),
+            content=document_entry("Bereiche.pdf", pdf),
+            headers={"Content-Type": ENTRY},
+        )
+        content_url = link(ET.fromstring(response.content), "edit-media")
+        past = http.get(content_url, headers={"Range": f"bytes={len(pdf) + 10}-"})
+        assert past.status_code == 416
+        assert past.headers["content-range"] == f"bytes */{len(pdf)}"
+        suffix = http.get(content_url, headers={"Range": "bytes=-7"})
+        assert suffix.status_code == 206
+        assert suffix.content == pdf[-7:]
+        several = http.get(content_url, headers={"Range": "bytes=0-1,4-5"})
+        assert several.status_code == 200 and several.content == pdf  # one range or all
+
+
+def test_a_document_created_checked_out_is_checked_in_by_put(cmis_server: CmisServer) -> None:
+    with cmis_server.http(OWNER) as http:
+        vorgang = new_vorgang(http, cmis_server, f"Entwurf {uuid.uuid4().hex[:6]}")
+        response = http.post(
+            link(vorgang, "down", "application/atom+xml") + "&versioningState=checkedout",
+            content=document_entry("Entwurf.pdf", unique_pdf("Entwurf")),
+            headers={"Content-Type": ENTRY},
+        )
+        assert response.status_code == 201, response.text
+        pwc = ET.fromstring(response.content)
+        assert prop(pwc, "cmis:isPrivateWorkingCopy") == ["true"]
+        assert prop(pwc, "cmis:objectId")[0].endswith(";pwc")
+        checked_out = http.get(collection(http, "checkedout"))
+        ids = [
+            prop(e, "cmis:objectId")[0]
+            for e in ET.fromstring(checked_out.content).findall("atom:entry", NS)
+        ]
+        assert prop(pwc, "cmis:objectId")[0] in ids
+        checkin = http.put(
+            link(pwc, "edit") + "&checkin=true&major=true&checkinComment=fertig",
+            content=f'<entry xmlns="{ATOM}"/>'.encode(),
+            headers={"Content-Type": ENTRY},
+        )
+        assert checkin.status_code == 200, checkin.text
+        document = ET.fromstring(checkin.content)
+        assert prop(document, "cmis:isPrivateWorkingCopy") == ["false"]
+        assert prop(document, "cmis:isVersionSeriesCheckedOut") == ["false"]
+        assert prop(document, "cmis:checkinComment") == ["fertig"]
+
+
+def test_delete_tree_on_the_descendants_link(cmis_server: CmisServer) -> None:
+    with cmis_server.http(OWNER) as http:
+        vorgang = new_vorgang(http, cmis_server, f"Baum {uuid.uuid4().hex[:6]}")
+        created = http.post(
+            link(vorgang, "down", "application/atom+xml"),
+            content=folder_entry("Unterordner"),
+            headers={"Content-Type": ENTRY},
+        )
+        assert created.status_code == 201, created.text
+        sub_id = prop(ET.fromstring(created.content), "cmis:objectId")[0]
+        tree = http.get(link(vorgang, "down", "application/cmistree+xml"))
+        assert tree.status_code == 200
+        assert [
+            prop(e, "cmis:objectId")[0]
+            for e in ET.fromstring(tree.content).findall("atom:entry", NS)
+        ] == [sub_id]
+        deleted = http.delete(link(vorgang, "down", "application/cmistree+xml"))
+        assert deleted.status_code == 204, deleted.text
+        for object_id in (sub_id, prop(vorgang, "cmis:objectId")[0]):
+            assert http.get(object_url(http, object_id)).status_code == 404
+
+
+def test_types_are_created_and_deleted_through_the_types_collection(
+    cmis_server: CmisServer,
+) -> None:
+    type_id = f"h6:vermerk{uuid.uuid4().hex[:6]}"
+    definition = f"""<entry xmlns="{ATOM}" xmlns:cmis="{CMIS}" xmlns:cmisra="{CMISRA}"
+        xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+      <title>Vermerk</title>
+      <cmisra:type xsi:type="cmis:cmisTypeDocumentDefinitionType">
+        <cmis:id>{type_id}</cmis:id><cmis:localName>vermerk</cmis:localName>
+        <cmis:localNamespace>h6</cmis:localNamespace><cmis:displayName>Vermerk</cmis:displayName>
+        <cmis:queryName>{type_id}</cmis:queryName><cmis:description>Ein Vermerk</cmis:description>
+        <cmis:baseId>cmis:document</cmis:baseId><cmis:parentId>cmis:document</cmis:parentId>
+        <cmis:creatable>true</cmis:creatable><cmis:fileable>true</cmis:fileable>
+        <cmis:queryable>true</cmis:queryable><cmis:fulltextIndexed>false</cmis:fulltextIndexed>
+        <cmis:includedInSupertypeQuery>true</cmis:includedInSupertypeQuery>
+        <cmis:controllablePolicy>false</cmis:controllablePolicy>
+        <cmis:controllableACL>false</cmis:controllableACL>
+        <cmis:propertyIntegerDefinition>
+          <cmis:id>{type_id}Seiten</cmis:id><cmis:localName>seiten</cmis:localName>
+          <cmis:displayName>Seiten</cmis:displayName><cmis:queryName>{type_id}Seiten</cmis:queryName>
+          <cmis:propertyType>integer</cmis:propertyType><cmis:cardinality>single</cmis:cardinality>
+          <cmis:updatability>readwrite</cmis:updatability><cmis:inherited>false</cmis:inherited>
+          <cmis:required>false</cmis:required><cmis:queryable>true</cmis:queryable>
+          <cmis:orderable>true</cmis:orderable>
+          <cmis:defaultValue propertyDefinitionId="{type_id}Seiten">
+            <cmis:value>1</cmis:value>
+          </cmis:defaultValue>
+        </cmis:propertyIntegerDefinition>
+        <cmis:versionable>true</cmis:versionable>
+        <cmis:contentStreamAllowed>required</cmis:contentStreamAllowed>
+      </cmisra:type>
+    </entry>"""
+    with cmis_server.http("admin") as http:
+        response = http.post(
+            collection(http, "types"), content=definition.encode(), headers={"Content-Type": ENTRY}
+        )
+        assert response.status_code == 201, response.text
+        entry = ET.fromstring(response.content)
+        assert entry.findtext("cmisra:type/cmis:id", namespaces=NS) == type_id
+        seiten = next(
+            d
+            for d in entry.findall("cmisra:type/cmis:propertyIntegerDefinition", NS)
+            if d.findtext("cmis:id", namespaces=NS) == f"{type_id}Seiten"
+        )
+        assert seiten.findtext("cmis:inherited", namespaces=NS) == "false"
+        assert seiten.findtext("cmis:defaultValue/cmis:value", namespaces=NS) == "1"
+        children = http.get(collection(http, "types") + "?typeId=cmis:document")
+        ids = [
+            e.findtext("cmisra:type/cmis:id", namespaces=NS)
+            for e in ET.fromstring(children.content).findall("atom:entry", NS)
+        ]
+        assert type_id in ids
+        deleted = http.delete(response.headers["location"])
+        assert deleted.status_code == 204, deleted.text
+        assert http.get(response.headers["location"]).status_code == 404
+    repo = cmis_server.repository(OWNER, "atom")
+    with pytest.raises(ObjectNotFoundException):
+        repo.getTypeDefinition(type_id)
+
+
+def test_cmislib_shares_an_akte_through_its_acl(cmis_server: CmisServer) -> None:
+    repo = cmis_server.repository(OWNER, "atom")
+    akte = repo.getObject(akte_id(cmis_server))
+    outsider = cmis_server.repository(OUTSIDER, "atom")
+    with pytest.raises(ObjectNotFoundException):
+        outsider.getObject(akte_id(cmis_server))
+    acl = akte.getACL()
+    assert acl.getEntries()[f"unit:{BUILDING_UNIT}"].direct is False
+    acl.addEntry("unit:32.3", "cmis:read")
+    shared = akte.applyACL(acl)
+    assert "cmis:read" in shared.getEntries()["unit:32.3"].permissions
+    assert outsider.getObject(akte_id(cmis_server)).getName() == akte.getName()
+    acl = akte.getACL()
+    acl.removeEntry("unit:32.3")
+    akte.applyACL(acl)
+    with pytest.raises(ObjectNotFoundException):
+        outsider.getObject(akte_id(cmis_server))

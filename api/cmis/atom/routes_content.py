@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from urllib.parse import unquote
 
 from fastapi import APIRouter
-from services.cmis.content import (
-    append_content_stream,
-    delete_content_stream,
-    get_content_stream,
-    set_content_stream,
-)
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
@@ -20,33 +15,68 @@ from api.cmis.atom.body import media_stream
 from api.cmis.atom.routes_write import created
 from api.cmis.atom.support import AtomRoute, flag, param, required, run
 from api.download import safe_download_headers
-from services.cmis.errors import InvalidArgument
-from services.cmis.model import CmisContext, ContentStream
+from services.cmis.content import (
+    append_content_stream,
+    delete_content_stream,
+    get_content_stream,
+    set_content_stream,
+)
+from services.cmis.errors import InvalidArgument, as_cmis_error
+from services.cmis.model import CmisContext, ContentStream, OperationContext
+from services.cmis.navigation import get_object
+from services.cmis.renditions import get_renditions
+from services.errors import EAkteError
 
 router = APIRouter(route_class=AtomRoute, include_in_schema=False)
 
-_RANGE = re.compile(r"bytes=(\d+)-(\d*)")
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 _FILENAME = re.compile(r"filename\*?=(?:UTF-8'')?\"?([^\";]+)\"?", re.IGNORECASE)
 
 
-def parse_range(header: str | None) -> tuple[int, int | None] | None:
-    """(offset, length or None) of a single ``bytes=a-b`` / ``bytes=a-`` range.
+@dataclass(frozen=True)
+class ByteRange:
+    """One range of a Range header: ``start``-``end`` (end None: to the end) or a suffix."""
 
-    Other forms (several ranges, suffix ranges) are ignored, as HTTP allows: the whole
-    content is sent.
+    start: int | None
+    end: int | None
+    suffix: int | None = None
+
+
+def parse_range(header: str | None) -> ByteRange | None:
+    """The single byte range asked for.
+
+    Other forms (several ranges) are ignored, as HTTP allows: the whole content is sent.
     """
     if not header:
         return None
     match = _RANGE.fullmatch(header.strip())
-    if match is None:
+    if match is None or (not match[1] and not match[2]):
         return None
-    start = int(match[1])
-    if not match[2]:
-        return start, None
-    end = int(match[2])
-    if end < start:
+    if not match[1]:
+        return ByteRange(None, None, suffix=int(match[2]))
+    start, end = int(match[1]), int(match[2]) if match[2] else None
+    if end is not None and end < start:
         return None
-    return start, end - start + 1
+    return ByteRange(start, end)
+
+
+class RangeNotSatisfiable(Exception):
+    def __init__(self, total: int) -> None:
+        self.total = total
+
+
+def _total_length(ctx: CmisContext, object_id: str, stream_id: str | None) -> int:
+    """The length of the stream asked for, from the object's properties or renditions."""
+    if stream_id is None:
+        obj = get_object(
+            ctx, object_id, OperationContext(filter=frozenset({"cmis:contentStreamLength"}))
+        )
+        length = obj.properties.get("cmis:contentStreamLength")
+        return int(length.first or 0) if length is not None else 0
+    for rendition in get_renditions(ctx, object_id):
+        if rendition.stream_id == stream_id:
+            return rendition.length or 0
+    return 0
 
 
 def _body(first: bytes, stream: ContentStream) -> Iterator[bytes]:
@@ -59,10 +89,28 @@ def _body(first: bytes, stream: ContentStream) -> Iterator[bytes]:
 
 
 def _opened(
-    ctx: CmisContext, object_id: str, stream_id: str | None, wanted: tuple[int, int | None] | None
+    ctx: CmisContext, object_id: str, stream_id: str | None, wanted: ByteRange | None
 ) -> tuple[ContentStream, bytes]:
-    offset, length = wanted if wanted is not None else (None, None)
-    stream = get_content_stream(ctx, object_id, stream_id, offset, length)
+    offset = length = None
+    if wanted is not None:
+        if wanted.suffix is not None:
+            total = _total_length(ctx, object_id, stream_id)
+            if wanted.suffix == 0:
+                raise RangeNotSatisfiable(total)
+            offset = max(0, total - wanted.suffix)
+        else:
+            offset = wanted.start
+            if wanted.end is not None and wanted.start is not None:
+                length = wanted.end - wanted.start + 1
+    try:
+        stream = get_content_stream(ctx, object_id, stream_id, offset, length)
+    except EAkteError as exc:
+        if offset is None or not isinstance(as_cmis_error(exc), InvalidArgument):
+            raise
+        total = _total_length(ctx, object_id, stream_id)
+        if offset < total:
+            raise
+        raise RangeNotSatisfiable(total) from None
     try:
         first = next(stream.chunks, b"")
     except BaseException:
@@ -76,12 +124,15 @@ async def get_content(request: Request, repository_id: str) -> Response:
     object_id = required(request, "id")
     stream_id = param(request, "streamId")
     wanted = parse_range(request.headers.get("range"))
-    stream, first = await run(
-        request,
-        repository_id,
-        lambda ctx: _opened(ctx, object_id, stream_id, wanted),
-        write=True,  # the read is audited
-    )
+    try:
+        stream, first = await run(
+            request,
+            repository_id,
+            lambda ctx: _opened(ctx, object_id, stream_id, wanted),
+            write=True,  # the read is audited
+        )
+    except RangeNotSatisfiable as exc:
+        return Response(status_code=416, headers={"Content-Range": f"bytes */{exc.total}"})
     headers = safe_download_headers(stream.mime_type, stream.filename, first)
     headers["Content-Length"] = str(stream.length)
     headers["Accept-Ranges"] = "bytes"

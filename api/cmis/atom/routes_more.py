@@ -201,7 +201,9 @@ def parse_acl(root: Any) -> Acl:
         principal = element.find(f"{{{CMIS}}}principal")
         principal_id = child_text(principal, CMIS, "principalId") if principal is not None else None
         if not principal_id:
-            raise InvalidArgument("every permission needs a principalId")
+            if len(element):
+                raise InvalidArgument("every permission needs a principalId")
+            continue  # an empty <cmis:permission/>: cmislib's way to send an empty ACL
         names = tuple(
             (p.text or "").strip() for p in element.findall(f"{{{CMIS}}}permission") if p.text
         )
@@ -210,20 +212,33 @@ def parse_acl(root: Any) -> Acl:
     return Acl(tuple(aces))
 
 
+def _direct(acl: Acl) -> dict[str, frozenset[str]]:
+    granted: dict[str, set[str]] = {}
+    for ace in acl.aces:
+        if ace.direct:
+            granted.setdefault(ace.principal_id, set()).update(ace.permissions)
+    return {principal: frozenset(names) for principal, names in granted.items()}
+
+
 def _replace_acl(ctx: CmisContext, object_id: str, wanted: Acl) -> Acl:
-    """ApplyACL with the ACL the client wants: the direct entries it lacks or drops."""
-    current = {
-        (ace.principal_id, name)
-        for ace in get_acl(ctx, object_id).aces
-        if ace.direct
-        for name in ace.permissions
-    }
-    desired = {
-        (ace.principal_id, name) for ace in wanted.aces if ace.direct for name in ace.permissions
-    }
-    add = Acl(tuple(AccessControlEntry(p, (n,)) for p, n in sorted(desired - current)))
-    remove = Acl(tuple(AccessControlEntry(p, (n,)) for p, n in sorted(current - desired)))
-    return apply_acl(ctx, object_id, add if add.aces else None, remove if remove.aces else None)
+    """ApplyACL with the ACL the client wants (AtomPub puts the whole ACL).
+
+    The direct entries that differ are added, the direct ones missing are removed;
+    entries that follow from the unit or the roles are not the client's to change.
+    """
+    current = _direct(get_acl(ctx, object_id))
+    desired = _direct(wanted)
+    add = tuple(
+        AccessControlEntry(p, tuple(sorted(names)))
+        for p, names in desired.items()
+        if current.get(p) != names
+    )
+    remove = tuple(
+        AccessControlEntry(p, tuple(sorted(names)))
+        for p, names in current.items()
+        if p not in desired
+    )
+    return apply_acl(ctx, object_id, Acl(add) if add else None, Acl(remove) if remove else None)
 
 
 @router.put("/{repository_id}/acl")
