@@ -83,10 +83,10 @@ class BlobStore(Protocol):
     Content blobs are addressed by their SHA-256 (``sha256/ab/cd/<digest>``); named objects
     (audit anchors, evidence roots) live under ``anchors/`` and are created exclusively.
     Nothing is ever overwritten: storing bytes that are already present returns the
-    existing reference.  Every read verifies the SHA-256 and raises
-    :class:`services.errors.IntegrityError` on a mismatch.  ``version_id`` selects an S3
-    object version (None: the latest); the fs store has one version per key and knows
-    only None.  Deleting or shortening before the time raises
+    existing reference.  Every read of a whole blob verifies the SHA-256 and raises
+    :class:`services.errors.IntegrityError` on a mismatch (a range of a blob cannot be).
+    ``version_id`` selects an S3 object version (None: the latest); the fs store has one
+    version per key and knows only None.  Deleting or shortening before the time raises
     :class:`services.errors.RetentionViolationError`; a missing object
     :class:`services.errors.NotFoundError`; a malformed key
     :class:`services.errors.InvalidInputError`.

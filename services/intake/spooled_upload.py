@@ -13,13 +13,11 @@ whatever the size.
 from __future__ import annotations
 
 import hashlib
-import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO
 
-from services.errors import InvalidInputError, LimitExceededError
+from services.errors import InvalidInputError
 from services.intake.filenames import clean_filename
 from services.intake.receive import check_upload_size
 from services.media.detect import detect_file_media_type
@@ -40,9 +38,6 @@ class SpooledUpload:
     size: int
     """What the binding counted; checked against the file."""
 
-    def close(self) -> None:
-        self.file.close()
-
 
 @dataclass(frozen=True)
 class PreparedUpload:
@@ -52,28 +47,6 @@ class PreparedUpload:
     sha256: str
     size: int
     page_count: int
-
-
-def spool_upload(filename: str | None, chunks: Iterable[bytes], *, max_bytes: int) -> SpooledUpload:
-    """Write ``chunks`` (a request body) to an anonymous temporary file.
-
-    Stops with :class:`LimitExceededError` as soon as more than ``max_bytes`` arrived, so
-    an oversized body never fills the disk.  The caller closes the upload.
-    """
-    file = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller, who closes it
-    size = 0
-    try:
-        for chunk in chunks:
-            size += len(chunk)
-            if size > max_bytes:
-                raise LimitExceededError(f"the file has more than {max_bytes} bytes, the limit")
-            file.write(chunk)
-        file.flush()
-        file.seek(0)
-    except BaseException:
-        file.close()
-        raise
-    return SpooledUpload(filename=filename, file=file, size=size)
 
 
 def preflight_upload(upload: SpooledUpload, settings: Settings) -> PreparedUpload:

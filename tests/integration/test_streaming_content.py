@@ -47,7 +47,6 @@ from services.intake.spooled_upload import (
     PreparedUpload,
     SpooledUpload,
     preflight_upload,
-    spool_upload,
     store_upload,
 )
 from services.ports import BlobRef, BlobStore, Protection
@@ -430,17 +429,6 @@ def test_an_upload_that_is_not_the_announced_size_is_refused(settings: Settings)
     upload = SpooledUpload(filename="x.pdf", file=io.BytesIO(data), size=len(data) - 1)
     with pytest.raises(InvalidInputError, match="not .* as announced"):
         preflight_upload(upload, settings)
-
-
-def test_spooling_stops_at_the_limit() -> None:
-    chunks = (b"x" * 1000 for _ in range(100))
-    with pytest.raises(LimitExceededError, match="more than 5000"):
-        spool_upload("a.pdf", chunks, max_bytes=5000)
-    upload = spool_upload("a.pdf", [b"%PDF", b"-1.7"], max_bytes=5000)
-    try:
-        assert (upload.size, upload.file.read()) == (8, b"%PDF-1.7")
-    finally:
-        upload.close()
 
 
 # --- audited streams of a document's content ---------------------------------------------
