@@ -32,6 +32,7 @@ from services.cmis.model import (
     CmisObject,
     OperationContext,
     Property,
+    PropertyDefinition,
     TypeDefinition,
 )
 from services.cmis.paths import (
@@ -156,22 +157,17 @@ def to_objects(
     paths: Sequence[str | None] | None = None,
 ) -> list[CmisObject]:
     """CMIS objects of records, with what ``oc`` asks for; ``paths`` saves looking them up."""
-    types = registry(ctx.session)
     keys = [key for key in (custom_key(r) for r in items) if key is not None]
-    custom = load_custom(ctx.session, keys, types) if keys else {}
+    builder = _Builder(ctx, oc, registry(ctx.session), _plan_of(ctx, items))
+    custom = load_custom(ctx.session, keys, builder.types) if keys else {}
+    if any(isinstance(r, ResolvedRoot | ResolvedPlanItem) for r in items):
+        builder.plan_time = queries.plan_imported_at(ctx.session)
     acls = AclReader(ctx) if oc.include_acl else None
-    plan = _plan_of(ctx, items)
-    plan_time = (
-        queries.plan_imported_at(ctx.session)
-        if any(isinstance(r, ResolvedRoot | ResolvedPlanItem) for r in items)
-        else None
-    )
     objects = []
     for index, resolved in enumerate(items):
         key = custom_key(resolved)
         state = custom.get(key, CustomState()) if key else CustomState()
-        path = paths[index] if paths is not None else None
-        obj = _build(ctx, types, (plan, plan_time), resolved, state, oc, path)
+        obj = builder.build(resolved, state, paths[index] if paths is not None else None)
         if oc.include_allowable_actions:
             obj.allowable_actions = allowable_actions(ctx, resolved)
         if acls is not None:
@@ -190,47 +186,55 @@ def _plan_of(ctx: CmisContext, items: Sequence[Resolved]) -> FilePlan | None:
     return None
 
 
-def _build(
-    ctx: CmisContext,
-    types: TypeRegistry,
-    plan_and_time: tuple[FilePlan | None, datetime | None],
-    resolved: Resolved,
-    state: CustomState,
-    oc: OperationContext,
-    path: str | None,
-) -> CmisObject:
-    type_def = types.find(state.type_id or "") or types.get(builtin_type_id(resolved))
-    secondaries = [t for t in (types.find(s) for s in state.secondary_ids) if t is not None]
-    values: dict[str, tuple[Any, ...]] = dict(state.values)
-    if isinstance(resolved, ResolvedVersion | ResolvedPwc):
-        values.update(_document_values(ctx, resolved))
-        token = change_token(resolved.document.updated_at)
-    else:
-        plan, plan_time = plan_and_time
-        assert plan is not None
-        if path is None and _wanted(oc, type_def, "cmis:path"):
-            path = path_of(ctx, plan, resolved)
-        values.update(_folder_values(resolved, plan, plan_time, path))
-        token = values["cmis:changeToken"][0] if values["cmis:changeToken"] else None
-    values["cmis:objectTypeId"] = (type_def.id,)
-    values["cmis:secondaryObjectTypeIds"] = tuple(t.id for t in secondaries)
-    properties = {}
-    for definitions in (
-        type_def.property_definitions,
-        *(t.property_definitions for t in secondaries),
-    ):
-        for pid, definition in definitions.items():
-            if pid in properties:
-                continue
-            if oc.filter is None or _selected(oc, definition.id, definition.query_name):
-                properties[pid] = Property(definition, values.get(pid, ()))
-    return CmisObject(
-        object_id=object_id_of(resolved),
-        base_type_id=type_def.base_id,
-        type_id=type_def.id,
-        properties=properties,
-        change_token=token,
-    )
+class _Builder:
+    """Builds the objects of one answer; the filtered definitions are worked out per type."""
+
+    def __init__(
+        self, ctx: CmisContext, oc: OperationContext, types: TypeRegistry, plan: FilePlan | None
+    ) -> None:
+        self.ctx, self.oc, self.types, self.plan = ctx, oc, types, plan
+        self.plan_time: datetime | None = None
+        self._shown: dict[tuple[str, tuple[str, ...]], list[PropertyDefinition]] = {}
+
+    def build(self, resolved: Resolved, state: CustomState, path: str | None) -> CmisObject:
+        types = self.types
+        type_def = types.find(state.type_id or "") or types.get(builtin_type_id(resolved))
+        secondaries = [t for t in (types.find(s) for s in state.secondary_ids) if t is not None]
+        values: dict[str, tuple[Any, ...]] = dict(state.values)
+        if isinstance(resolved, ResolvedVersion | ResolvedPwc):
+            values.update(_document_values(self.ctx, resolved))
+            token = change_token(resolved.document.updated_at)
+        else:
+            assert self.plan is not None
+            if path is None and _wanted(self.oc, type_def, "cmis:path"):
+                path = path_of(self.ctx, self.plan, resolved)
+            values.update(_folder_values(resolved, self.plan, self.plan_time, path))
+            token = values["cmis:changeToken"][0] if values["cmis:changeToken"] else None
+        values["cmis:objectTypeId"] = (type_def.id,)
+        values["cmis:secondaryObjectTypeIds"] = tuple(t.id for t in secondaries)
+        shown = self._definitions(type_def, secondaries)
+        return CmisObject(
+            object_id=object_id_of(resolved),
+            base_type_id=type_def.base_id,
+            type_id=type_def.id,
+            properties={d.id: Property(d, values.get(d.id, ())) for d in shown},
+            change_token=token,
+        )
+
+    def _definitions(
+        self, type_def: TypeDefinition, secondaries: Sequence[TypeDefinition]
+    ) -> list[PropertyDefinition]:
+        """The definitions of a type and its secondary types that the filter selects."""
+        key = (type_def.id, tuple(t.id for t in secondaries))
+        shown = self._shown.get(key)
+        if shown is None:
+            found: dict[str, PropertyDefinition] = {}
+            for t in (type_def, *secondaries):
+                for pid, definition in t.property_definitions.items():
+                    if pid not in found and _selected(self.oc, pid, definition.query_name):
+                        found[pid] = definition
+            shown = self._shown[key] = list(found.values())
+        return shown
 
 
 def _selected(oc: OperationContext, property_id: str, query_name: str) -> bool:
