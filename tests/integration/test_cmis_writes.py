@@ -402,6 +402,21 @@ def test_move_refiles_with_audit_and_folders_stay_in_their_akte(world: World) ->
     sub = folder(world, "cw63", first, "Vorgang A")
     call(world, "cw63", lambda ctx: move_object(ctx, inner, sub, first))
     assert events(world, "cmis.moved", inner.removeprefix("folder:"))
+    with cmis(world, "admin") as ctx:
+        held = ctx.session.get(Document, series(doc_id))
+        assert held is not None
+        set_document_hold(
+            ctx.session,
+            ctx.store,
+            held,
+            active=True,
+            reason="Widerspruch",
+            actor="test",
+            clock=ctx.clock,
+            settings=ctx.settings.retention,
+        )
+    on_hold = refused(world, "cw63", lambda ctx: move_object(ctx, doc_id, first, None))
+    assert isinstance(on_hold, errors.Constraint), "a held document stays in its Akte"
 
 
 def test_other_units_case_worker_cannot_write(world: World) -> None:
@@ -463,6 +478,18 @@ def test_delete_is_refused_under_retention_and_hold_also_for_admins_and_allowed_
             clock=ctx.clock,
             settings=ctx.settings.retention,
         )
+    closed = refused(
+        world,
+        "cw33",
+        lambda ctx: create_document(
+            ctx, akte_id, {"cmis:name": ["Nachtrag"]}, content(PDF_A), None
+        ),
+    )
+    assert isinstance(closed, errors.Constraint), "a closed Akte takes no new content"
+    closed_folder = refused(
+        world, "cw33", lambda ctx: create_folder(ctx, akte_id, {"cmis:name": ["Nachtrag"]})
+    )
+    assert isinstance(closed_folder, errors.Constraint)
     retained = refused(world, "admin", lambda ctx: delete_object(ctx, kept_id, all_versions=True))
     assert isinstance(retained, errors.Constraint)
     not_empty = refused(world, "admin", lambda ctx: delete_object(ctx, akte_id, all_versions=True))
