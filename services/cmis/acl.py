@@ -10,11 +10,19 @@ Akte (or anything in it) adds and revokes shares of ``unit:<key>`` and
 
 from __future__ import annotations
 
+from services.access.confidentiality import Confidentiality
 from services.access.roles import Permission, Reach, role_catalog
 from services.access.shares import NewShare, revoke_share, share_akte, shares_of
 from services.cmis.errors import Constraint, InvalidArgument
 from services.cmis.model import AccessControlEntry, Acl, CmisContext
-from services.cmis.resolve import Resolved, ResolvedAkte, akte_of, resolve
+from services.cmis.resolve import (
+    Resolved,
+    ResolvedAkte,
+    ResolvedPwc,
+    ResolvedVersion,
+    akte_of,
+    resolve,
+)
 from services.db.models import Akte, AkteShare, ShareAccess, ShareGrantee
 
 READ, WRITE, ALL = "cmis:read", "cmis:write", "cmis:all"
@@ -22,6 +30,7 @@ ANYONE = "anyone"
 ANONYMOUS = "anonymous"
 """The principal ids of repository info (principalIdAnyone, principalIdAnonymous)."""
 _PERMISSIONS = (READ, WRITE, ALL)
+OPEN_LEVEL = Confidentiality.OFFEN.value
 
 
 class AclReader:
@@ -44,7 +53,10 @@ class AclReader:
         inherited = tuple(
             AccessControlEntry(a.principal_id, a.permissions, direct=False) for a in acl.aces
         )
-        return Acl(inherited, exact=acl.exact)
+        exact = acl.exact
+        if isinstance(resolved, ResolvedVersion | ResolvedPwc):
+            exact = exact and resolved.document.confidentiality == OPEN_LEVEL
+        return Acl(inherited, exact=exact)
 
     def _akte_acl(self, akte: Akte) -> Acl:
         aces = [AccessControlEntry(f"unit:{akte.org_unit}", (ALL,), direct=False)]
@@ -53,8 +65,8 @@ class AclReader:
             if share.valid_until is None or share.valid_until >= today:
                 aces.append(AccessControlEntry(_principal(share), (_permission(share),)))
         aces.extend(self._roles)
-        # Clearance limits who sees an Akte above "Offen" (003); the ACL cannot say it.
-        return Acl(tuple(aces), exact=akte.confidentiality == "003")
+        # Clearance limits who sees anything above "Offen"; the ACL cannot say it.
+        return Acl(tuple(aces), exact=akte.confidentiality == OPEN_LEVEL)
 
 
 def get_acl(ctx: CmisContext, object_id: str) -> Acl:
