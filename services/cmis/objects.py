@@ -57,6 +57,8 @@ from services.cmis.resolve import (
 )
 from services.cmis.types.registry import TypeRegistry, registry
 from services.db.models import FolderKind, StoredObject
+from services.documents.streaming import content_filename
+from services.documents.versions import Part
 from services.records.file_plans import active_plan
 from services.storage.protection import is_held, retention_end
 
@@ -71,8 +73,6 @@ _FOLDER_TYPES = {
 _CHILD_TYPES_AKTE = ("cmis:folder", "eakte:vorgang", "eakte:teilakte", "cmis:document")
 _CHILD_TYPES_VORGANG = ("cmis:folder", "eakte:teilvorgang", "cmis:document")
 _CHILD_TYPES_FOLDER = ("cmis:folder", "cmis:document")
-_EXTENSIONS = {"application/pdf": ".pdf", "image/tiff": ".tif", "image/jpeg": ".jpg"}
-_EXTENSIONS["image/png"] = ".png"
 PWC_LABEL = "pwc"
 
 
@@ -353,7 +353,7 @@ def _document_values(
     latest = pwc or (isinstance(resolved, ResolvedVersion) and resolved.is_latest)
     content: StoredObject | None = version.content
     media_type: str | None = version.media_type
-    filename = _filename(document.title, media_type)
+    filename: str | None = content_filename(document, Part.CONTENT, version.media_type)
     if pwc and checkout is not None and checkout.content_changed:
         content = (
             ctx.session.get(StoredObject, checkout.content_object_id)
@@ -361,7 +361,9 @@ def _document_values(
             else None
         )
         media_type = content.media_type if content is not None else None
-        filename = checkout.content_filename or _filename(document.title, media_type)
+        filename = checkout.content_filename or (
+            content_filename(document, Part.CONTENT, media_type) if media_type else None
+        )
     values: dict[str, tuple[Any, ...]] = {
         "cmis:objectId": (object_id_of(resolved),),
         "cmis:baseTypeId": (BaseTypeId.DOCUMENT.value,),
@@ -415,9 +417,3 @@ def _is_latest_major(ctx: CmisContext, resolved: ResolvedVersion | ResolvedPwc) 
     if isinstance(resolved, ResolvedVersion) and resolved.is_latest:
         return True
     return queries.latest_major_number(ctx.session, resolved.document) == resolved.version.number
-
-
-def _filename(title: str, media_type: str | None) -> str:
-    extension = _EXTENSIONS.get(media_type or "", "")
-    name = cmis_name(title)
-    return name if not extension or name.lower().endswith(extension) else name + extension
