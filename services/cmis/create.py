@@ -11,7 +11,6 @@ properties are kept beside the record (:mod:`services.cmis.properties`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -52,11 +51,17 @@ from services.cmis.model import (
     CmisObject,
     IncomingContent,
     OperationContext,
-    TypeDefinition,
     VersioningState,
 )
 from services.cmis.navigation import get_object
-from services.cmis.properties import load_custom, parse_properties, save_custom
+from services.cmis.properties import load_custom, parse_properties
+from services.cmis.requested import (
+    Raw,
+    RequestedTypes,
+    requested_types,
+    save_requested,
+    without_types,
+)
 from services.cmis.resolve import (
     ResolvedAkte,
     ResolvedFolder,
@@ -76,8 +81,6 @@ from services.records.akten import NewAkte, akte_level, create_akte, unit_of_cod
 from services.records.subject_keys import subject_key
 from services.records.vorgaenge import create_vorgang
 
-Raw = Mapping[str, Sequence[str]]
-
 _AKTE, _VORGANG, _TEILAKTE, _TEILVORGANG = (
     "eakte:akte",
     "eakte:vorgang",
@@ -85,51 +88,6 @@ _AKTE, _VORGANG, _TEILAKTE, _TEILVORGANG = (
     "eakte:teilvorgang",
 )
 _DOKUMENT = "eakte:dokument"
-
-
-@dataclass(frozen=True)
-class RequestedTypes:
-    """The primary type a client asked for and its secondary types."""
-
-    primary: TypeDefinition
-    secondaries: tuple[TypeDefinition, ...]
-
-    @property
-    def custom_type_id(self) -> str | None:
-        """The client-defined primary type (stored beside the record), None for a built-in."""
-        return None if self.primary.built_in else self.primary.id
-
-    @property
-    def secondary_ids(self) -> tuple[str, ...]:
-        return tuple(t.id for t in self.secondaries)
-
-
-def requested_types(
-    types: TypeRegistry, raw: Raw, base: BaseTypeId, extra_secondary: Sequence[str] = ()
-) -> RequestedTypes:
-    """The types named in ``cmis:objectTypeId`` and ``cmis:secondaryObjectTypeIds``."""
-    type_id = _last(raw, "cmis:objectTypeId") or base.value
-    primary = _known_type(types, type_id)
-    if primary.base_id is not base:
-        raise InvalidArgument(f"type {type_id} is not a {base.value} type")
-    if not primary.creatable:
-        raise Constraint(f"objects of type {type_id} cannot be created")
-    return RequestedTypes(
-        primary,
-        secondary_types(types, [*raw.get("cmis:secondaryObjectTypeIds", ()), *extra_secondary]),
-    )
-
-
-def secondary_types(types: TypeRegistry, ids: Sequence[str]) -> tuple[TypeDefinition, ...]:
-    found: dict[str, TypeDefinition] = {}
-    for type_id in ids:
-        if not type_id.strip():
-            continue
-        definition = _known_type(types, type_id.strip())
-        if definition.base_id is not BaseTypeId.SECONDARY or definition.id == "cmis:secondary":
-            raise InvalidArgument(f"type {type_id} is not a secondary type")
-        found[definition.id] = definition
-    return tuple(found.values())
 
 
 def create_folder(
@@ -142,7 +100,7 @@ def create_folder(
     eakte_type = _eakte_folder_type(types, requested.primary.id)
     target = _folder_target(parent, eakte_type)
     definition = requested.primary if not requested.primary.built_in else types.get(target)
-    parsed = parse_properties(definition, requested.secondaries, _without_types(properties))
+    parsed = parse_properties(definition, requested.secondaries, without_types(properties))
     name = check_name(_first(parsed, "cmis:name"))
     description = _first(parsed, "cmis:description")
     if isinstance(parent, ResolvedPlanItem):
@@ -164,7 +122,7 @@ def create_folder(
             clock=ctx.clock,
         )
         new_id, key = folder_object_id(folder.id), object_key(IdKind.FOLDER, folder.id)
-    _save_custom(ctx.session, types, key, requested, parsed)
+    save_requested(ctx.session, types, key, requested, parsed)
     return get_object(ctx, new_id, OperationContext())
 
 
@@ -261,7 +219,7 @@ def _prepare_document(
     types = registry(ctx.session)
     requested = requested_types(types, properties, BaseTypeId.DOCUMENT)
     definition = requested.primary if not requested.primary.built_in else types.get(_DOKUMENT)
-    parsed = parse_properties(definition, requested.secondaries, _without_types(properties))
+    parsed = parse_properties(definition, requested.secondaries, without_types(properties))
     fields = DocumentFields(
         title=check_name(_first(parsed, "cmis:name")),
         description=_first(parsed, "cmis:description"),
@@ -297,7 +255,7 @@ def _create(
         settings=ctx.settings,
         clock=ctx.clock,
     )
-    _save_custom(ctx.session, types, document_key(document.id), requested, parsed)
+    save_requested(ctx.session, types, document_key(document.id), requested, parsed)
     if state is VersioningState.CHECKEDOUT:
         start_checkout(ctx.session, document, actor=ctx.scope.actor, clock=ctx.clock)
         return get_object(ctx, pwc_object_id(document.id), OperationContext())
@@ -391,18 +349,6 @@ def _place(session: Session, parent: ResolvedAkte | ResolvedVorgang | ResolvedFo
     return place_in_folder(session, parent.folder, parent.akte)
 
 
-def _save_custom(
-    session: Session,
-    types: TypeRegistry,
-    key: str,
-    requested: RequestedTypes,
-    parsed: Mapping[str, tuple[Any, ...]],
-) -> None:
-    custom = {pid: values for pid, values in parsed.items() if types.is_custom_property(pid)}
-    if requested.custom_type_id or requested.secondaries or custom:
-        save_custom(session, key, requested.custom_type_id, requested.secondary_ids, custom, types)
-
-
 def _level(ctx: CmisContext, raw: str | None) -> Confidentiality | None:
     if raw is None:
         return None
@@ -426,26 +372,3 @@ def _given(parsed: Mapping[str, tuple[Any, ...]], pid: str, given: Any, source: 
 def _first(parsed: Mapping[str, tuple[Any, ...]], pid: str) -> Any:
     values = parsed.get(pid, ())
     return values[0] if values else None
-
-
-def _last(raw: Raw, pid: str) -> str | None:
-    values = raw.get(pid)
-    if not values:
-        return None
-    value = values if isinstance(values, str) else values[-1]
-    return value.strip() or None
-
-
-def _without_types(raw: Raw) -> dict[str, Sequence[str]]:
-    return {
-        pid: values
-        for pid, values in raw.items()
-        if pid not in ("cmis:objectTypeId", "cmis:secondaryObjectTypeIds")
-    }
-
-
-def _known_type(types: TypeRegistry, type_id: str) -> TypeDefinition:
-    found = types.find(type_id)
-    if found is None:
-        raise InvalidArgument(f"type {type_id!r} does not exist")
-    return found

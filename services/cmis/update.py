@@ -15,7 +15,6 @@ from typing import Any
 from services.access.confidentiality import Confidentiality
 from services.access.levels import set_document_level
 from services.audit.trail import record_event
-from services.cmis.create import secondary_types
 from services.cmis.documents import index_document
 from services.cmis.errors import CmisError, Constraint, InvalidArgument, UpdateConflict
 from services.cmis.folders import (
@@ -30,6 +29,7 @@ from services.cmis.model import CmisContext, CmisObject, OperationContext
 from services.cmis.navigation import get_object
 from services.cmis.objects import builtin_type_id, custom_key, object_id_of, to_object
 from services.cmis.properties import WriteMode, load_custom, parse_properties, save_custom
+from services.cmis.requested import last_value, secondary_types
 from services.cmis.resolve import (
     Resolved,
     ResolvedAkte,
@@ -118,8 +118,8 @@ def apply_properties(
     state = load_custom(ctx.session, [key], types)[key]
     current_type = state.type_id or builtin_type_id(resolved)
     given = {pid: values for pid, values in raw.items() if pid not in _ECHOED}
-    asked_type = raw.get("cmis:objectTypeId")
-    if asked_type and _last(asked_type) not in (current_type, builtin_type_id(resolved)):
+    asked_type = last_value(raw, "cmis:objectTypeId")
+    if asked_type and asked_type not in (current_type, builtin_type_id(resolved)):
         raise Constraint("the type of an object cannot be changed")
     secondary_ids = list(given.pop("cmis:secondaryObjectTypeIds", state.secondary_ids))
     secondary_ids = [s for s in [*secondary_ids, *add_secondary] if s not in remove]
@@ -248,7 +248,3 @@ def _token(obj: CmisObject) -> str | None:
 def _first(parsed: Mapping[str, tuple[Any, ...]], pid: str) -> Any:
     values = parsed.get(pid, ())
     return values[0] if values else None
-
-
-def _last(values: Sequence[str] | str) -> str:
-    return (values if isinstance(values, str) else values[-1]).strip()
