@@ -129,10 +129,12 @@ def apply_properties(
         return
     changed = _apply_builtin(ctx, resolved, parsed)
     custom = {pid: v for pid, v in parsed.items() if types.is_custom_property(pid)}
-    if custom or tuple(t.id for t in secondaries) != state.secondary_ids:
+    new_secondaries = tuple(t.id for t in secondaries) != state.secondary_ids
+    if custom or new_secondaries:
         save_custom(ctx.session, key, state.type_id, [t.id for t in secondaries], custom, types)
         changed.extend(sorted(custom))
-        changed.append("cmis:secondaryObjectTypeIds")
+        if new_secondaries:
+            changed.append("cmis:secondaryObjectTypeIds")
     kind, record_id = key.split(":", 1)
     record_event(
         ctx.session,
