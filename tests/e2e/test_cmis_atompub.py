@@ -10,9 +10,12 @@ refusal of what a careless XML parser would accept.
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
+import time
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from urllib.parse import quote
 
 import httpx
@@ -21,7 +24,15 @@ from cmislib.exceptions import CmisException, ObjectNotFoundException
 
 from api.cmis.atom.reading import parse_entry
 from services.cmis.errors import InvalidArgument
-from tests.fixtures.cmis import BUILDING_CODE, BUILDING_UNIT, CmisServer, unique_pdf
+from tests.fixtures.cmis import (
+    BUILDING_CODE,
+    BUILDING_UNIT,
+    CmisServer,
+    LargePdf,
+    memory,
+    reset_peak,
+    unique_pdf,
+)
 
 ATOM = "http://www.w3.org/2005/Atom"
 APP = "http://www.w3.org/2007/app"
@@ -32,6 +43,7 @@ OWNER = "building"
 """The building authority's case worker: the Bauakte is theirs."""
 OUTSIDER = "foreigners"
 PLAN = BUILDING_CODE
+MB = 1024 * 1024
 NS = {"atom": ATOM, "app": APP, "cmis": CMIS, "cmisra": CMISRA}
 
 
@@ -734,3 +746,90 @@ def test_cmislib_shares_an_akte_through_its_acl(cmis_server: CmisServer) -> None
     akte.applyACL(acl)
     with pytest.raises(ObjectNotFoundException):
         outsider.getObject(akte_id(cmis_server))
+
+
+def base64_entry(name: str, content: LargePdf) -> tuple[int, Iterator[bytes]]:
+    """A document entry whose base64 content is encoded while it is sent: length, chunks."""
+    head = (
+        f'<entry xmlns="{ATOM}" xmlns:cmis="{CMIS}" xmlns:cmisra="{CMISRA}">'
+        f"<title>{name}</title>{properties_xml('cmis:document', name)}"
+        "<cmisra:content><cmisra:mediatype>application/pdf</cmisra:mediatype><cmisra:base64>"
+    ).encode()
+    tail = b"</cmisra:base64></cmisra:content></entry>"
+
+    def chunks() -> Iterator[bytes]:
+        yield head
+        rest = b""
+        for piece in content:
+            data = rest + piece
+            usable = len(data) - len(data) % 3
+            rest = data[usable:]
+            yield base64.b64encode(data[:usable])
+        yield base64.b64encode(rest)
+        yield tail
+
+    return len(head) + 4 * ((content.size + 2) // 3) + len(tail), chunks()
+
+
+def test_100_mb_in_a_base64_entry_up_and_down_with_flat_server_memory(
+    cmis_process: CmisServer,
+) -> None:
+    server = cmis_process
+    with server.http(OWNER) as http:
+        children = link(get_entry(http, akte_id(server)), "down", "application/atom+xml")
+
+        def round_trip(content: LargePdf, name: str) -> None:
+            length, body = base64_entry(name, content)
+            response = http.post(
+                children,
+                content=body,
+                headers={"Content-Type": ENTRY, "Content-Length": str(length)},
+            )
+            assert response.status_code == 201, response.text
+            digest = hashlib.sha256()
+            with http.stream("GET", link(ET.fromstring(response.content), "edit-media")) as down:
+                assert down.status_code == 200
+                for chunk in down.iter_bytes(MB):
+                    digest.update(chunk)
+            assert digest.hexdigest() == content.sha256
+
+        round_trip(LargePdf(256 * 1024), "Warmlauf.pdf")
+        before = memory(server.pid)["VmRSS"]
+        reset_peak(server.pid)
+        round_trip(LargePdf(100 * MB), "Bescheid mit Anlagen.pdf")
+        peak = memory(server.pid)["VmHWM"]
+    growth = peak - before
+    assert growth < 60 * MB, f"server RSS grew by {growth / MB:.1f} MB for 100 MB up and down"
+
+
+def test_the_searchable_pdf_is_a_rendition_with_an_alternate_link(cmis_server: CmisServer) -> None:
+    with cmis_server.http(OWNER) as http:
+        vorgang = new_vorgang(http, cmis_server, f"Rendition {uuid.uuid4().hex[:6]}")
+        response = http.post(
+            link(vorgang, "down", "application/atom+xml"),
+            content=document_entry("Gescannt.pdf", unique_pdf("Gescannt")),
+            headers={"Content-Type": ENTRY},
+        )
+        object_id = prop(ET.fromstring(response.content), "cmis:objectId")[0]
+        deadline = time.monotonic() + 120
+        while True:  # the render job makes the searchable PDF in the background
+            entry = get_entry(http, object_id, renditionFilter="*")
+            rendition = entry.find("cmisra:object/cmis:rendition", NS)
+            if rendition is not None or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert rendition is not None, "no rendition within two minutes"
+        assert rendition.findtext("cmis:streamId", namespaces=NS) == "pdfa"
+        assert rendition.findtext("cmis:kind", namespaces=NS) == "cmis:rendition"
+        alternate = next(
+            element
+            for element in entry.findall("atom:link", NS)
+            if element.attrib["rel"] == "alternate"
+        )
+        assert alternate.attrib[f"{{{CMISRA}}}renditionKind"] == "cmis:rendition"
+        pdf = http.get(alternate.attrib["href"])
+        assert pdf.status_code == 200
+        assert pdf.content.startswith(b"%PDF-")
+        assert len(pdf.content) == int(rendition.findtext("cmis:length", namespaces=NS) or 0)
+        without = get_entry(http, object_id)  # renditions only when asked for
+        assert without.find("cmisra:object/cmis:rendition", NS) is None
