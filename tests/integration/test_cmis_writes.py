@@ -530,6 +530,16 @@ DECISION_TYPE = {
     },
 }
 
+MARK_TYPE = {
+    "id": "fv:markiert",
+    "baseId": "cmis:secondary",
+    "parentId": "cmis:secondary",
+    "displayName": "Markiert",
+    "propertyDefinitions": {
+        "fv:grund": {"id": "fv:grund", "propertyType": "string", "updatability": "readwrite"}
+    },
+}
+
 
 def test_client_types_copies_and_bulk_updates(world: World) -> None:
     call(world, "admin", lambda ctx: create_type(ctx, DECISION_TYPE))
@@ -579,6 +589,21 @@ def test_client_types_copies_and_bulk_updates(world: World) -> None:
     with cmis(world, "cw63") as ctx:
         assert value(_get(ctx, first.object_id), "fv:personNumber") == "P-0815"
         assert value(_get(ctx, copy.object_id), "fv:personNumber") == "P-4711"
+
+    call(world, "admin", lambda ctx: create_type(ctx, MARK_TYPE))
+    marked = call(
+        world,
+        "cw63",
+        lambda ctx: update_properties(
+            ctx,
+            copy.object_id,
+            {"cmis:secondaryObjectTypeIds": ["fv:markiert"], "fv:grund": ["Prüfung"]},
+            None,
+        ),
+    )
+    assert marked.properties["cmis:secondaryObjectTypeIds"].values == ("fv:markiert",)
+    assert value(marked, "fv:grund") == "Prüfung"
+    assert value(marked, "fv:personNumber") == "P-4711"
 
 
 @pytest.mark.ocr
