@@ -106,7 +106,7 @@ def labels_of(session: Session, versions: Iterable[DocumentVersion]) -> dict[str
 def version_by_label(
     session: Session, document: Document, major: int, minor: int
 ) -> DocumentVersion | None:
-    """The version of a visible document labelled ``major.minor``."""
+    """The version of a visible document labelled ``major.minor`` (the newest if two are)."""
     if not (0 <= major <= MAX_SQL_INT and 0 <= minor <= MAX_SQL_INT):
         return None
     labelled = and_(VersionLabel.major == major, VersionLabel.minor == minor)
@@ -116,6 +116,8 @@ def version_by_label(
         select(DocumentVersion)
         .outerjoin(VersionLabel, VersionLabel.version_id == DocumentVersion.id)
         .where(DocumentVersion.document_id == document.id, condition)
+        .order_by(DocumentVersion.number.desc())
+        .limit(1)
     )
 
 
