@@ -33,6 +33,7 @@ from services.cmis.move import move_object
 from services.cmis.navigation import get_object
 from services.cmis.types.mutability import create_type
 from services.cmis.update import bulk_update_properties, update_properties
+from services.cmis.versioning import check_in, check_out
 from services.db.models import (
     Akte,
     AuditEvent,
@@ -617,3 +618,21 @@ def test_the_render_job_makes_the_pdfa_and_the_text_searchable(world: World) -> 
         hits = ctx.search.search(ctx.session, ctx.scope, "Baugenehmigung", limit=10, offset=0)
         assert [hit.document_id for hit in hits.hits] == [series(doc_id)]
         assert value(_get(ctx, doc_id), "eakte:ocrStatus") == "ocr_done"
+
+    pwc_id = call(world, "cw63", lambda ctx: check_out(ctx, doc_id)).object_id
+    same = call(
+        world,
+        "cw63",
+        lambda ctx: check_in(
+            ctx, pwc_id, major=True, properties={}, content=None, comment="nur Metadaten"
+        ),
+    )
+    assert same.object_id == f"{series(doc_id)};2.0"
+    assert read(world, "cw63", same.object_id, stream_id="pdfa") == rendition
+    with unit_of_work(world.container.session_factory, write=False) as session:
+        render_jobs = session.scalars(
+            select(Job.dedupe_key).where(Job.kind == RENDER_VERSION)
+        ).all()
+        assert render_jobs == [f"{RENDER_VERSION}:{series(doc_id)}:1"], "no OCR for the same bytes"
+        stored = session.get(Document, series(doc_id))
+        assert stored is not None and stored.status == "ocr_done"
