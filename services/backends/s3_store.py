@@ -125,7 +125,8 @@ class S3BlobStore:
 
         def reader() -> BinaryIO:
             file.seek(start)
-            checked = VerifyingReader(file, sha256=sha256, size=size, what=f"upload of {sha256}")
+            what = f"upload of {key_for_digest(sha256)}"
+            checked = VerifyingReader(file, sha256=sha256, size=size, what=what)
             return cast("BinaryIO", checked)  # minio only calls read(n)
 
         return self._put_content(
@@ -382,7 +383,8 @@ class S3BlobStore:
                 # must never be handed out as the ref of these bytes.
                 if self.verify(key, existing.version_id):
                     if from_caller:
-                        copy_verified(source(), None, sha256=digest, size=size, what=key)
+                        what = f"upload of {key}"
+                        copy_verified(source(), None, sha256=digest, size=size, what=what)
                     self._strengthen(ref, protection)
                     return ref
             # Absent, damaged, or not written by eakte: upload a good, locked version.
