@@ -58,22 +58,27 @@ def allowable_actions(ctx: CmisContext, resolved: Resolved) -> frozenset[str]:
         return frozenset(actions)
     akte = akte_of(resolved)
     assert akte is not None
-    writable = scope.can_write_akte(akte)
+    writable = _may_write(scope, akte)
     open_ = writable and akte.status == AkteStatus.OPEN
     if isinstance(resolved, ResolvedAkte | ResolvedVorgang | ResolvedFolder):
         actions = set(_READ_FOLDER | _PARENTS)
         if open_:
-            actions |= _CREATE_IN | {"canUpdateProperties"}
+            actions |= _CREATE_IN | {"canUpdateProperties", "canDeleteTree"}
         if open_ and isinstance(resolved, ResolvedFolder):
-            actions |= {"canMoveObject", "canDeleteObject", "canDeleteTree"}
-        if _may_share(scope, akte):
+            actions.add("canMoveObject")
+        if isinstance(resolved, ResolvedAkte):
+            if writable and not akte.legal_hold:
+                actions.add("canDeleteObject")  # only an empty Akte opened by mistake
+        elif open_:
+            actions.add("canDeleteObject")  # only when empty
+        if writable:
             actions.add("canApplyACL")
         return frozenset(actions)
     actions = set(_READ_DOCUMENT)
     if isinstance(resolved, ResolvedPwc):
         if writable:
             actions |= {"canCheckIn", "canCancelCheckOut", "canUpdateProperties"}
-            actions.add("canSetContentStream")
+            actions |= {"canSetContentStream", "canDeleteObject"}
         if resolved.checkout.content_object_id is not None or not resolved.checkout.content_changed:
             actions.add("canGetContentStream")
             if writable:
@@ -82,24 +87,29 @@ def allowable_actions(ctx: CmisContext, resolved: Resolved) -> frozenset[str]:
     actions.add("canGetContentStream")
     if resolved.version.rendition is not None:
         actions.add("canGetRenditions")
-    if _may_share(scope, akte):
+    if writable:
         actions.add("canApplyACL")
-    if isinstance(resolved, ResolvedVersion) and resolved.is_latest:
+    if resolved.is_latest:
         if open_:
-            actions |= {"canUpdateProperties", "canMoveObject"}
+            actions |= {"canUpdateProperties"}
             if resolved.checkout is None:
                 actions |= {"canCheckOut", "canSetContentStream"}
-        if writable and _destroyable(ctx, resolved):
+        if open_ and not is_held(resolved.document):
+            actions.add("canMoveObject")
+        if writable and resolved.checkout is None and _destroyable(ctx, resolved):
             actions.add("canDeleteObject")
     return frozenset(actions)
 
 
-def _may_share(scope: Scope, akte: Akte) -> bool:
+def _may_write(scope: Scope, akte: Akte) -> bool:
+    """The REST API's write check: manage records, and the Akte's unit or a write share."""
     return scope.may(Permission.MANAGE_RECORDS) and scope.can_write_akte(akte)
 
 
 def _destroyable(ctx: CmisContext, resolved: ResolvedVersion) -> bool:
-    """Past its retention end and not held (eakte keeps records until then)."""
+    """Past its retention end, not held, and the caller manages retention."""
+    if not ctx.scope.may(Permission.MANAGE_RETENTION):
+        return False
     end = retention_end(resolved.document)
     if end is None or is_held(resolved.document):
         return False

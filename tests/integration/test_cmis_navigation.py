@@ -416,10 +416,19 @@ def test_allowable_actions_follow_state(world: World) -> None:
         ctx = world.call("cw63", session)
         akte = get_allowable_actions(ctx, f"akte:{world.bauakte}")
         assert {"canCreateDocument", "canCreateFolder", "canApplyACL"} <= akte
-        assert "canDeleteObject" not in akte  # Akten are records, never deleted
+        assert "canMoveObject" not in akte  # Akten stay under their plan item
         letter = get_allowable_actions(ctx, world.letters[0])
         assert {"canCheckOut", "canSetContentStream", "canGetContentStream"} <= letter
         assert "canDeleteObject" not in letter  # retention has not even started
+        assert "canDeleteObject" in get_allowable_actions(ctx, f"vorgang:{world.vorgang}")
+        reader = get_allowable_actions(world.call("auditor", session), world.letters[0])
+        assert reader == {
+            "canGetProperties",
+            "canGetObjectParents",
+            "canGetAllVersions",
+            "canGetACL",
+            "canGetContentStream",
+        }
         assert "canCreateFolder" in get_allowable_actions(ctx, f"plan:{BUILDING}")
         assert "canCreateFolder" not in get_allowable_actions(ctx, f"plan:{FOREIGNERS}")
         assert get_allowable_actions(ctx, "root") >= {"canGetChildren", "canGetFolderTree"}
