@@ -22,7 +22,7 @@ import httpx
 import pytest
 from cmislib.exceptions import CmisException, ObjectNotFoundException
 
-from api.cmis.atom.reading import parse_entry
+from api.cmis.atom.reading import BodyTooLarge, parse_entry
 from services.cmis.errors import InvalidArgument
 from tests.fixtures.cmis import (
     BUILDING_CODE,
@@ -588,7 +588,7 @@ def test_base64_content_is_decoded_piecewise_into_a_spooled_file(step: int) -> N
 
 def test_content_above_the_limit_and_bad_base64_are_refused() -> None:
     pdf = unique_pdf("zu groß")
-    with pytest.raises(Exception, match="larger than"):
+    with pytest.raises(BodyTooLarge):
         parse_entry(io.BytesIO(document_entry("x.pdf", pdf)), content_limit=len(pdf) - 1)
     body = document_entry("x.pdf", pdf).replace(b"<cmisra:base64>", b"<cmisra:base64>!!")
     with pytest.raises(InvalidArgument):
@@ -833,3 +833,9 @@ def test_the_searchable_pdf_is_a_rendition_with_an_alternate_link(cmis_server: C
         assert len(pdf.content) == int(rendition.findtext("cmis:length", namespaces=NS) or 0)
         without = get_entry(http, object_id)  # renditions only when asked for
         assert without.find("cmisra:object/cmis:rendition", NS) is None
+
+
+def test_an_entry_with_huge_properties_is_refused() -> None:
+    name = "x" * (2 * MB)
+    with pytest.raises(BodyTooLarge):
+        parse_entry(io.BytesIO(folder_entry(name)), content_limit=10**7)

@@ -9,9 +9,16 @@ from typing import IO, Any
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
-from api.cmis.atom.reading import SMALL_DOCUMENT_BYTES, ParsedEntry, parse_entry, parse_small
+from api.cmis.atom.reading import (
+    SMALL_DOCUMENT_BYTES,
+    BodyTooLarge,
+    ParsedEntry,
+    parse_entry,
+    parse_small,
+)
 from api.spooled_body import spool_body
 from services.cmis.model import IncomingContent
+from services.errors import LimitExceededError
 from services.settings import Settings
 
 _XML_OVERHEAD = 1024 * 1024
@@ -27,12 +34,17 @@ def content_limit(request: Request) -> int:
     return _settings(request).cmis.max_upload_bytes
 
 
+async def _spool(request: Request, limit: int, setting: str) -> IO[bytes]:
+    try:
+        return await spool_body(request, limit, setting=setting)
+    except LimitExceededError as exc:
+        raise BodyTooLarge(exc.detail) from exc
+
+
 async def read_entry(request: Request) -> ParsedEntry:
     """The entry of the request, its content (if any) spooled; the caller closes it."""
     limit = content_limit(request)
-    body = await spool_body(
-        request, limit * 4 // 3 + _XML_OVERHEAD, setting="EAKTE_CMIS__MAX_UPLOAD_BYTES"
-    )
+    body = await _spool(request, limit * 4 // 3 + _XML_OVERHEAD, "EAKTE_CMIS__MAX_UPLOAD_BYTES")
     try:
         return await run_in_threadpool(parse_entry, body, content_limit=limit)
     finally:
@@ -41,7 +53,7 @@ async def read_entry(request: Request) -> ParsedEntry:
 
 async def read_small(request: Request) -> Any:
     """The root element of a small XML body (query, ACL, type)."""
-    body = await spool_body(request, SMALL_DOCUMENT_BYTES, setting="1 MiB for XML documents")
+    body = await _spool(request, SMALL_DOCUMENT_BYTES, "1 MiB for XML documents")
     try:
         return await run_in_threadpool(parse_small, body)
     finally:
@@ -51,9 +63,7 @@ async def read_small(request: Request) -> Any:
 @asynccontextmanager
 async def media_stream(request: Request, filename: str | None) -> AsyncIterator[IncomingContent]:
     """A raw content stream (PUT/POST of media), spooled; closed after the block."""
-    spool: IO[bytes] = await spool_body(
-        request, content_limit(request), setting="EAKTE_CMIS__MAX_UPLOAD_BYTES"
-    )
+    spool = await _spool(request, content_limit(request), "EAKTE_CMIS__MAX_UPLOAD_BYTES")
     try:
         spool.seek(0, 2)
         size = spool.tell()

@@ -24,6 +24,11 @@ from services.cmis.errors import InvalidArgument
 from services.cmis.model import IncomingContent
 from services.errors import LimitExceededError
 
+
+class BodyTooLarge(LimitExceededError):
+    """A request body (or the content in it) over its limit: 413."""
+
+
 CHUNK = 64 * 1024
 SMALL_DOCUMENT_BYTES = 1024 * 1024
 _WHITESPACE = re.compile(rb"\s+")
@@ -59,14 +64,14 @@ class _Base64Sink:
             raise InvalidArgument("the content is not valid base64") from exc
         self.size += len(decoded)
         if self.size > self.limit:
-            raise LimitExceededError(f"the content is larger than {self.limit} bytes")
+            raise BodyTooLarge(f"the content is larger than {self.limit} bytes")
         self.file.write(decoded)
 
     def write_raw(self, text: str) -> None:
         data = text.encode("utf-8")
         self.size += len(data)
         if self.size > self.limit:
-            raise LimitExceededError(f"the content is larger than {self.limit} bytes")
+            raise BodyTooLarge(f"the content is larger than {self.limit} bytes")
         self.file.write(data)
 
     @property
@@ -107,6 +112,15 @@ class _EntryTarget:
         self.cmisra_content = False
         self.type_builder: etree.TreeBuilder | None = None
         self.type_depth = 0
+        self.text_size = 0
+        """Characters outside the content: properties and a type are small documents."""
+
+    def _count(self, text: str) -> None:
+        self.text_size += len(text)
+        if self.text_size > SMALL_DOCUMENT_BYTES:
+            raise BodyTooLarge(
+                f"the entry has more than {SMALL_DOCUMENT_BYTES} characters besides its content"
+            )
 
     def doctype(self, *_: Any) -> None:
         raise InvalidArgument("a document type declaration is not accepted")
@@ -151,6 +165,7 @@ class _EntryTarget:
 
     def data(self, text: str) -> None:
         if self.type_builder is not None:
+            self._count(text)
             self.type_builder.data(text)
         elif self.sink is not None and self.stack[-1] in (
             f"{{{CMISRA}}}base64",
@@ -161,6 +176,7 @@ class _EntryTarget:
             else:
                 self.sink.write_text(text)
         else:
+            self._count(text)
             self.text.append(text)
 
     def end(self, tag: str) -> None:
@@ -246,7 +262,7 @@ def parse_small(body: IO[bytes]) -> Any:
     """The root element of a small document (query, ACL, type): at most 1 MiB, no DTD."""
     data = body.read(SMALL_DOCUMENT_BYTES + 1)
     if len(data) > SMALL_DOCUMENT_BYTES:
-        raise LimitExceededError(f"the document is larger than {SMALL_DOCUMENT_BYTES} bytes")
+        raise BodyTooLarge(f"the document is larger than {SMALL_DOCUMENT_BYTES} bytes")
     return parse_small_bytes(data)
 
 

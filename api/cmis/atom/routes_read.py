@@ -31,7 +31,7 @@ from api.cmis.atom.support import (
 from api.cmis.atom.urls import AtomUrls
 from services.cmis.actions import get_allowable_actions
 from services.cmis.errors import InvalidArgument
-from services.cmis.model import CmisContext, CmisObject, ObjectList, TreeNode
+from services.cmis.model import CmisContext, CmisObject, ObjectList, OperationContext, TreeNode
 from services.cmis.navigation import (
     get_checked_out_docs,
     get_children,
@@ -143,7 +143,7 @@ async def get_children_feed(request: Request, repository_id: str) -> Response:
     oc = operation_context(request)
 
     def work(ctx: CmisContext) -> tuple[ObjectList, CmisObject, int]:
-        folder = get_object(ctx, folder_id, type(oc)())
+        folder = get_object(ctx, folder_id, OperationContext())
         return get_children(ctx, folder_id, oc), folder, page_size(ctx, oc.max_items)
 
     listing, folder, size = await run(request, repository_id, work, write=False)

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.cmis.atom.ns import serialize
+from api.cmis.atom.reading import BodyTooLarge
 from api.cmis.atom.urls import AtomUrls
 from api.cmis.context import cmis_context
 from api.download import ATTACHMENT_CSP
@@ -31,7 +32,7 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
-def error_response(error: CmisError) -> Response:
+def error_response(error: CmisError, status: int | None = None) -> Response:
     if error.http_status >= 500:
         log.error("CMIS %s: %s", error.name, error.detail)
     message = escape(str(error.detail))
@@ -44,7 +45,12 @@ def error_response(error: CmisError) -> Response:
     headers = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": ATTACHMENT_CSP}
     if error.http_status == 401:
         headers["WWW-Authenticate"] = 'Basic realm="eakte CMIS", charset="UTF-8"'
-    return Response(body, status_code=error.http_status, media_type="text/html", headers=headers)
+    return Response(
+        body,
+        status_code=error.http_status if status is None else status,
+        media_type="text/html",
+        headers=headers,
+    )
 
 
 class AtomRoute(APIRoute):
@@ -56,6 +62,8 @@ class AtomRoute(APIRoute):
         async def handle(request: Request) -> Response:
             try:
                 return await handler(request)
+            except BodyTooLarge as exc:  # 413, as the body limit middleware answers
+                return error_response(as_cmis_error(exc), 413)
             except EAkteError as exc:
                 return error_response(as_cmis_error(exc))
 
