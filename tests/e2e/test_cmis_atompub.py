@@ -462,6 +462,12 @@ def test_children_are_paged_with_num_items_and_next_links(cmis_server: CmisServe
             for e in (*first.findall("atom:entry", NS), *second.findall("atom:entry", NS))
         ]
         assert sorted(names) == ["Blatt 0.pdf", "Blatt 1.pdf", "Blatt 2.pdf"]
+        with_segments = ET.fromstring(http.get(children + "&includePathSegment=true").content)
+        segments = [
+            e.findtext("cmisra:pathSegment", "", NS)
+            for e in with_segments.findall("atom:entry", NS)
+        ]
+        assert sorted(segments) == sorted(names)
 
 
 def test_acl_and_allowable_actions(cmis_server: CmisServer) -> None:
