@@ -34,11 +34,12 @@ from services.db.models import (
     VersionLabel,
 )
 from services.documents.new_version import RENDER_VERSION
+from services.documents.search_entry import search_entry
 from services.documents.versions import add_version, first_version
 from services.intake.filenames import clean_filename
 from services.intake.spooled_upload import SpooledUpload, preflight_upload, store_upload
 from services.jobs.queue import enqueue
-from services.ports import BlobRef, BlobStore, Clock, IndexableDocument, SearchIndex
+from services.ports import BlobRef, BlobStore, Clock, SearchIndex
 from services.records.filing import file_document
 from services.settings import Settings
 from services.storage.objects import minimum_protection, register_object
@@ -286,18 +287,7 @@ def add_labelled_version(
 
 def index_document(session: Session, search: SearchIndex, document: Document) -> None:
     """(Re-)index title, metadata and the recognised pages (none until OCR has run)."""
-    metadata = " ".join(
-        value for value in (document.sender, document.description, document.direction) if value
-    )
-    search.index_document(
-        session,
-        IndexableDocument(
-            document_id=document.id,
-            title=document.title,
-            metadata_text=metadata,
-            pages=[page.text for page in document.pages],
-        ),
-    )
+    search.index_document(session, search_entry(document, [page.text for page in document.pages]))
 
 
 def _intake_item(

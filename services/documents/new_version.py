@@ -18,6 +18,7 @@ from services.db.models import (
     ObjectPurpose,
 )
 from services.db.session import unit_of_work
+from services.documents.search_entry import search_entry
 from services.documents.versions import add_version, get_version
 from services.errors import PermanentJobError
 from services.intake.filenames import clean_filename
@@ -29,7 +30,6 @@ from services.ports import (
     BlobRef,
     BlobStore,
     Clock,
-    IndexableDocument,
     OcrEngine,
     OcrResult,
     SearchIndex,
@@ -227,10 +227,5 @@ class RenderVersionHandler:
         )
         self._search.index_document(
             session,
-            IndexableDocument(
-                document_id=document.id,
-                title=document.title,
-                metadata_text="",
-                pages=result.pages,
-            ),
+            search_entry(document, result.pages),
         )

@@ -28,6 +28,7 @@ from services.db.models import (
     ObjectPurpose,
 )
 from services.db.session import unit_of_work
+from services.documents.search_entry import search_entry
 from services.documents.versions import first_version
 from services.einvoice.hybrid import find_embedded_invoice
 from services.einvoice.intake import receive_einvoice
@@ -37,7 +38,7 @@ from services.media.convert import extract_pages, image_to_pdf
 from services.media.pdfa_pages import keep_pages
 from services.media.separators import find_separator_pages, split_ranges
 from services.ocr.workdir import ocr_workdir
-from services.ports import BlobRef, BlobStore, Clock, IndexableDocument, OcrEngine, SearchIndex
+from services.ports import BlobRef, BlobStore, Clock, OcrEngine, SearchIndex
 from services.settings import Settings
 from services.storage.objects import (
     live_object,
@@ -232,7 +233,7 @@ class ProcessItemHandler:
                 session.add(document)
                 session.flush()
                 self._add_first_version(session, item, document, part, now)
-                self._search.index_document(session, _indexable(item, document, part.texts))
+                self._search.index_document(session, search_entry(document, part.texts))
                 enqueue_classification(
                     session, document.id, clock=self._clock, settings=self._settings
                 )
@@ -325,20 +326,3 @@ def _title(item: IntakeItem, index: int, part_count: int) -> str:
     base = PurePath(item.original_filename).stem if item.original_filename else "Scan"
     base = f"{base} ({item.received_at:%Y-%m-%d})"
     return f"{base} – Teil {index + 1}/{part_count}" if part_count > 1 else base
-
-
-def _indexable(item: IntakeItem, document: Document, texts: list[str]) -> IndexableDocument:
-    metadata = " ".join(
-        value
-        for value in (
-            item.original_filename,
-            item.sender_hint,
-            item.station_id,
-            item.batch_id,
-            item.target_org_unit,
-        )
-        if value
-    )
-    return IndexableDocument(
-        document_id=document.id, title=document.title, metadata_text=metadata, pages=texts
-    )

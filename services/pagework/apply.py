@@ -37,12 +37,13 @@ from services.db.models import (
     ReviewStatus,
     ReviewTask,
 )
+from services.documents.search_entry import search_entry
 from services.documents.versions import Part, first_version, get_version, read_version
 from services.errors import InvalidInputError
 from services.pagework.access import reworkable_document
 from services.pagework.pdf import build_pdf, page_count
 from services.pagework.plan import PagePick, PageworkRequest, plan_results
-from services.ports import BlobStore, Clock, IndexableDocument, SearchIndex
+from services.ports import BlobStore, Clock, SearchIndex
 from services.settings import Settings
 from services.storage.objects import minimum_protection, register_object, store_content
 from services.storage.protection import mark_pending
@@ -252,9 +253,7 @@ def _make_result(
     mark_pending([document])  # a held source's hold holds the result's objects too
     search.index_document(
         session,
-        IndexableDocument(
-            document_id=document.id, title=document.title, metadata_text="", pages=texts
-        ),
+        search_entry(document, texts),
     )
     return document
 

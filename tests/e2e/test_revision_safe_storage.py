@@ -20,6 +20,7 @@ from api.cli.main import app as cli
 from services.backends.blob_keys import key_for_digest, sha256_hex
 from services.db.models import AuditEvent, Document, DocumentVersion, StoredObject
 from services.db.session import unit_of_work
+from services.documents.new_version import RENDER_VERSION
 from services.documents.page_images import cache_dir_of
 from services.errors import RetentionViolationError
 from services.settings import Settings
@@ -111,6 +112,22 @@ def test_new_version_keeps_the_old_one_retrievable(service: Service) -> None:
     reads = events(service, "content.read", document_id)
     assert [e.details["version"] for e in reads] == [1, 1, 2]
     assert events(service, "version.added", document_id)[0].details["comment"]
+
+
+@pytest.mark.ocr
+def test_a_new_versions_search_entry_keeps_the_uploads_metadata(service: Service) -> None:
+    document_id = insert_document(service.container, "Bauantrag Lindenweg 4")
+    with unit_of_work(service.container.session_factory) as session:
+        document = session.get(Document, document_id)
+        assert document is not None
+        document.item.sender_hint = "Kreiswasserwerk Lindenhof"
+    service.client.post(
+        f"/api/v1/documents/{document_id}/versions",
+        files={"file": ("korrigiert.png", png(230), "image/png")},
+    ).raise_for_status()
+    run_job(service, RENDER_VERSION, {"document_id": document_id, "version": 2})
+    found = service.client.get("/api/v1/search", params={"q": "Kreiswasserwerk"}).json()
+    assert [hit["document_id"] for hit in found["hits"]] == [document_id]
 
 
 def test_bad_new_version_is_refused_and_changes_nothing(service: Service) -> None:
