@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete
@@ -137,15 +138,19 @@ class RenderVersionHandler:
             if version.rendition_object_id is not None or document.disposed_at is not None:
                 return
             content = version.content
-            source = self._store.get(content.blob_key, content.version_id)
-            media_type = content.media_type
-        if media_type != "application/pdf":
-            source = image_to_pdf(
-                source, media_type, fallback_dpi=self._settings.ocr.image_dpi_fallback
-            )
+            key, version_id, media_type = content.blob_key, content.version_id, content.media_type
         with ocr_workdir() as tmp:
             source_path, output_path = tmp / "source.pdf", tmp / "searchable.pdf"
-            source_path.write_bytes(source)
+            if media_type == "application/pdf":
+                self._copy_blob(key, version_id, source_path)
+            else:
+                source_path.write_bytes(
+                    image_to_pdf(
+                        self._store.get(key, version_id),
+                        media_type,
+                        fallback_dpi=self._settings.ocr.image_dpi_fallback,
+                    )
+                )
             result = self._ocr.make_searchable(source_path, output_path, self._settings.ocr_options)
             rendition = output_path.read_bytes()
         now = self._clock.now()
@@ -190,6 +195,12 @@ class RenderVersionHandler:
                 },
                 clock=self._clock,
             )
+
+    def _copy_blob(self, key: str, version_id: str | None, target: Path) -> None:
+        """Write a stored PDF to ``target`` chunk by chunk: a large PDF never sits in memory."""
+        with self._store.open_range(key, version_id) as chunks, target.open("wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
 
     def on_give_up(self, payload: Mapping[str, Any], reason: str) -> None:
         with unit_of_work(self._factory) as session:
