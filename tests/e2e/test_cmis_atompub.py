@@ -845,3 +845,18 @@ def test_an_entry_with_huge_properties_is_refused() -> None:
     name = "x" * (2 * MB)
     with pytest.raises(BodyTooLarge):
         parse_entry(io.BytesIO(folder_entry(name)), content_limit=10**7)
+
+
+def test_opencmis_file_name_beside_the_content_is_taken() -> None:
+    body = document_entry("Bescheid", unique_pdf("Dateiname")).replace(
+        b"<cmisra:mediatype>",
+        b'<chemistry:filename xmlns:chemistry="http://chemistry.apache.org/">'
+        b"bescheid.pdf</chemistry:filename><cmisra:mediatype>",
+    )
+    entry = parse_entry(io.BytesIO(body), content_limit=10**7)
+    try:
+        assert entry.content is not None
+        assert entry.content.filename == "bescheid.pdf"
+        assert entry.content.mime_type == "application/pdf"
+    finally:
+        entry.close()

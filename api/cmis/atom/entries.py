@@ -154,13 +154,19 @@ def _document_links(entry: Any, obj: CmisObject, urls: AtomUrls) -> None:
         )
 
 
+def add_folder_tree_links(parent: Any, href: str) -> None:
+    """The folder tree link, typed as a tree and as a feed: clients look for either."""
+    link(parent, REL_FOLDER_TREE, href, TREE_TYPE)
+    link(parent, REL_FOLDER_TREE, href, FEED_TYPE)
+
+
 def _folder_links(entry: Any, obj: CmisObject, urls: AtomUrls) -> None:
     object_id = obj.object_id
     if _prop(obj, "cmis:parentId"):
         link(entry, "up", urls.parent(object_id), ENTRY_TYPE)
     link(entry, "down", urls.children(object_id), FEED_TYPE)
     link(entry, "down", urls.descendants(object_id), TREE_TYPE)
-    link(entry, REL_FOLDER_TREE, urls.folder_tree(object_id), FEED_TYPE)
+    add_folder_tree_links(entry, urls.folder_tree(object_id))
 
 
 def object_entry(

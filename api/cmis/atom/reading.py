@@ -13,7 +13,7 @@ import base64
 import binascii
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import IO, Any
 
 from lxml import etree
@@ -33,6 +33,8 @@ CHUNK = 64 * 1024
 SMALL_DOCUMENT_BYTES = 1024 * 1024
 _WHITESPACE = re.compile(rb"\s+")
 _TEXT_TYPES = ("text", "html", "xhtml")
+_CHEMISTRY_FILENAME = "{http://chemistry.apache.org/}filename"
+"""The file name OpenCMIS clients put beside the base64 content (no CMIS element for it)."""
 
 
 def safe_parser(**options: Any) -> etree.XMLParser:
@@ -109,6 +111,7 @@ class _EntryTarget:
         self.sink: _Base64Sink | None = None
         self.sink_raw = False
         self.media_type: str | None = None
+        self.filename: str | None = None
         self.cmisra_content = False
         self.type_builder: etree.TreeBuilder | None = None
         self.type_depth = 0
@@ -200,6 +203,8 @@ class _EntryTarget:
             self.entry.title = text
         elif tag == f"{{{CMISRA}}}mediatype" and parent == f"{{{CMISRA}}}content":
             self.media_type = text.strip() or None
+        elif tag == _CHEMISTRY_FILENAME and parent == f"{{{CMISRA}}}content":
+            self.filename = text.strip() or None
         elif tag == f"{{{CMISRA}}}base64":
             self.cmisra_content = True
             self._finish_content()
@@ -234,7 +239,8 @@ class _EntryTarget:
 def parse_entry(body: IO[bytes], *, content_limit: int) -> ParsedEntry:
     """The entry in ``body`` (a file at its start); content spooled, at most ``content_limit``.
 
-    The media type of ``cmisra:content`` may follow the base64 text; it is taken either way.
+    The media type (and OpenCMIS's file name) of ``cmisra:content`` may follow the base64
+    text; they are taken either way.
     """
     target = _EntryTarget(content_limit)
     parser = safe_parser(target=target)
@@ -248,12 +254,11 @@ def parse_entry(body: IO[bytes], *, content_limit: int) -> ParsedEntry:
     except BaseException:
         target.abandon()
         raise
-    if entry.content is not None and entry.content.mime_type is None:
-        entry.content = IncomingContent(
-            filename=None,
-            mime_type=target.media_type,
-            file=entry.content.file,
-            size=entry.content.size,
+    if entry.content is not None:  # the media type and file name may follow the content
+        entry.content = replace(
+            entry.content,
+            mime_type=entry.content.mime_type or target.media_type,
+            filename=target.filename,
         )
     return entry
 

@@ -213,7 +213,7 @@ async def _tree(request: Request, repository_id: str, *, folders_only: bool) -> 
     root = feed(urls, title="Folder tree" if folders_only else "Descendants", self_url=self_url)
     link(root, "via", urls.entry(folder_id), ENTRY_TYPE)
     _add_nodes(root, nodes, urls, flag(request, "includePathSegment"))
-    return xml_response(root, TREE_TYPE if not folders_only else FEED_TYPE)
+    return xml_response(root, TREE_TYPE)
 
 
 @router.get("/{repository_id}/descendants")

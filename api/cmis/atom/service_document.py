@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.cmis.atom.entries import link, new_root
+from api.cmis.atom.entries import add_folder_tree_links, link, new_root
 from api.cmis.atom.ns import (
     APP,
     ATOM,
@@ -25,7 +25,6 @@ from api.cmis.atom.ns import (
     FEED_TYPE,
     QUERY_TYPE,
     REL_CHANGES,
-    REL_FOLDER_TREE,
     REL_ROOT_DESCENDANTS,
     REL_TYPE_DESCENDANTS,
     SERVICE_TYPE,
@@ -154,7 +153,7 @@ def add_workspace(parent: Any, info: RepositoryInfo, urls: AtomUrls) -> None:
         workspace, urls.checked_out(), "Checked Out Collection", "checkedout", (ENTRY_TYPE,)
     )
     link(workspace, REL_TYPE_DESCENDANTS, urls.type_descendants(), FEED_TYPE)
-    link(workspace, REL_FOLDER_TREE, urls.folder_tree(root), FEED_TYPE)
+    add_folder_tree_links(workspace, urls.folder_tree(root))
     link(workspace, REL_ROOT_DESCENDANTS, urls.descendants(root), TREE_TYPE)
     link(workspace, REL_CHANGES, urls.changes(), FEED_TYPE)
     _template(workspace, urls.template("id", ("id", *OBJECT_PARAMETERS)), "objectbyid", ENTRY_TYPE)
