@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.cmis import install_cmis
 from api.errors import install_error_handlers
 from api.middleware import install_middleware
 from api.routers import (
@@ -101,5 +102,6 @@ def create_app(container: Container, *, run_workers: bool | None = None) -> Fast
     )
     for module in routers:
         app.include_router(module.router)
+    install_cmis(app)
     install_ui(app)
     return app
