@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from services.cmis.acl import ALL, ANONYMOUS, ANYONE, READ, WRITE
+from services.cmis.changes import latest_change_token
 from services.cmis.ids import ROOT_ID
 from services.cmis.model import CmisContext, PropertyType
 from services.cmis.resolve import require_read
@@ -155,20 +157,12 @@ def repository_info(ctx: CmisContext) -> RepositoryInfo:
             permissions=_PERMISSIONS,
             mapping=_MAPPING,
         ),
-        latest_change_log_token=_latest_change_token(ctx),
+        latest_change_log_token=latest_change_token(ctx),
     )
 
 
 def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version("eakte")
     except PackageNotFoundError:
         return "0"
-
-
-def _latest_change_token(ctx: CmisContext) -> str | None:
-    from services.cmis.changes import latest_change_token
-
-    return latest_change_token(ctx)

@@ -499,6 +499,7 @@ def test_repository_info_is_honest(world: World) -> None:
         caps = info.capabilities
         assert caps["multifiling"] is False and caps["unfiling"] is False
         assert caps["ACL"] == "manage" and caps["join"] == "none"
+        assert info.latest_change_log_token is not None  # filing the letters was recorded
         with pytest.raises(PermissionDenied):
             repository_info(world.call("station", session))  # no read_documents
 
