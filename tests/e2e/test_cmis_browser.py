@@ -121,12 +121,14 @@ def test_without_credentials_the_answer_is_401_asking_for_basic(cmis_server: Cmi
         assert response.json()["exception"] == "unauthorized"
 
 
-def test_bearer_keys_work_as_well_as_basic(cmis_server: CmisServer) -> None:
+def test_bearer_keys_work_as_well_as_basic_and_basic_for_rest(cmis_server: CmisServer) -> None:
     headers = {"Authorization": f"Bearer {cmis_server.keys['foreigners']}"}
     with httpx.Client(base_url=cmis_server.base_url, headers=headers) as http:
         response = http.get(REPO, params={"cmisselector": "repositoryInfo"})
     assert response.status_code == 200, response.text
     assert REPOSITORY_ID in response.json()
+    with cmis_server.http("foreigners") as http:  # and HTTP Basic works for the REST API
+        assert http.get(f"/api/v1/akten/{cmis_server.world.akten['foreigners']['id']}").is_success
 
 
 def test_errors_are_the_specs_json(cmis_server: CmisServer) -> None:

@@ -10,10 +10,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from api.cmis.browser.params import Params, operation_context
+from services.cmis.ids import ROOT_ID
 from services.cmis.model import CmisContext, IncomingContent, OperationContext
 from services.cmis.navigation import get_object_by_path
 
-ROOT_ID = "root"
 _ID_ONLY = OperationContext(filter=frozenset({"cmis:objectId"}))
 
 

@@ -101,17 +101,14 @@ def acl_json(acl: Acl) -> dict[str, Any]:
     }
 
 
-def rendition_json(rendition: Rendition, document_id: str | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {
+def rendition_json(rendition: Rendition) -> dict[str, Any]:
+    return {
         "streamId": rendition.stream_id,
         "mimeType": rendition.mime_type,
         "length": rendition.length,
         "kind": rendition.kind,
         "title": rendition.title or rendition.stream_id,
     }
-    if document_id is not None:
-        out["renditionDocumentId"] = document_id
-    return out
 
 
 def object_json(obj: CmisObject, *, succinct: bool) -> dict[str, Any]:
