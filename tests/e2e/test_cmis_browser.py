@@ -20,7 +20,7 @@ import json
 import time
 import uuid
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import httpx
 import pytest
@@ -805,3 +805,33 @@ def test_cmislib_navigation_updates_moves_and_renditions(cmis_server: CmisServer
         )
     assert rendition.status_code == 200, rendition.text
     assert rendition.content.startswith(b"%PDF-")
+
+
+def test_a_latin1_form_with_charset_and_a_document_by_its_path(cmis_server: CmisServer) -> None:
+    akte = akte_id(cmis_server)
+    name = f"Vorgang Größe {uuid.uuid4().hex[:6]}"
+    body = (
+        "cmisaction=createFolder&objectId="
+        + akte
+        + "&propertyId[0]=cmis:name&propertyValue[0]="
+        + quote(name, encoding="latin-1")
+        + "&succinct=true&_charset_=ISO-8859-1"
+    )
+    with cmis_server.http("foreigners") as http:
+        response = http.post(
+            ROOT,
+            content=body.encode("ascii"),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        assert response.status_code == 201, response.text
+        folder = response.json()["succinctProperties"]
+        assert folder["cmis:name"] == name
+        pdf = unique_pdf("Pfad")
+        upload(http, folder["cmis:objectId"], pdf, "Bescheid per Pfad")
+        folder_path = http.get(
+            ROOT,
+            params={"objectId": folder["cmis:objectId"], "cmisselector": "object", "succinct": "1"},
+        ).json()["succinctProperties"]["cmis:path"]
+        by_path = http.get(f"{ROOT}{quote(folder_path)}/{quote('Bescheid per Pfad')}")
+    assert by_path.status_code == 200, by_path.text
+    assert by_path.content == pdf
