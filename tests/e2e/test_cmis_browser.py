@@ -153,6 +153,17 @@ def test_errors_are_the_specs_json(cmis_server: CmisServer) -> None:
         )
         assert suppressed.status_code == 200
         assert suppressed.json()["exception"] == "objectNotFound"
+        created = http.post(
+            ROOT,
+            data={
+                "cmisaction": "createFolder",
+                "objectId": akte_id(cmis_server),
+                "propertyId[0]": "cmis:name",
+                "propertyValue[0]": f"Still {uuid.uuid4().hex[:6]}",
+                "suppressResponseCodes": "true",
+            },
+        )
+        assert created.status_code == 200, created.text
         jsonp = http.get(REPO, params={"callback": "steal"})
         assert jsonp.status_code == 400
         assert not jsonp.text.startswith("steal")
@@ -365,6 +376,8 @@ def test_update_properties_and_a_stale_change_token(cmis_server: CmisServer) -> 
                 "propertyValue[0]": "Rechtsanwalt Weber",
                 "propertyId[1]": "eakte:sender",  # repeated: the last wins
                 "propertyValue[1]": "Kanzlei Weber & Partner",
+                "propertyId[2]": "eakte:letterDate",
+                "propertyValue[2]": "1767225600000",  # 2026-01-01, as epoch milliseconds
                 "changeToken": token,
                 "succinct": "1",
             },
@@ -372,6 +385,7 @@ def test_update_properties_and_a_stale_change_token(cmis_server: CmisServer) -> 
         assert response.status_code in (200, 201), response.text
         updated = response.json()["succinctProperties"]
         assert updated["eakte:sender"] == "Kanzlei Weber & Partner"
+        assert updated["eakte:letterDate"] == 1767225600000
         stale = http.post(
             ROOT,
             data={

@@ -103,6 +103,8 @@ async def _handle(request: Request, repository_id: str | None, path: str | None)
     token = params.text("token")
     if request.method == "POST" and token is not None and repository_id is not None:
         return transaction_response(request, repository_path, token, response)
+    if _suppressed(params):  # clients that cannot read a body with a status other than 200
+        response.status_code = 200
     return response
 
 
@@ -130,8 +132,11 @@ def _lowered(value: str | None) -> str | None:
 
 
 def _error(exc: EAkteError, params: Params) -> Response:
+    return cmis_error_response(exc, status=200 if _suppressed(params) else None)
+
+
+def _suppressed(params: Params) -> bool:
     try:
-        suppress = params.flag("suppressResponseCodes")
+        return params.flag("suppressResponseCodes")
     except EAkteError:
-        suppress = False
-    return cmis_error_response(exc, status=200 if suppress else None)
+        return False
