@@ -34,6 +34,7 @@ from tests.fixtures.cmis import (
     LargePdf,
     memory,
     multipart_upload,
+    postgres_s3_settings,
     reset_peak,
     start_cmis_server,
     unique_pdf,
@@ -51,19 +52,26 @@ CMISRA = "http://docs.oasis-open.org/ns/cmis/restatom/200908/"
 MB = 1024 * 1024
 
 
-@pytest.fixture(scope="module", params=BINDINGS)
+@pytest.fixture(
+    scope="module",
+    params=[
+        *BINDINGS,
+        pytest.param("browser-postgres-s3", marks=[pytest.mark.postgres, pytest.mark.s3]),
+    ],
+)
 def procedure(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[CmisServer, Binding]]:
-    """A server per binding: each binding defines the type and files from scratch.
+    """A server per binding (and the Browser binding once more on PostgreSQL and S3 with
+    Object Lock): each defines the type and files from scratch.
 
     The last test of the module moves the server's clock by years.
     """
-    binding: Binding = request.param
-    yield from (
-        (server, binding)
-        for server in start_cmis_server(tmp_path_factory.mktemp(f"abh-{binding}") / "data")
-    )
+    variant: str = request.param
+    binding: Binding = "atom" if variant == "atom" else "browser"
+    overrides = postgres_s3_settings(request) if variant.endswith("s3") else {}
+    data_dir = tmp_path_factory.mktemp(f"abh-{variant}") / "data"
+    yield from ((server, binding) for server in start_cmis_server(data_dir, **overrides))
 
 
 def test_the_procedure_defines_its_type_files_a_decision_and_finds_it(
