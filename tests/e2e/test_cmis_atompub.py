@@ -860,3 +860,41 @@ def test_opencmis_file_name_beside_the_content_is_taken() -> None:
         assert entry.content.mime_type == "application/pdf"
     finally:
         entry.close()
+
+
+def test_content_changes_are_paged_without_repeating_an_event(cmis_server: CmisServer) -> None:
+    repo = cmis_server.repository(OWNER, "atom")
+    before = repo.getRepositoryInfo()["latestChangeLogToken"]
+    assert before
+    akte = repo.getObject(akte_id(cmis_server))
+    created = [akte.createFolder(f"Änderung {n} {uuid.uuid4().hex[:6]}") for n in range(3)]
+    changes = repo.getContentChanges(changeLogToken=before)
+    seen = [(c.getObjectId(), c.getChangeType()) for c in changes]
+    for folder in created:
+        assert (folder.getObjectId(), "created") in seen
+    with cmis_server.http(OWNER) as http:
+        changes_url = next(
+            element.attrib["href"]
+            for element in service(http).iter(f"{{{ATOM}}}link")
+            if element.attrib["rel"].endswith("/changes")
+        )
+        url: str | None = f"{changes_url}?changeLogToken={before}&maxItems=1"
+        ids: list[str] = []
+        while url is not None:
+            page = ET.fromstring(http.get(url).content)
+            entries = page.findall("atom:entry", NS)
+            assert len(entries) <= 1
+            ids += [prop(e, "cmis:objectId")[0] for e in entries]
+            for entry in entries:
+                assert entry.findtext(
+                    "cmisra:object/cmis:changeEventInfo/cmis:changeType", namespaces=NS
+                )
+            try:
+                url = link(page, "next")
+            except AssertionError:
+                url = None
+        assert len(ids) == len(seen)  # the same events as one page, none twice
+    outsider = cmis_server.repository(OUTSIDER, "atom")
+    assert not {f.getObjectId() for f in created} & {
+        c.getObjectId() for c in outsider.getContentChanges(changeLogToken=before)
+    }

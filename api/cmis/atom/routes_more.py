@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter
-from services.cmis.changes import content_changes
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -44,6 +43,7 @@ from api.cmis.atom.support import (
 )
 from api.cmis.atom.urls import AtomUrls
 from services.cmis.acl import apply_acl, get_acl
+from services.cmis.changes import content_changes
 from services.cmis.errors import InvalidArgument
 from services.cmis.model import AccessControlEntry, Acl, ChangeEvent, CmisContext, QueryResult
 from services.cmis.query import query
@@ -165,18 +165,26 @@ def _change_entry(parent: Any, event: ChangeEvent, urls: AtomUrls) -> None:
 
 @router.get("/{repository_id}/changes")
 async def get_changes(request: Request, repository_id: str) -> Response:
+    """A page of content changes from the token on; ``next`` starts at the first not shown.
+
+    The token names the first event of a page (CMIS: that event comes first), so the
+    page is read one event longer and that event's token is the next page's.
+    """
     token = param(request, "changeLogToken")
     max_items = non_negative(request, "maxItems")
-    events, _latest, more = await run(
-        request,
-        repository_id,
-        lambda ctx: content_changes(ctx, token, max_items=max_items),
-        write=False,
-    )
+
+    def work(ctx: CmisContext) -> tuple[list[ChangeEvent], str | None]:
+        events, _, more = content_changes(ctx, token, max_items=page_size(ctx, max_items) + 1)
+        if len(events) > page_size(ctx, max_items) or more:
+            return events[:-1], events[-1].token
+        return events, None
+
+    events, next_token = await run(request, repository_id, work, write=False)
     urls = AtomUrls(request, repository_id)
-    root = feed(urls, title="Changes", self_url=urls.changes(changeLogToken=token))
-    if more and events:
-        link(root, "next", urls.changes(changeLogToken=events[-1].token), FEED_TYPE)
+    self_url = urls.changes(changeLogToken=token, maxItems=max_items)
+    root = feed(urls, title="Changes", self_url=self_url)
+    if next_token is not None:
+        link(root, "next", urls.changes(changeLogToken=next_token, maxItems=max_items), FEED_TYPE)
     for event in events:
         _change_entry(root, event, urls)
     return xml_response(root, FEED_TYPE)
