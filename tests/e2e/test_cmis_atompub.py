@@ -538,6 +538,19 @@ def test_query_collection_answers_a_cmis_query_document(cmis_server: CmisServer)
         ids = {prop(e, "cmis:objectId")[0] for e in entries}
         assert ids == {akte_id(cmis_server)}  # the other unit's Akte is not visible
         assert entries[0].find("cmisra:object/cmis:allowableActions", NS) is not None
+        by_template = (
+            template(http, "query")
+            .replace("{q}", quote("SELECT cmis:objectId FROM eakte:akte"))
+            .replace("{searchAllVersions}", "false")
+            .replace("{includeAllowableActions}", "false")
+            .replace("{includeRelationships}", "")
+            .replace("{maxItems}", "10")
+            .replace("{skipCount}", "0")
+        )
+        answer = http.get(by_template)
+        assert answer.status_code == 200, answer.text
+        rows = ET.fromstring(answer.content).findall("atom:entry", NS)
+        assert {prop(e, "cmis:objectId")[0] for e in rows} == {akte_id(cmis_server)}
 
 
 def test_errors_carry_the_cmis_status(cmis_server: CmisServer) -> None:
@@ -558,6 +571,10 @@ def test_errors_carry_the_cmis_status(cmis_server: CmisServer) -> None:
         assert error_name(response) == "constraint"
         wrong_repository = http.get("/cmis/atom/other/entry", params={"id": "root"})
         assert wrong_repository.status_code == 404
+        assert error_name(wrong_repository) == "objectNotFound"
+        unknown = http.delete("/cmis/atom/-default-/relationships", params={"id": "root"})
+        assert unknown.status_code == 404
+        assert error_name(unknown) == "objectNotFound"
 
 
 # --- the streaming entry reader -------------------------------------------------------

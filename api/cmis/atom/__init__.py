@@ -9,6 +9,7 @@ from fastapi import APIRouter
 
 from api.cmis.atom import (
     routes_content,
+    routes_fallback,
     routes_more,
     routes_read,
     routes_types,
@@ -25,5 +26,6 @@ for module in (
     routes_more,
     routes_types,
     service_document,
+    routes_fallback,  # last: it answers every address the others do not
 ):
     router.include_router(module.router, prefix=PREFIX)
