@@ -88,14 +88,14 @@ def load(ctx: CmisContext, hits: Sequence[tuple[str, str]]) -> dict[tuple[str, s
             select(Vorgang, Akte)
             .join(Akte, Akte.id == Vorgang.akte_id)
             .where(Vorgang.id.in_(ids), akte_visible(scope))
-        ).tuples():
+        ).all():
             found[(SourceKind.VORGANG, vorgang.id)] = ResolvedVorgang(vorgang, akte)
     if ids := by_kind.get(SourceKind.FOLDER):
         for folder, akte in session.execute(
             select(RecordFolder, Akte)
             .join(Akte, Akte.id == RecordFolder.akte_id)
             .where(RecordFolder.id.in_(ids), akte_visible(scope))
-        ).tuples():
+        ).all():
             found[(SourceKind.FOLDER, folder.id)] = ResolvedFolder(folder, akte)
     if codes := by_kind.get(SourceKind.PLAN):
         plan = active_plan(session)

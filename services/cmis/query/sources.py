@@ -17,8 +17,10 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    String,
     and_,
     case,
+    cast,
     exists,
     false,
     func,
@@ -124,15 +126,18 @@ def _common(
 
 
 def _current_version(*columns: Any) -> Any:
-    return select(*columns).where(
-        DocumentVersion.document_id == Document.id,
-        DocumentVersion.number == Document.current_version,
+    return (
+        select(*columns)
+        .select_from(DocumentVersion)
+        .where(
+            DocumentVersion.document_id == Document.id,
+            DocumentVersion.number == Document.current_version,
+        )
     )
 
 
 def document_source(scope: Scope) -> Source:
     key = literal("document:") + Document.id
-    version = _current_version(DocumentVersion.id).scalar_subquery()
     content = (
         _current_version(StoredObject.size)
         .join(StoredObject, StoredObject.id == DocumentVersion.content_object_id)
@@ -148,9 +153,15 @@ def document_source(scope: Scope) -> Source:
         .join(StoredObject, StoredObject.id == DocumentVersion.rendition_object_id)
         .scalar_subquery()
     )
+    labelled = VersionLabel.version_id == DocumentVersion.id
     major = func.coalesce(
-        select(VersionLabel.is_major).where(VersionLabel.version_id == version).scalar_subquery(),
+        _current_version(VersionLabel.is_major).join(VersionLabel, labelled).scalar_subquery(),
         true(),
+    )
+    text = cast(VersionLabel.major, String) + literal(".") + cast(VersionLabel.minor, String)
+    label = func.coalesce(
+        _current_version(text).join(VersionLabel, labelled).scalar_subquery(),
+        cast(Document.current_version, String) + literal(".0"),
     )
     checked_out = exists().where(DocumentCheckout.document_id == Document.id)
     retention = case(
@@ -175,6 +186,7 @@ def document_source(scope: Scope) -> Source:
             "cmis:isMajorVersion": major,
             "cmis:isLatestMajorVersion": major,
             "cmis:isPrivateWorkingCopy": false(),
+            "cmis:versionLabel": label,
             "cmis:versionSeriesId": Document.id,
             "cmis:isVersionSeriesCheckedOut": checked_out,
             "cmis:contentStreamLength": content,
