@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from benchmarks.access_scoping import build
 from benchmarks.search_latency import percentile
@@ -248,9 +248,33 @@ def operations(
 
     return {
         f"getChildren, Akte of {folder:,}, maxItems=100": children,
-        f"query {NUMBER_ID} = '…' (10 hits of {size:,})": equal,
-        f"query {NUMBER_ID} LIKE '…%' (100 hits)": prefix,
+        f"query {NUMBER_ID} = '…' (≤ 10 of {size:,})": equal,
+        f"query {NUMBER_ID} LIKE '…%' (≤ 100)": prefix,
     }
+
+
+def verify(server: ServerProcess, admin_key: str, folder: int, database_url: str) -> None:
+    """The measured requests answer what the corpus holds: the admin sees every filed
+    document (unfiled mail is no CMIS object: the repository has no unfiling)."""
+    engine = make_engine(database_url)
+    with unit_of_work(make_session_factory(engine), write=False) as session:
+        filed = session.scalar(
+            select(func.count())
+            .select_from(Document)
+            .join(CmisPropertyValue, CmisPropertyValue.object_key == "document:" + Document.id)
+            .where(CmisPropertyValue.value_string == number(7), Document.akte_id.is_not(None))
+        )
+    engine.dispose()
+    with httpx.Client(base_url=server.url, auth=("bench", admin_key), timeout=120) as http:
+        info = next(iter(http.get("/cmis/browser").json().values()))
+        statement = f"SELECT cmis:objectId FROM {TYPE_ID} WHERE {NUMBER_ID} = '{number(7)}'"
+        rows = query(http, info["repositoryUrl"], statement).json()["results"]
+        children = http.get(
+            info["rootFolderUrl"],
+            params={"objectId": f"akte:{BIG_AKTE}", "cmisselector": "children", "maxItems": "1"},
+        ).json()
+    if not filed or len(rows) != filed or children.get("numItems") != folder:
+        raise AssertionError(f"{len(rows)} of {filed} rows, {children.get('numItems')} children")
 
 
 def query(http: httpx.Client, repository: str, statement: str) -> httpx.Response:
@@ -365,7 +389,9 @@ def main() -> None:
                 )
                 if created.status_code != 201:
                     raise AssertionError(f"createType: {created.status_code} {created.text}")
-            give_custom_properties(make_settings(data_dir).effective_database_url)
+            database_url = make_settings(data_dir).effective_database_url
+            give_custom_properties(database_url)
+            verify(server, admin_key, args.folder, database_url)
             timings = latencies(server, keys, args.size, args.folder, args.requests)
             memory_rows = stream_memory(server, keys["caseworker 63"], args.stream_mb)
         finally:
