@@ -176,7 +176,7 @@ def test_service_document_has_one_workspace_with_collections_links_and_templates
             c.findtext("cmisra:collectionType", namespaces=NS)
             for c in workspaces[0].findall("app:collection", NS)
         }
-        assert kinds == {"root", "types", "query", "checkedout"}  # no unfiled: unsupported
+        assert kinds == {"root", "types", "query", "checkedout", "update"}  # no unfiled
         rels = {element.attrib["rel"] for element in workspaces[0].findall("atom:link", NS)}
         base = "http://docs.oasis-open.org/ns/cmis/link/200908/"
         assert {
@@ -915,3 +915,46 @@ def test_content_changes_are_paged_without_repeating_an_event(cmis_server: CmisS
     assert not {f.getObjectId() for f in created} & {
         c.getObjectId() for c in outsider.getContentChanges(changeLogToken=before)
     }
+
+
+def test_bulk_update_changes_what_it_may_and_leaves_out_the_rest(cmis_server: CmisServer) -> None:
+    with cmis_server.http(OWNER) as http:
+        vorgang = new_vorgang(http, cmis_server, f"Stapel {uuid.uuid4().hex[:6]}")
+        children = link(vorgang, "down", "application/atom+xml")
+        first, second = (
+            ET.fromstring(
+                http.post(
+                    children,
+                    content=document_entry(f"Blatt {n}.pdf", unique_pdf(f"Stapel {n}")),
+                    headers={"Content-Type": ENTRY},
+                ).content
+            )
+            for n in (1, 2)
+        )
+        ids = [prop(d, "cmis:objectId")[0] for d in (first, second)]
+        token = prop(first, "cmis:changeToken")[0]
+        body = (
+            f'<entry xmlns="{ATOM}" xmlns:cmis="{CMIS}" xmlns:cmisra="{CMISRA}">'
+            "<title>bulk</title><cmisra:bulkUpdate>"
+            f"<cmis:objectIdAndChangeToken><cmis:id>{ids[0]}</cmis:id>"
+            f"<cmis:changeToken>{token}</cmis:changeToken></cmis:objectIdAndChangeToken>"
+            f"<cmis:objectIdAndChangeToken><cmis:id>{ids[1]}</cmis:id>"
+            "<cmis:changeToken>1</cmis:changeToken></cmis:objectIdAndChangeToken>"
+            "<cmis:properties>"
+            '<cmis:propertyString propertyDefinitionId="cmis:description">'
+            "<cmis:value>geprüft</cmis:value></cmis:propertyString>"
+            "</cmis:properties></cmisra:bulkUpdate></entry>"
+        )
+        response = http.post(
+            collection(http, "update"),
+            content=body.encode(),
+            headers={"Content-Type": "application/cmisatom+xml;type=entry"},
+        )
+        assert response.status_code == 200, response.text
+        entries = ET.fromstring(response.content).findall("atom:entry", NS)
+        assert [prop(e, "cmis:objectId")[0] for e in entries] == [ids[0]]  # stale token left out
+        assert prop(entries[0], "cmis:changeToken") == prop(
+            get_entry(http, ids[0]), "cmis:changeToken"
+        )
+        assert prop(get_entry(http, ids[0]), "cmis:description") == ["geprüft"]
+        assert prop(get_entry(http, ids[1]), "cmis:description") != ["geprüft"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.cmis.atom import (
+    routes_bulk,
     routes_content,
     routes_fallback,
     routes_more,
@@ -24,6 +25,7 @@ for module in (
     routes_write,
     routes_content,
     routes_more,
+    routes_bulk,
     routes_types,
     service_document,
     routes_fallback,  # last: it answers every address the others do not

@@ -15,6 +15,8 @@ NSMAP = {"atom": ATOM, "app": APP, "cmis": CMIS, "cmisra": CMISRA}
 
 ENTRY_TYPE = "application/atom+xml;type=entry"
 FEED_TYPE = "application/atom+xml;type=feed"
+CMISATOM_TYPE = "application/cmisatom+xml"
+"""An Atom entry with CMIS extensions (bulk update)."""
 TREE_TYPE = "application/cmistree+xml"
 SERVICE_TYPE = "application/atomsvc+xml"
 QUERY_TYPE = "application/cmisquery+xml"

@@ -33,6 +33,8 @@ CHUNK = 64 * 1024
 SMALL_DOCUMENT_BYTES = 1024 * 1024
 _WHITESPACE = re.compile(rb"\s+")
 _TEXT_TYPES = ("text", "html", "xhtml")
+_CAPTURED = {f"{{{CMISRA}}}type": "type", f"{{{CMISRA}}}bulkUpdate": "bulkUpdate"}
+"""Small parts of an entry kept whole, as trees."""
 _CHEMISTRY_FILENAME = "{http://chemistry.apache.org/}filename"
 """The file name OpenCMIS clients put beside the base64 content (no CMIS element for it)."""
 
@@ -91,8 +93,8 @@ class ParsedEntry:
     title: str | None = None
     properties: dict[str, list[str]] = field(default_factory=dict)
     content: IncomingContent | None = None
-    type_xml: bytes | None = None
-    """The ``cmisra:type`` element as a document of its own (createType)."""
+    captured: dict[str, Any] = field(default_factory=dict)
+    """``type`` (createType) and ``bulkUpdate``: the ``cmisra:`` elements as lxml trees."""
 
     def close(self) -> None:
         if self.content is not None:
@@ -113,8 +115,8 @@ class _EntryTarget:
         self.media_type: str | None = None
         self.filename: str | None = None
         self.cmisra_content = False
-        self.type_builder: etree.TreeBuilder | None = None
-        self.type_depth = 0
+        self.capture: etree.TreeBuilder | None = None
+        self.capture_depth = 0
         self.text_size = 0
         """Characters outside the content: properties and a type are small documents."""
 
@@ -132,14 +134,14 @@ class _EntryTarget:
         parent = self.stack[-1] if self.stack else None
         self.stack.append(tag)
         self.text = []
-        if self.type_builder is not None:
-            self.type_depth += 1
-            self.type_builder.start(tag, dict(attrib))
+        if self.capture is not None:
+            self.capture_depth += 1
+            self.capture.start(tag, dict(attrib))
             return
-        if tag == f"{{{CMISRA}}}type" and parent == f"{{{ATOM}}}entry":
-            self.type_builder = etree.TreeBuilder()
-            self.type_depth = 1
-            self.type_builder.start(tag, dict(attrib))
+        if tag in _CAPTURED and parent == f"{{{ATOM}}}entry":
+            self.capture = etree.TreeBuilder()
+            self.capture_depth = 1
+            self.capture.start(tag, dict(attrib))
         elif parent == f"{{{CMIS}}}properties" and tag.startswith(f"{{{CMIS}}}property"):
             self.property_id = attrib.get("propertyDefinitionId")
             if self.property_id:
@@ -167,9 +169,9 @@ class _EntryTarget:
         self.sink_raw = raw
 
     def data(self, text: str) -> None:
-        if self.type_builder is not None:
+        if self.capture is not None:
             self._count(text)
-            self.type_builder.data(text)
+            self.capture.data(text)
         elif self.sink is not None and self.stack[-1] in (
             f"{{{CMISRA}}}base64",
             f"{{{ATOM}}}content",
@@ -186,13 +188,12 @@ class _EntryTarget:
         self.stack.pop()
         text = "".join(self.text)
         self.text = []
-        if self.type_builder is not None:
-            self.type_builder.end(tag)
-            self.type_depth -= 1
-            if self.type_depth == 0:
-                root = self.type_builder.close()
-                self.entry.type_xml = etree.tostring(root)
-                self.type_builder = None
+        if self.capture is not None:
+            self.capture.end(tag)
+            self.capture_depth -= 1
+            if self.capture_depth == 0:
+                self.entry.captured[_CAPTURED[tag]] = self.capture.close()
+                self.capture = None
             return
         parent = self.stack[-1] if self.stack else None
         if tag == f"{{{CMIS}}}value" and self.property_id:

@@ -12,8 +12,11 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from api.cmis.atom.body import media_stream
+from api.cmis.atom.entries import object_entry
+from api.cmis.atom.ns import ENTRY_TYPE
 from api.cmis.atom.routes_write import created
-from api.cmis.atom.support import AtomRoute, flag, param, required, run
+from api.cmis.atom.support import AtomRoute, flag, param, required, run, xml_response
+from api.cmis.atom.urls import AtomUrls
 from api.download import safe_download_headers
 from services.cmis.content import (
     append_content_stream,
@@ -182,7 +185,9 @@ async def put_content(request: Request, repository_id: str) -> Response:
                 ),
                 write=True,
             )
-    return created(request, repository_id, obj)
+    if obj.object_id == object_id:  # the working copy's content changed in place
+        return xml_response(object_entry(obj, AtomUrls(request, repository_id)), ENTRY_TYPE)
+    return created(request, repository_id, obj)  # a new version
 
 
 @router.delete("/{repository_id}/content")

@@ -11,7 +11,6 @@ from starlette.responses import Response
 from api.cmis.atom.body import read_entry
 from api.cmis.atom.entries import feed, paging_links
 from api.cmis.atom.ns import CMISRA, ENTRY_TYPE, FEED_TYPE, TREE_TYPE, sub
-from api.cmis.atom.reading import parse_small_bytes
 from api.cmis.atom.support import (
     AtomRoute,
     flag,
@@ -118,9 +117,9 @@ async def get_type(request: Request, repository_id: str) -> Response:
 async def _definition(request: Request) -> dict[str, Any]:
     entry = await read_entry(request)
     entry.close()
-    if entry.type_xml is None:
+    if "type" not in entry.captured:
         raise InvalidArgument("the entry has no cmisra:type")
-    return type_json_from_xml(parse_small_bytes(entry.type_xml))
+    return type_json_from_xml(entry.captured["type"])
 
 
 @router.post("/{repository_id}/types")

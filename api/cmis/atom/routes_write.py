@@ -23,7 +23,7 @@ from api.cmis.atom.urls import AtomUrls
 from services.cmis.content import set_content_stream
 from services.cmis.create import create_document, create_folder
 from services.cmis.deletion import delete_object, delete_tree
-from services.cmis.errors import Constraint, InvalidArgument, NotSupported
+from services.cmis.errors import Constraint, InvalidArgument, NotSupported, Runtime
 from services.cmis.ids import parse_object_id
 from services.cmis.model import (
     BaseTypeId,
@@ -239,7 +239,7 @@ async def delete_versions(request: Request, repository_id: str) -> Response:
 @router.delete("/{repository_id}/descendants")
 @router.delete("/{repository_id}/foldertree")
 async def delete_folder_tree(request: Request, repository_id: str) -> Response:
-    """deleteTree; what could not be deleted is named in a constraint error."""
+    """deleteTree; what could not be deleted is named in the error (HTTP 500)."""
     folder_id = required(request, "id")
     all_versions = flag(request, "allVersions", default=True)
     continue_on_failure = flag(request, "continueOnFailure")
@@ -254,8 +254,8 @@ async def delete_folder_tree(request: Request, repository_id: str) -> Response:
         ),
         write=True,
     )
-    if failed:
-        raise Constraint("not deleted: " + ", ".join(failed))
+    if failed:  # 500, as clients expect; they then list what is left in the folder
+        raise Runtime("not deleted: " + ", ".join(failed))
     return Response(status_code=204)
 
 

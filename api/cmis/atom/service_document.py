@@ -20,6 +20,7 @@ from api.cmis.atom.ns import (
     APP,
     ATOM,
     CMIS,
+    CMISATOM_TYPE,
     CMISRA,
     ENTRY_TYPE,
     FEED_TYPE,
@@ -152,6 +153,7 @@ def add_workspace(parent: Any, info: RepositoryInfo, urls: AtomUrls) -> None:
     _collection(
         workspace, urls.checked_out(), "Checked Out Collection", "checkedout", (ENTRY_TYPE,)
     )
+    _collection(workspace, urls.bulk_update(), "Bulk Update Collection", "update", (CMISATOM_TYPE,))
     link(workspace, REL_TYPE_DESCENDANTS, urls.type_descendants(), FEED_TYPE)
     add_folder_tree_links(workspace, urls.folder_tree(root))
     link(workspace, REL_ROOT_DESCENDANTS, urls.descendants(root), TREE_TYPE)

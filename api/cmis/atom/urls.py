@@ -68,6 +68,9 @@ class AtomUrls:
     def query(self, **params: str | int | bool | None) -> str:
         return self._url("query", **params)
 
+    def bulk_update(self) -> str:
+        return self._url("update")
+
     def types(self, type_id: str | None = None, **params: str | int | bool | None) -> str:
         return self._url("types", typeId=type_id, **params)
 
