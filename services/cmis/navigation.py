@@ -221,8 +221,8 @@ def _children(
         offset=offset,
         folders_only=folders_only,
     )
-    vorgaenge = queries.load_vorgaenge(session, [r.id for r in rows if r.kind == "vorgang"])
-    folders = queries.load_folders(session, [r.id for r in rows if r.kind == "folder"])
+    vorgaenge = queries.load_vorgaenge(session, scope, [r.id for r in rows if r.kind == "vorgang"])
+    folders = queries.load_folders(session, scope, [r.id for r in rows if r.kind == "folder"])
     documents = queries.load_documents(session, scope, [r.id for r in rows if r.kind == "document"])
     children: list[Resolved] = []
     for row in rows:

@@ -415,18 +415,28 @@ class DocumentRow:
     checkout: DocumentCheckout | None
 
 
-def load_vorgaenge(session: Session, ids: Sequence[str]) -> dict[str, Vorgang]:
-    """Vorgänge of an Akte the caller can see, by id (from :func:`children_page`)."""
+def load_vorgaenge(session: Session, scope: Scope, ids: Sequence[str]) -> dict[str, Vorgang]:
+    """Visible Vorgänge by id (a page of :func:`children_page`)."""
     if not ids:
         return {}
-    return {v.id: v for v in session.scalars(select(Vorgang).where(Vorgang.id.in_(ids)))}
+    query = (
+        select(Vorgang)
+        .join(Akte, Akte.id == Vorgang.akte_id)
+        .where(Vorgang.id.in_(ids), akte_visible(scope))
+    )
+    return {v.id: v for v in session.scalars(query)}
 
 
-def load_folders(session: Session, ids: Sequence[str]) -> dict[str, RecordFolder]:
-    """Folders of an Akte the caller can see, by id (from :func:`children_page`)."""
+def load_folders(session: Session, scope: Scope, ids: Sequence[str]) -> dict[str, RecordFolder]:
+    """Visible folders by id (a page of :func:`children_page`)."""
     if not ids:
         return {}
-    return {f.id: f for f in session.scalars(select(RecordFolder).where(RecordFolder.id.in_(ids)))}
+    query = (
+        select(RecordFolder)
+        .join(Akte, Akte.id == RecordFolder.akte_id)
+        .where(RecordFolder.id.in_(ids), akte_visible(scope))
+    )
+    return {f.id: f for f in session.scalars(query)}
 
 
 def load_documents(session: Session, scope: Scope, ids: Sequence[str]) -> dict[str, DocumentRow]:
