@@ -99,10 +99,6 @@ def pwc_object_id(document_id: str) -> str:
     return f"{document_id};{PWC_SUFFIX}"
 
 
-def version_label(major: int, minor: int) -> str:
-    return f"{major}.{minor}"
-
-
 def object_key(kind: IdKind, record_id: str) -> str:
     """The key of a record's client-defined type and properties (the series for documents)."""
     if kind not in (IdKind.AKTE, IdKind.VORGANG, IdKind.FOLDER, IdKind.DOCUMENT):
