@@ -1,10 +1,12 @@
 """The CMIS 1.1 AtomPub binding (/cmis/atom) against a real eakte server.
 
 cmislib's AtomPubBinding plays the client for what it can do (repository info, types,
-navigation, create, content, check-out/check-in, versions, query, move, delete); raw
-httpx checks the wire where cmislib does not look: the service document's collections,
-links and URI templates, paging, Range requests, raw media posts, ACLs, errors and the
-refusal of what a careless XML parser would accept.
+navigation, create, content, check-out/check-in, versions, query, move, delete, ACL,
+content changes); raw httpx checks the wire where cmislib does not look: the service
+document's collections, links and URI templates, paging, Range requests, raw media posts,
+renditions, createType, bulk update, errors and the refusal of what a careless XML parser
+would accept.  100 MB go up in a base64 entry and down again while the server's memory
+stays flat.
 """
 
 from __future__ import annotations
