@@ -50,8 +50,25 @@ SCOPED_QUERIES = {
     "services.search.hit_documents": ["hit_documents"],
     "services.documents.page_images": ["render_page_image", "page_text_boxes"],
     "services.pagework.queries": ["lineage", "merge_candidates", "open_task_ids", "replaced_among"],
+    "services.documents.streaming": ["stream_content"],
+    "services.cmis.queries": [
+        "visible_akte",
+        "visible_vorgang",
+        "visible_folder",
+        "visible_document",
+        "akte_named",
+        "child_named",
+        "children_page",
+        "akten_page",
+        "load_vorgaenge",
+        "load_folders",
+        "load_documents",
+        "checked_out_page",
+    ],
+    "services.cmis.folders": ["ensure_name_free"],
+    "services.cmis.deletion": ["document_ids_in"],
 }
-"""The record queries the web pages, the API and the CLI read through (issue 10, 11)."""
+"""The record queries the web pages, the API, CMIS and the CLI read through (issues 10–12)."""
 
 
 def _session_queries(path: Path) -> list[tuple[str, int]]:
