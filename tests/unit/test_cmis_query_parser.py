@@ -27,7 +27,7 @@ from services.cmis.query.ast import (
 )
 from services.cmis.query.lexer import unescape
 from services.cmis.query.parser import parse
-from services.cmis.query.translate import like_pattern
+from services.cmis.query.translate import glob_pattern, like_pattern, pattern_parts
 
 
 def where(statement: str) -> object:
@@ -105,8 +105,13 @@ def test_literals() -> None:
 def test_like_keeps_its_escapes_for_the_pattern() -> None:
     node = where(r"SELECT * FROM t WHERE cmis:name LIKE 'Bescheid\_2024\%%'")
     assert node == Like(Column("cmis:name", None, 22), r"Bescheid\_2024\%%", False)
-    assert like_pattern(r"Bescheid\_2024\%%", 0) == r"Bescheid\_2024\%%"
-    assert like_pattern(r"O\'Brien%", 0) == "O'Brien%"
+    parts = pattern_parts(r"Bescheid\_2024\%%", 0)
+    assert like_pattern(parts) == r"Bescheid\_2024\%%"
+    assert glob_pattern(parts) == "Bescheid_2024%*"
+    assert like_pattern(pattern_parts(r"O\'Brien%", 0)) == "O'Brien%"
+    assert glob_pattern(pattern_parts("a*b?[c]_%", 0)) == "a[*]b[?][[]c]?*"
+    with pytest.raises(InvalidArgument, match="invalid escape"):
+        pattern_parts(r"\d", 0)
     negated = where("SELECT * FROM t WHERE cmis:name NOT LIKE 'A%'")
     assert isinstance(negated, Like) and negated.negated
 

@@ -68,7 +68,12 @@ def query(
         )
         hits = {hit.document_id: hit.score for hit in page.hits}
     translator = Translator(
-        types, queried, qualifiers, FolderConditions(ctx.session, ctx.scope), hits
+        types,
+        queried,
+        qualifiers,
+        FolderConditions(ctx.session, ctx.scope),
+        hits,
+        glob=ctx.session.get_bind().dialect.name == "sqlite",
     )
     selected = _selected(translator, parsed.select)
     order = _order(translator, parsed, selected)

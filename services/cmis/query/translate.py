@@ -95,30 +95,47 @@ def sql_type(definition: PropertyDefinition) -> Any:
     return String()
 
 
-def like_pattern(raw: str, position: int) -> str:
-    r"""A CMIS LIKE pattern (backslash escapes) as an SQL pattern with ``\\`` as escape."""
-    out: list[str] = []
+def pattern_parts(raw: str, position: int) -> list[tuple[str, bool]]:
+    r"""A CMIS LIKE pattern as (character, is_wildcard) pairs; ``\%`` is a literal ``%``."""
+    parts: list[tuple[str, bool]] = []
     i = 0
     while i < len(raw):
         char = raw[i]
         if char == "\\":
             following = raw[i + 1]
-            if following == "'":
-                out.append("'")
-            elif following in "%_\\":
-                out.append("\\" + following)
-            else:
+            if following not in "'%_\\":
                 raise InvalidArgument(
                     f"Query: invalid escape \\{following} in the LIKE pattern at position "
                     f"{position + 1}"
                 )
+            parts.append((following, False))
             i += 2
         elif raw.startswith("''", i):
-            out.append("'")
+            parts.append(("'", False))
             i += 2
         else:
-            out.append(char)
+            parts.append((char, char in "%_"))
             i += 1
+    return parts
+
+
+def like_pattern(parts: list[tuple[str, bool]]) -> str:
+    r"""An SQL LIKE pattern with ``\\`` as its escape character."""
+    return "".join(c if wild or c not in "%_\\" else "\\" + c for c, wild in parts)
+
+
+def glob_pattern(parts: list[tuple[str, bool]]) -> str:
+    """A SQLite GLOB pattern for a LIKE pattern.
+
+    GLOB is case-sensitive like PostgreSQL's LIKE, and SQLite answers a literal prefix
+    from the index (its LIKE is case-insensitive and cannot).
+    """
+    out = []
+    for char, wild in parts:
+        if wild:
+            out.append("*" if char == "%" else "?")
+        else:
+            out.append(f"[{char}]" if char in "*?[" else char)
     return "".join(out)
 
 
@@ -162,6 +179,8 @@ class Translator:
     folders: FolderConditions
     hits: Mapping[str, float] | None
     """Document id → score of the CONTAINS text; None without CONTAINS."""
+    glob: bool = False
+    """SQLite: LIKE becomes GLOB (see :func:`glob_pattern`)."""
 
     # --- columns and literals ----------------------------------------------------
 
@@ -299,9 +318,15 @@ class Translator:
                 f"{definition.property_type.value} (position {node.column.position + 1})"
             )
 
+    def matches(self, expression: Any, node: ast.Like) -> Expr:
+        """``expression`` matches the LIKE pattern (case-sensitively on every database)."""
+        parts = pattern_parts(node.pattern, node.column.position)
+        if self.glob:
+            return expression.op("GLOB", is_comparison=True)(glob_pattern(parts))  # type: ignore[no-any-return]
+        return expression.like(like_pattern(parts), escape="\\")  # type: ignore[no-any-return]
+
     def _like(self, expression: Any, node: ast.Like) -> Expr:
-        pattern = like_pattern(node.pattern, node.column.position)
-        matched = expression.like(pattern, escape="\\")
+        matched = self.matches(expression, node)
         return and_(expression.is_not(None), not_(matched)) if node.negated else matched
 
     def custom(self, node: Any, definition: PropertyDefinition, source: Source) -> Expr:
@@ -322,8 +347,7 @@ class Translator:
             return having(true()) if node.negated else not_(having(true()))
         if isinstance(node, ast.Like):
             self._require_string(node, definition)
-            pattern = like_pattern(node.pattern, node.column.position)
-            matched = column.like(pattern, escape="\\")
+            matched = self.matches(column, node)
             return having(not_(matched) if node.negated else matched)
         values = self._values(node, definition)
         if isinstance(node, ast.Comparison):
