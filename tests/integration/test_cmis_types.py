@@ -220,6 +220,7 @@ def test_a_client_type_is_created_with_inherited_properties_and_audited(
     [
         ({"id": "eakte:bescheid", "queryName": "x:y"}, InvalidArgument, "reserved"),
         ({"id": "fv bescheid"}, InvalidArgument, "not well-formed"),
+        ({"queryName": "fv:bescheid.v2"}, InvalidArgument, "query name 'fv:bescheid.v2'"),
         ({"parentId": "fv:unknown"}, InvalidArgument, "does not exist"),
         ({"parentId": "eakte:planItem", "baseId": "cmis:folder"}, Constraint, "subtypes"),
         ({"baseId": "cmis:folder"}, InvalidArgument, "does not match"),

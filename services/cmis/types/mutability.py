@@ -21,6 +21,7 @@ from services.audit.trail import record_event
 from services.cmis.errors import Constraint, InvalidArgument, ObjectNotFound
 from services.cmis.model import (
     BaseTypeId,
+    Cardinality,
     CmisContext,
     PropertyDefinition,
     PropertyType,
@@ -32,17 +33,19 @@ from services.cmis.types.json_format import type_from_json, type_to_json
 from services.cmis.types.registry import TypeRegistry, registry, resolve_custom
 from services.db.models import CmisObjectType, CmisPropertyValue, CmisType
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*(:[A-Za-z_][A-Za-z0-9_.\-]*)?$")
+_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*(:[A-Za-z_][A-Za-z0-9_.\-]*)?$")
+_QUERY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(:[A-Za-z_][A-Za-z0-9_]*)?$")
+"""What a query may name without quotes (CMIS 2.1.2.1.3: no spaces, commas, dots …)."""
 MAX_STRING_LENGTH = 4000
 """``cmis_property_values.value_string`` holds at most this many characters."""
 _BASES = (BaseTypeId.DOCUMENT, BaseTypeId.FOLDER, BaseTypeId.SECONDARY)
 
 
 def _check_name(kind: str, value: str) -> None:
-    if len(value) > 200 or not _NAME.match(value):
-        raise InvalidArgument(
-            f"{kind} {value!r} is not well-formed (letters, digits, _ . - and one ':')"
-        )
+    query_name = "query name" in kind
+    if len(value) > 200 or not (_QUERY_NAME if query_name else _ID).match(value):
+        allowed = "letters, digits, _" + ("" if query_name else " . -")
+        raise InvalidArgument(f"{kind} {value!r} is not well-formed ({allowed} and one ':')")
     if value.startswith(RESERVED_PREFIXES):
         raise InvalidArgument(f"{kind} {value!r}: the prefixes cmis: and eakte: are reserved")
 
@@ -57,7 +60,7 @@ def _own_property(d: PropertyDefinition) -> PropertyDefinition:
         d = replace(d, max_length=d.max_length or MAX_STRING_LENGTH)
     if d.required and d.updatability is Updatability.READONLY and not d.default_value:
         raise Constraint(f"Property {d.id} is required and read-only without a default")
-    if d.cardinality.value == "single" and len(d.default_value) > 1:
+    if d.cardinality is Cardinality.SINGLE and len(d.default_value) > 1:
         raise InvalidArgument(f"Property {d.id} is single-valued but has several defaults")
     return replace(d, inherited=False, queryable=True)
 
@@ -77,8 +80,7 @@ def _check_against_others(
                 raise Constraint(
                     f"Property {pid} is already defined by {other.id} with another type"
                 )
-        clash = other.query_name == own.query_name
-        if clash:
+        if other.query_name == own.query_name:
             raise Constraint(f"Query name {own.query_name!r} is taken by {other.id}")
 
 
