@@ -486,3 +486,28 @@ def test_content_changes_follow_visibility(world: World) -> None:
     assert more and token == everything[2].token
     with cmis(world, "admin") as ctx, pytest.raises(InvalidArgument, match="changeLogToken"):
         content_changes(ctx, "yesterday", max_items=None)
+
+
+def test_types_left_out_of_supertype_queries(world: World) -> None:
+    definition = {
+        "id": "fv:auslaenderakte",
+        "baseId": "cmis:folder",
+        "parentId": "eakte:akte",
+        "includedInSupertypeQuery": False,
+        "propertyDefinitions": {"fv:aufenthaltstitel": _prop("fv:aufenthaltstitel", "string")},
+    }
+    key = f"akte:{world.ids['akte323']}"
+    with cmis(world, "admin") as ctx:
+        create_type(ctx, definition)
+        save_custom(ctx.session, key, "fv:auslaenderakte", [], {"fv:aufenthaltstitel": ("AE",)})
+    try:
+        own = run(world, "cw32", "SELECT * FROM fv:auslaenderakte WHERE fv:aufenthaltstitel = 'AE'")
+        assert named(world, own) == {"akte323"}
+        assert values(own, "cmis:objectTypeId") == ["fv:auslaenderakte"]
+        assert named(world, run(world, "cw32", "SELECT * FROM eakte:akte")) == set()
+        folders = run(world, "admin", "SELECT cmis:objectId FROM cmis:folder", size=1000)
+        assert f"akte:{world.ids['akte323']}" not in {row.object_id for row in folders.rows}
+        assert named(world, run(world, "cw63", "SELECT * FROM fv:auslaenderakte")) == set()
+    finally:
+        with cmis(world, "admin") as ctx:
+            save_custom(ctx.session, key, None, [], {})
