@@ -78,6 +78,7 @@ def query(
     selected = _selected(translator, parsed.select)
     order = _order(translator, parsed, selected)
     statements: list[Any] = []
+    sorted_by: list[Any] = []
     for source in sources_for(ctx.scope, _SOURCES[queried.base_id.value]):
         condition = type_condition(source, types, queried)
         if isinstance(condition, False_):
@@ -98,25 +99,28 @@ def query(
             )
             columns.append(expression.label(f"o{index}"))
         statements.append(_statement(source, columns, where))
+        sorted_by.append(source.id_column)
     if not statements:
         return QueryResult(rows=[], has_more_items=False, num_items=0)
-    union: Any = statements[0] if len(statements) == 1 else union_all(*statements)
-    table = union.subquery()
-    ordering = []
-    for index, (_, descending) in enumerate(order):
-        column = table.c[f"o{index}"]
-        ordering.append(column.desc() if descending else column.asc())
-    ordering += [table.c.kind, table.c.id]
-    page_rows = ctx.session.execute(
-        select(table.c.kind, table.c.id, table.c.score)
-        .order_by(*ordering)
-        .limit(size + 1)
-        .offset(skip_count)
-    ).all()
+    descending = [d for _, d in order]
+    if len(statements) == 1:
+        # One source: ordered in place, so that the primary key's order can serve.
+        single = statements[0]
+        keys = [single.selected_columns[f"o{i}"] for i in range(len(order))]
+        counted = single
+        paged = single.order_by(*_directed(keys, descending), sorted_by[0])
+    else:
+        table = union_all(*statements).subquery()
+        keys = [table.c[f"o{i}"] for i in range(len(order))]
+        counted = select(table)
+        paged = select(table.c.kind, table.c.id, table.c.score).order_by(
+            *_directed(keys, descending), table.c.kind, table.c.id
+        )
+    page_rows = ctx.session.execute(paged.limit(size + 1).offset(skip_count)).all()
     more = len(page_rows) > size
     page_rows = page_rows[:size]
     if more or (not page_rows and skip_count):
-        total = ctx.session.scalar(select(func.count()).select_from(table)) or 0
+        total = ctx.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
     else:
         total = skip_count + len(page_rows)
     rows = rows_of(
@@ -127,6 +131,10 @@ def query(
         include_allowable_actions=include_allowable_actions,
     )
     return QueryResult(rows=rows, has_more_items=more, num_items=total)
+
+
+def _directed(keys: list[Any], descending: list[bool]) -> list[Any]:
+    return [k.desc() if d else k.asc() for k, d in zip(keys, descending, strict=True)]
 
 
 def _statement(source: Source, columns: list[Any], where: list[Any]) -> Any:

@@ -97,6 +97,8 @@ class FolderConditions:
             codes = self._codes_below(parsed, direct=False)
             if kind is SourceKind.PLAN:
                 return FilePlanEntry.code.in_([c for c in codes if c != key])
+            if kind is SourceKind.DOCUMENT:
+                return Document.akte_id.in_(select(Akte.id).where(Akte.file_plan_code.in_(codes)))
             return Akte.file_plan_code.in_(codes)
         if parsed.kind is IdKind.AKTE:
             column = {

@@ -90,6 +90,12 @@ class Source:
     date_properties: frozenset[str] = frozenset()
     """Stored as dates; CMIS sends them as datetimes at 00:00 UTC."""
     joins: tuple[tuple[Any, Expr], ...] = ()
+    via_akte: Mapping[str, Expr] | None = None
+    """Documents: properties of their Akte, as expressions on ``akten``.
+
+    Conditions on them become ``akte_id IN (Akten that pass)``, which the Akten's
+    indexes answer; :attr:`properties` has them as correlated values for sorting.
+    """
     folder_kind: Expr | None = None
     """Record folders: the column telling Teilakte, Teilvorgang and plain folders apart."""
 
@@ -164,11 +170,17 @@ def document_source(scope: Scope) -> Source:
         cast(Document.current_version, String) + literal(".0"),
     )
     checked_out = exists().where(DocumentCheckout.document_id == Document.id)
+
+    def of_akte(column: Any) -> Expr:
+        return select(column).where(Akte.id == Document.akte_id).scalar_subquery()
+
+    akte_retention = of_akte(Akte.retention_until)
     retention = case(
-        (Akte.retention_until.is_(None), null()),
-        (Document.retention_until > Akte.retention_until, Document.retention_until),
-        else_=Akte.retention_until,
+        (akte_retention.is_(None), null()),
+        (Document.retention_until > akte_retention, Document.retention_until),
+        else_=akte_retention,
     )
+    via_akte = {"eakte:planCode": Akte.file_plan_code, "eakte:aktenzeichen": Akte.aktenzeichen}
     properties = _common(
         name=Document.title,
         description=Document.description,
@@ -197,14 +209,13 @@ def document_source(scope: Scope) -> Source:
             "eakte:receivedAt": Document.created_at,
             "eakte:direction": Document.direction,
             "eakte:sender": Document.sender,
-            "eakte:planCode": Akte.file_plan_code,
-            "eakte:aktenzeichen": Akte.aktenzeichen,
+            **{pid: of_akte(column) for pid, column in via_akte.items()},
             "eakte:filingStatus": Document.filing_status,
             "eakte:confidentiality": Document.confidentiality,
             "eakte:contentSha256": content_sha,
             "eakte:renditionSha256": rendition_sha,
             "eakte:retentionUntil": retention,
-            "eakte:legalHold": or_(Document.legal_hold, Akte.legal_hold),
+            "eakte:legalHold": or_(Document.legal_hold, of_akte(Akte.legal_hold)),
             "eakte:pageCount": Document.page_count,
             "eakte:ocrStatus": Document.status,
         }
@@ -220,7 +231,7 @@ def document_source(scope: Scope) -> Source:
         key_prefix="document:",
         properties=properties,
         date_properties=frozenset({"eakte:letterDate", "eakte:retentionUntil"}),
-        joins=((Akte, Akte.id == Document.akte_id),),
+        via_akte=via_akte,
     )
 
 

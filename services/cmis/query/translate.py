@@ -9,7 +9,7 @@ type, secondary types, subject keys) have their own translations.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -286,6 +286,10 @@ class Translator:
         return (self.literal(definition, node.value, node.column),)
 
     def builtin(self, node: Any, definition: PropertyDefinition, source: Source) -> Expr:
+        if source.via_akte and definition.id in source.via_akte:
+            on_akte = replace(source, properties=source.via_akte, via_akte=None)
+            passing = select(Akte.id).where(self.builtin(node, definition, on_akte))
+            return Document.akte_id.in_(passing)
         expression = source.properties.get(definition.id)
         if isinstance(node, ast.IsNull):
             if expression is None:
