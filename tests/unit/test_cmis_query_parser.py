@@ -26,8 +26,8 @@ from services.cmis.query.ast import (
     Statement,
 )
 from services.cmis.query.lexer import unescape
+from services.cmis.query.operators import glob_pattern, like_pattern, pattern_parts
 from services.cmis.query.parser import parse
-from services.cmis.query.translate import glob_pattern, like_pattern, pattern_parts
 
 
 def where(statement: str) -> object:

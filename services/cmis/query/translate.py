@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
-    Boolean,
     Numeric,
-    String,
     and_,
     case,
     cast,
@@ -37,6 +34,15 @@ from services.cmis.ids import IdKind, parse_object_id
 from services.cmis.model import Cardinality, PropertyDefinition, PropertyType, TypeDefinition
 from services.cmis.query import ast
 from services.cmis.query.folders import FolderConditions, folder_id
+from services.cmis.query.operators import (
+    compare,
+    date_compare,
+    glob_pattern,
+    like_pattern,
+    pattern_parts,
+    sql_type,
+    value_column,
+)
 from services.cmis.query.parser import parse_timestamp
 from services.cmis.query.sources import (
     Expr,
@@ -57,7 +63,6 @@ from services.db.models import (
     VersionLabel,
     Vorgang,
 )
-from services.db.models.base import UtcDateTime
 
 _STRINGS = (PropertyType.STRING, PropertyType.ID, PropertyType.URI, PropertyType.HTML)
 _SPECIAL = frozenset(
@@ -69,106 +74,6 @@ _SPECIAL = frozenset(
         "eakte:subjectKeys",
     }
 )
-
-
-def value_column(definition: PropertyDefinition) -> Any:
-    ptype = definition.property_type
-    if ptype in (PropertyType.INTEGER, PropertyType.DECIMAL):
-        return CmisPropertyValue.value_number
-    if ptype is PropertyType.DATETIME:
-        return CmisPropertyValue.value_datetime
-    if ptype is PropertyType.BOOLEAN:
-        return CmisPropertyValue.value_bool
-    return CmisPropertyValue.value_string
-
-
-def sql_type(definition: PropertyDefinition) -> Any:
-    ptype = definition.property_type
-    if ptype is PropertyType.INTEGER:
-        return BigInteger()
-    if ptype is PropertyType.DECIMAL:
-        return Numeric(38, 10)
-    if ptype is PropertyType.BOOLEAN:
-        return Boolean()
-    if ptype is PropertyType.DATETIME:
-        return UtcDateTime()
-    return String()
-
-
-def pattern_parts(raw: str, position: int) -> list[tuple[str, bool]]:
-    r"""A CMIS LIKE pattern as (character, is_wildcard) pairs; ``\%`` is a literal ``%``."""
-    parts: list[tuple[str, bool]] = []
-    i = 0
-    while i < len(raw):
-        char = raw[i]
-        if char == "\\":
-            following = raw[i + 1]
-            if following not in "'%_\\":
-                raise InvalidArgument(
-                    f"Query: invalid escape \\{following} in the LIKE pattern at position "
-                    f"{position + 1}"
-                )
-            parts.append((following, False))
-            i += 2
-        elif raw.startswith("''", i):
-            parts.append(("'", False))
-            i += 2
-        else:
-            parts.append((char, char in "%_"))
-            i += 1
-    return parts
-
-
-def like_pattern(parts: list[tuple[str, bool]]) -> str:
-    r"""An SQL LIKE pattern with ``\\`` as its escape character."""
-    return "".join(c if wild or c not in "%_\\" else "\\" + c for c, wild in parts)
-
-
-def glob_pattern(parts: list[tuple[str, bool]]) -> str:
-    """A SQLite GLOB pattern for a LIKE pattern.
-
-    GLOB is case-sensitive like PostgreSQL's LIKE, and SQLite answers a literal prefix
-    from the index (its LIKE is case-insensitive and cannot).
-    """
-    out = []
-    for char, wild in parts:
-        if wild:
-            out.append("*" if char == "%" else "?")
-        else:
-            out.append(f"[{char}]" if char in "*?[" else char)
-    return "".join(out)
-
-
-def _compare(column: Any, op: str, value: Any) -> Expr:
-    operators = {
-        "=": column.__eq__,
-        "<>": column.__ne__,
-        "<": column.__lt__,
-        ">": column.__gt__,
-        "<=": column.__le__,
-        ">=": column.__ge__,
-    }
-    result: Expr = operators[op](value)
-    return result
-
-
-def _date_compare(column: Any, op: str, moment: datetime) -> Expr:
-    """A date column (shown as 00:00 UTC) against a datetime."""
-    moment = moment.astimezone(UTC)
-    day = moment.date()
-    midnight = moment == datetime(day.year, day.month, day.day, tzinfo=UTC)
-    if midnight:
-        return _compare(column, op, day)
-    inexact = {
-        "=": false(),
-        "<>": column.is_not(None),
-        "<": column <= day,
-        "<=": column <= day,
-        ">": column > day,
-        ">=": column > day,
-    }
-    result: Expr = inexact[op]
-    return result
 
 
 @dataclass
@@ -306,11 +211,11 @@ class Translator:
         dated = definition.id in source.date_properties
         if isinstance(node, ast.Comparison):
             if dated:
-                return _date_compare(expression, node.op, values[0])
-            return _compare(expression, node.op, values[0])
+                return date_compare(expression, node.op, values[0])
+            return compare(expression, node.op, values[0])
         assert isinstance(node, ast.InList)
         if dated:
-            matched = or_(*(_date_compare(expression, "=", v) for v in values))
+            matched = or_(*(date_compare(expression, "=", v) for v in values))
         else:
             matched = expression.in_(values)
         return and_(expression.is_not(None), not_(matched)) if node.negated else matched
@@ -355,7 +260,7 @@ class Translator:
             return having(not_(matched) if node.negated else matched)
         values = self._values(node, definition)
         if isinstance(node, ast.Comparison):
-            return having(_compare(column, node.op, values[0]))
+            return having(compare(column, node.op, values[0]))
         if isinstance(node, ast.AnyEquals):
             return having(column == values[0])
         if isinstance(node, ast.AnyIn):
