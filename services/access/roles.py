@@ -35,6 +35,9 @@ class Permission(StrEnum):
     """Extend retention, set and release legal holds, destroy documents after retention."""
     PRIVACY_REPORTS = "privacy_reports"
     """Access reports and Art. 15 disclosure lists (data-protection officers)."""
+    MANAGE_TYPES = "manage_types"
+    """Define document and folder types and their properties (CMIS type mutability): what
+    a specialist procedure needs once to keep its own metadata, without the file plan."""
 
 
 class Reach(StrEnum):
@@ -84,6 +87,7 @@ BUILTIN_ROLES: Mapping[str, RoleDefinition] = {
         | {
             Permission.INTAKE,
             Permission.MANAGE_FILE_PLAN,
+            Permission.MANAGE_TYPES,
             Permission.MANAGE_CLASSIFIER,
             Permission.READ_AUDIT,
             Permission.MANAGE_RETENTION,

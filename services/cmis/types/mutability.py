@@ -120,7 +120,7 @@ def _event(ctx: CmisContext, action: str, type_id: str, details: dict[str, Any])
 
 def create_type(ctx: CmisContext, definition: Mapping[str, Any]) -> TypeDefinition:
     """Define a new type (CMIS JSON format); answers the stored definition."""
-    ctx.scope.require(Permission.MANAGE_FILE_PLAN)
+    ctx.scope.require(Permission.MANAGE_TYPES)
     types = registry(ctx.session)
     own = _validated(types, definition)
     if types.find(own.id) is not None:
@@ -158,7 +158,7 @@ def _stored(ctx: CmisContext, type_id: str) -> CmisType:
 
 def update_type(ctx: CmisContext, definition: Mapping[str, Any]) -> TypeDefinition:
     """Add properties to a client-defined type; changing existing ones is refused."""
-    ctx.scope.require(Permission.MANAGE_FILE_PLAN)
+    ctx.scope.require(Permission.MANAGE_TYPES)
     type_id = definition.get("id")
     if not isinstance(type_id, str):
         raise InvalidArgument("A type definition needs an id")
@@ -190,7 +190,7 @@ def update_type(ctx: CmisContext, definition: Mapping[str, Any]) -> TypeDefiniti
 
 def delete_type(ctx: CmisContext, type_id: str) -> None:
     """Delete a client-defined type no object uses and no type derives from."""
-    ctx.scope.require(Permission.MANAGE_FILE_PLAN)
+    ctx.scope.require(Permission.MANAGE_TYPES)
     row = _stored(ctx, type_id)
     types = registry(ctx.session)
     if not types.get(type_id).type_mutability.delete:
