@@ -296,8 +296,11 @@ def _folder_values(
         values["eakte:orgUnit"] = (akte.org_unit,)
     elif isinstance(resolved, ResolvedVorgang):
         vorgang = resolved.vorgang
-        changed = vorgang.closed_at or vorgang.opened_at
-        values |= _common(vorgang.title, None, vorgang.created_by, vorgang.opened_at, changed)
+        changed = vorgang.updated_at or vorgang.closed_at or vorgang.opened_at
+        description = (vorgang.details or {}).get("description")
+        values |= _common(
+            vorgang.title, description, vorgang.created_by, vorgang.opened_at, changed
+        )
         values["cmis:parentId"] = (akte_object_id(vorgang.akte_id),)
         values["cmis:allowedChildObjectTypeIds"] = _CHILD_TYPES_VORGANG
         values["eakte:vorgangNumber"] = (vorgang.number,)

@@ -301,7 +301,9 @@ def children_page(
                 Vorgang.id.label("id"),
                 func.replace(Vorgang.title, "/", "-").label("name"),
                 Vorgang.opened_at.label("created"),
-                func.coalesce(Vorgang.closed_at, Vorgang.opened_at).label("modified"),
+                func.coalesce(Vorgang.updated_at, Vorgang.closed_at, Vorgang.opened_at).label(
+                    "modified"
+                ),
                 func.coalesce(Vorgang.created_by, "").label("created_by"),
                 literal(0).label("base"),
             ).where(Vorgang.akte_id == place.akte_id)

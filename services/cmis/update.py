@@ -175,6 +175,7 @@ def _apply_builtin(
             vorgang.title = name
         if "cmis:description" in parsed:
             vorgang.details = {**(vorgang.details or {}), "description": description}
+        vorgang.updated_at = now
     elif isinstance(resolved, ResolvedFolder):
         folder = resolved.folder
         _open(Place(resolved.akte))

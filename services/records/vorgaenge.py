@@ -25,6 +25,7 @@ def create_vorgang(
         title=title,
         status=AkteStatus.OPEN,
         opened_at=now,
+        updated_at=now,
         created_by=actor,
     )
     session.add(vorgang)
@@ -53,7 +54,7 @@ def close_vorgang(
     if vorgang.status == AkteStatus.CLOSED:
         raise ConflictError(f"{vorgang_reference(akte, vorgang)} is already closed")
     vorgang.status = AkteStatus.CLOSED
-    vorgang.closed_at = clock.now()
+    vorgang.closed_at = vorgang.updated_at = clock.now()
     _record(session, "vorgang.closed", akte, vorgang, actor=actor, clock=clock)
     return vorgang
 
@@ -68,6 +69,7 @@ def reopen_vorgang(
         raise ConflictError(f"{vorgang_reference(akte, vorgang)} is open")
     vorgang.status = AkteStatus.OPEN
     vorgang.closed_at = None
+    vorgang.updated_at = clock.now()
     _record(session, "vorgang.reopened", akte, vorgang, actor=actor, clock=clock)
     return vorgang
 

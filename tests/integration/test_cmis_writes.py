@@ -383,6 +383,28 @@ def test_update_properties_with_change_tokens_and_the_levels_service(world: Worl
     assert value(folder_renamed, "cmis:name") == "Bauakte Ahornweg 5"
 
 
+def test_a_vorgangs_description_is_kept_and_its_change_token_moves(world: World) -> None:
+    akte_id = folder(world, "cw63", BAU, "Bauakte Birkenweg")
+    vorgang_id = folder(world, "cw63", akte_id, "Bauantrag")
+    token = call(world, "cw63", lambda ctx: _get(ctx, vorgang_id)).change_token
+    world.clock.advance(timedelta(seconds=1))
+    described = call(
+        world,
+        "cw63",
+        lambda ctx: update_properties(
+            ctx, vorgang_id, {"cmis:description": ["Carport, Nachbar einverstanden"]}, token
+        ),
+    )
+    assert value(described, "cmis:description") == "Carport, Nachbar einverstanden"
+    assert described.change_token != token
+    stale = refused(
+        world,
+        "cw63",
+        lambda ctx: update_properties(ctx, vorgang_id, {"cmis:name": ["Bauvoranfrage"]}, token),
+    )
+    assert isinstance(stale, errors.UpdateConflict)
+
+
 def test_move_refiles_with_audit_and_folders_stay_in_their_akte(world: World) -> None:
     first = folder(world, "cw63", BAU, "Bauakte Eins")
     second = folder(world, "cw63", BAU, "Bauakte Zwei")

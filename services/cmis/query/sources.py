@@ -294,7 +294,7 @@ def vorgang_source(scope: Scope) -> Source:
         created_by=Vorgang.created_by,
         created=Vorgang.opened_at,
         changed_by=Vorgang.created_by,
-        changed=func.coalesce(Vorgang.closed_at, Vorgang.opened_at),
+        changed=func.coalesce(Vorgang.updated_at, Vorgang.closed_at, Vorgang.opened_at),
         type_id=func.coalesce(_custom_type(key), literal("eakte:vorgang")),
         base="cmis:folder",
     )

@@ -132,5 +132,7 @@ class Vorgang(Base):
     closed_at: Mapped[datetime | None]
     created_by: Mapped[str | None] = mapped_column(String(200))
     details: Mapped[dict[str, Any] | None]
+    updated_at: Mapped[datetime | None]
+    """Last change of title, description or status; None before migration 0010."""
 
     akte: Mapped[Akte] = relationship(back_populates="vorgaenge")

@@ -37,6 +37,8 @@ def upgrade() -> None:
     op.create_index(
         "ix_record_folders_parent", "record_folders", ["akte_id", "vorgang_id", "parent_id"]
     )
+    with op.batch_alter_table("vorgaenge") as batch:
+        batch.add_column(sa.Column("updated_at", _TS))
     with op.batch_alter_table("documents") as batch:
         batch.add_column(sa.Column("folder_id", sa.String(length=36)))
         batch.add_column(sa.Column("letter_date", sa.Date()))
@@ -125,3 +127,5 @@ def downgrade() -> None:
             batch.drop_column(column)
         batch.drop_column("folder_id")
     op.drop_table("record_folders")
+    with op.batch_alter_table("vorgaenge") as batch:
+        batch.drop_column("updated_at")
