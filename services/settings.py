@@ -222,6 +222,8 @@ class CmisSettings(BaseModel):
     """Page size when a client does not ask for one (maxItems)."""
     max_items_limit: int = Field(1000, ge=1)
     """Largest page a client may ask for; larger maxItems are cut to it."""
+    max_tree_objects: int = Field(10_000, ge=1)
+    """Most objects one getDescendants or getFolderTree answer may hold; more is refused."""
 
 
 class Settings(BaseSettings):

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from file_plan import FilePlanItem
 from services.cmis import queries
-from services.cmis.errors import InvalidArgument
+from services.cmis.errors import Constraint, InvalidArgument
 from services.cmis.ids import akte_object_id, folder_object_id, plan_object_id, vorgang_object_id
 from services.cmis.model import (
     CmisContext,
@@ -76,7 +76,8 @@ def get_descendants(
         raise InvalidArgument("depth must be -1 or at least 1")
     parent = resolve_folder(ctx, folder_id)
     order = parse_order(oc.order_by)
-    return _tree(ctx, parent, depth, order, oc, folders_only)
+    budget = _TreeBudget(ctx.settings.cmis.max_tree_objects)
+    return _tree(ctx, parent, depth, order, oc, folders_only, budget)
 
 
 def get_folder_parent(ctx: CmisContext, folder_id: str, oc: OperationContext) -> CmisObject:
@@ -261,6 +262,24 @@ def _in_folder(
     ]
 
 
+class _TreeBudget:
+    """How many more objects a tree answer may hold.
+
+    Without a bound, depth -1 on the root would load every record the caller can see.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = self.left = limit
+
+    def spend(self, count: int) -> None:
+        self.left -= count
+        if self.left < 0:
+            raise Constraint(
+                f"the tree holds more than {self.limit} objects "
+                "(EAKTE_CMIS__MAX_TREE_OBJECTS); ask for less depth or page with getChildren"
+            )
+
+
 def _tree(
     ctx: CmisContext,
     parent: ResolvedFolderLike,
@@ -268,8 +287,10 @@ def _tree(
     order: Order,
     oc: OperationContext,
     folders_only: bool,
+    budget: _TreeBudget,
 ) -> list[TreeNode]:
-    children, _ = _children(ctx, parent, order, None, 0, folders_only=folders_only)
+    children, _ = _children(ctx, parent, order, budget.left + 1, 0, folders_only=folders_only)
+    budget.spend(len(children))
     if folders_only:
         children = [c for c in children if not isinstance(c, ResolvedVersion | ResolvedPwc)]
     nodes = []
@@ -280,7 +301,7 @@ def _tree(
     for child, node in zip(children, nodes, strict=True):
         if not isinstance(child, ResolvedVersion | ResolvedPwc):
             node.children = _tree(
-                ctx, child, depth - 1 if depth > 0 else -1, order, oc, folders_only
+                ctx, child, depth - 1 if depth > 0 else -1, order, oc, folders_only, budget
             )
     return nodes
 

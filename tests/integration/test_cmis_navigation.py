@@ -8,7 +8,7 @@ scopes built the way requests build them, so visibility is the real rule.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
@@ -44,7 +44,7 @@ from services.records.akten import NewAkte, close_akte, create_akte
 from services.records.file_plans import active_plan
 from services.records.filing import file_document
 from services.records.vorgaenge import create_vorgang
-from services.settings import SearchBackend
+from services.settings import CmisSettings, SearchBackend
 from tests.fixtures.app import make_settings
 from tests.fixtures.records import insert_stored_document
 
@@ -478,6 +478,12 @@ def test_descendants_tree_and_parents(world: World) -> None:
         assert all(not c.children for c in statik.children)  # depth 2 stops there
         with pytest.raises(InvalidArgument):
             navigation.get_descendants(ctx, akte_id, 0, ALL, folders_only=False)
+        small = replace(
+            ctx, settings=ctx.settings.model_copy(update={"cmis": CmisSettings(max_tree_objects=5)})
+        )
+        with pytest.raises(Constraint, match="more than 5 objects"):
+            navigation.get_descendants(small, "root", -1, ALL, folders_only=False)
+        assert navigation.get_descendants(small, akte_id, -1, ALL, folders_only=True)
         parent = navigation.get_folder_parent(ctx, f"folder:{world.subfolder}", ALL)
         assert parent.object_id == f"folder:{world.folder}"
         assert navigation.get_folder_parent(ctx, akte_id, ALL).object_id == f"plan:{BUILDING}"
