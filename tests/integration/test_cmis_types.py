@@ -429,3 +429,49 @@ def test_values_are_stored_typed_and_loaded_in_bulk(container: Container) -> Non
     assert state.values["fv:stichworte"] == ("Garage", "Carport", "Anbau")
     with cmis(container) as ctx, pytest.raises(InvalidArgument, match="not defined"):
         save_custom(ctx.session, "akte:b", None, [], {"fv:seiten": (1,)})
+
+
+SPEC_PROPERTIES = {
+    # CMIS 1.1 2.1.4.3.3 / 2.1.5.3.3: id -> (type, cardinality, updatability, required)
+    "cmis:document": {
+        "cmis:name": ("string", "single", "readwrite", True),
+        "cmis:objectTypeId": ("id", "single", "oncreate", True),
+        "cmis:secondaryObjectTypeIds": ("id", "multi", "readwrite", False),
+        "cmis:creationDate": ("datetime", "single", "readonly", False),
+        "cmis:isLatestMajorVersion": ("boolean", "single", "readonly", False),
+        "cmis:versionSeriesCheckedOutId": ("id", "single", "readonly", False),
+        "cmis:contentStreamLength": ("integer", "single", "readonly", False),
+        "cmis:contentStreamId": ("id", "single", "readonly", False),
+    },
+    "cmis:folder": {
+        "cmis:parentId": ("id", "single", "readonly", False),
+        "cmis:path": ("string", "single", "readonly", False),
+        "cmis:allowedChildObjectTypeIds": ("id", "multi", "readonly", False),
+        "cmis:changeToken": ("string", "single", "readonly", False),
+    },
+}
+
+
+def test_built_in_types_carry_the_spec_properties_in_cmis_json(container: Container) -> None:
+    with cmis(container) as ctx:
+        types = registry(ctx.session)
+    for type_id, expected in SPEC_PROPERTIES.items():
+        listed = type_to_json(types.get(type_id))["propertyDefinitions"]
+        for pid, (ptype, cardinality, updatability, required) in expected.items():
+            got = listed[pid]
+            assert (got["propertyType"], got["cardinality"]) == (ptype, cardinality), pid
+            assert (got["updatability"], got["required"]) == (updatability, required), pid
+            assert got["inherited"] is False and got["queryName"] == pid
+    assert len(types.get("cmis:document").property_definitions) == 26
+    assert len(types.get("cmis:folder").property_definitions) == 14
+    dokument = type_to_json(types.get("eakte:dokument"))
+    assert dokument["versionable"] is True and dokument["contentStreamAllowed"] == "required"
+    inherited = {p for p, d in dokument["propertyDefinitions"].items() if d["inherited"]}
+    assert inherited == set(type_to_json(types.get("cmis:document"))["propertyDefinitions"])
+    direction = dokument["propertyDefinitions"]["eakte:direction"]
+    assert direction["openChoice"] is False and direction["updatability"] == "readwrite"
+    assert [c["value"] for c in direction["choice"]] == ["incoming", "outgoing", "internal"]
+    plan_item = type_to_json(types.get("eakte:planItem"), include_property_definitions=False)
+    assert plan_item["creatable"] is False and "propertyDefinitions" not in plan_item
+    assert plan_item["typeMutability"] == {"create": False, "update": False, "delete": False}
+    assert type_to_json(types.get("cmis:secondary"))["propertyDefinitions"] == {}
