@@ -33,6 +33,7 @@ from services.db.models import (
     DocumentVersion,
     FilePlanEntry,
     VersionLabel,
+    Vorgang,
 )
 from services.db.session import unit_of_work
 from services.settings import SearchBackend
@@ -366,6 +367,18 @@ def test_folder_queries(world: World) -> None:
         f"SELECT cmis:objectId FROM eakte:vorgang WHERE cmis:parentId = 'akte:{akte63}'",
     )
     assert [row.object_id for row in vorgaenge.rows] == [f"vorgang:{world.vorgang_of['akte63']}"]
+    with cmis(world, "admin") as ctx:
+        ctx.session.execute(
+            update(Vorgang)
+            .where(Vorgang.id == world.vorgang_of["akte63"])
+            .values(details={"description": "Garage am Lindenweg"})
+        )
+    described = run(
+        world,
+        "cw61",
+        "SELECT cmis:objectId FROM eakte:vorgang WHERE cmis:description LIKE 'Garage%'",
+    )
+    assert [row.object_id for row in described.rows] == [f"vorgang:{world.vorgang_of['akte63']}"]
     folders = run(
         world, "cw32", f"SELECT cmis:objectId FROM cmis:folder WHERE IN_TREE('akte:{akte63}')"
     )

@@ -290,7 +290,7 @@ def vorgang_source(scope: Scope) -> Source:
     key = literal("vorgang:") + Vorgang.id
     properties = _common(
         name=Vorgang.title,
-        description=null(),
+        description=Vorgang.details["description"].as_string(),
         created_by=Vorgang.created_by,
         created=Vorgang.opened_at,
         changed_by=Vorgang.created_by,
