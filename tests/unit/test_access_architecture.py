@@ -67,6 +67,14 @@ SCOPED_QUERIES = {
     ],
     "services.cmis.folders": ["ensure_name_free"],
     "services.cmis.deletion": ["document_ids_in"],
+    "services.cmis.query.sources": [
+        "document_source",
+        "akte_source",
+        "vorgang_source",
+        "folder_source",
+        "sources_for",
+    ],
+    "services.cmis.changes": ["change_visible"],
 }
 """The record queries the web pages, the API, CMIS and the CLI read through (issues 10–12)."""
 
