@@ -20,7 +20,7 @@ from services.access.confidentiality import Confidentiality
 from services.audit.trail import record_event
 from services.cmis.folders import Place
 from services.cmis.model import IncomingContent
-from services.cmis.queries import Label
+from services.cmis.version_queries import Label
 from services.db.models import (
     Document,
     DocumentCheckout,

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from file_plan import FilePlan
-from services.cmis import queries
+from services.cmis import queries, version_queries
 from services.cmis.acl import AclReader
 from services.cmis.actions import allowable_actions
 from services.cmis.ids import (
@@ -419,4 +419,7 @@ def _is_latest_major(ctx: CmisContext, resolved: ResolvedVersion | ResolvedPwc) 
         return False
     if isinstance(resolved, ResolvedVersion) and resolved.is_latest:
         return True
-    return queries.latest_major_number(ctx.session, resolved.document) == resolved.version.number
+    return (
+        version_queries.latest_major_number(ctx.session, resolved.document)
+        == resolved.version.number
+    )

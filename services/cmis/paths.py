@@ -10,7 +10,7 @@ same name the oldest wins.
 from __future__ import annotations
 
 from file_plan import FilePlan, FilePlanItem
-from services.cmis import queries
+from services.cmis import queries, version_queries
 from services.cmis.errors import InvalidArgument, ObjectNotFound
 from services.cmis.model import CmisContext
 from services.cmis.resolve import (
@@ -94,10 +94,10 @@ def _child_named(
         if isinstance(found, RecordFolder):
             return ResolvedFolder(found, parent.akte)
         if found is not None:
-            version = queries.current_version(session, found)
+            version = version_queries.current_version(session, found)
             if version is not None:
-                label = queries.labels_of(session, [version])[version.id]
-                checkout = queries.checkout_of(session, found)
+                label = version_queries.labels_of(session, [version])[version.id]
+                checkout = version_queries.checkout_of(session, found)
                 return ResolvedVersion(found, version, label, parent.akte, checkout)
     raise ObjectNotFound(f"no object at path {path!r}")
 

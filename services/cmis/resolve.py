@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 from file_plan import FilePlan, FilePlanItem
 from services.access.roles import Permission
-from services.cmis import queries
+from services.cmis import queries, version_queries
 from services.cmis.errors import InvalidArgument, ObjectNotFound, PermissionDenied
 from services.cmis.ids import IdKind, parse_object_id
 from services.cmis.model import CmisContext
-from services.cmis.queries import Label, Place
+from services.cmis.queries import Place
+from services.cmis.version_queries import Label
 from services.db.models import (
     Akte,
     Document,
@@ -137,22 +138,22 @@ def resolve(ctx: CmisContext, object_id: str) -> Resolved:
     document = queries.visible_document(session, scope, parsed.key)
     if document is None or document.akte is None:
         raise _not_found(object_id)
-    checkout = queries.checkout_of(session, document)
+    checkout = version_queries.checkout_of(session, document)
     if parsed.pwc:
         if checkout is None:
             raise _not_found(object_id)
-        base = queries.current_version(session, document)
+        base = version_queries.current_version(session, document)
         if base is None:
             raise _not_found(object_id)
-        label = queries.labels_of(session, [base])[base.id]
+        label = version_queries.labels_of(session, [base])[base.id]
         return ResolvedPwc(document, checkout, base, label, document.akte)
     if parsed.major is None or parsed.minor is None:
-        version = queries.current_version(session, document)
+        version = version_queries.current_version(session, document)
     else:
-        version = queries.version_by_label(session, document, parsed.major, parsed.minor)
+        version = version_queries.version_by_label(session, document, parsed.major, parsed.minor)
     if version is None:
         raise _not_found(object_id)
-    label = queries.labels_of(session, [version])[version.id]
+    label = version_queries.labels_of(session, [version])[version.id]
     return ResolvedVersion(document, version, label, document.akte, checkout)
 
 

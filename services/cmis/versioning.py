@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from services.audit.trail import record_event
-from services.cmis import queries
+from services.cmis import version_queries
 from services.cmis.content import discard_appended
 from services.cmis.documents import (
     accept_content,
@@ -108,9 +108,9 @@ def check_in(
         raise Constraint("a document needs content; set the working copy's content first")
     if properties:
         apply_properties(ctx, resolved, properties)
-    current = queries.current_version(ctx.session, document)
+    current = version_queries.current_version(ctx.session, document)
     assert current is not None, "a document always has its current version"
-    label = next_label(queries.labels_of(ctx.session, [current])[current.id], major=major)
+    label = next_label(version_queries.labels_of(ctx.session, [current])[current.id], major=major)
     version = add_labelled_version(
         ctx.session,
         document,
@@ -149,9 +149,9 @@ def get_all_versions(ctx: CmisContext, object_id: str, oc: OperationContext) -> 
     """Every version of the series, newest first; the working copy first when there is one."""
     resolved = resolve_document(ctx, object_id)
     document, akte = resolved.document, resolved.akte
-    checkout = queries.checkout_of(ctx.session, document)
-    versions = queries.versions_newest_first(ctx.session, document)
-    labels = queries.labels_of(ctx.session, versions)
+    checkout = version_queries.checkout_of(ctx.session, document)
+    versions = version_queries.versions_newest_first(ctx.session, document)
+    labels = version_queries.labels_of(ctx.session, versions)
     items: list[Resolved] = []
     if checkout is not None and versions:
         current = versions[0]
@@ -167,16 +167,22 @@ def get_object_of_latest_version(
     resolved = resolve_document(ctx, object_id)
     document = resolved.document
     number = (
-        queries.latest_major_number(ctx.session, document) if major else document.current_version
+        version_queries.latest_major_number(ctx.session, document)
+        if major
+        else document.current_version
     )
     version = next(
-        (v for v in queries.versions_newest_first(ctx.session, document) if v.number == number),
+        (
+            v
+            for v in version_queries.versions_newest_first(ctx.session, document)
+            if v.number == number
+        ),
         None,
     )
     if version is None:
         raise ObjectNotFound(f"document {document.id} has no major version")
-    label = queries.labels_of(ctx.session, [version])[version.id]
-    checkout = queries.checkout_of(ctx.session, document)
+    label = version_queries.labels_of(ctx.session, [version])[version.id]
+    checkout = version_queries.checkout_of(ctx.session, document)
     latest = ResolvedVersion(document, version, label, resolved.akte, checkout)
     return to_objects(ctx, [latest], oc)[0]
 
