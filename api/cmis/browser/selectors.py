@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from services.cmis.changes import content_changes
-from services.cmis.content import get_content_stream
 from starlette.responses import Response
 
 from api.cmis.browser import render
@@ -21,6 +19,8 @@ from api.cmis.browser.params import depth
 from api.cmis.browser.repository import repository_info_json
 from services.cmis.acl import get_acl
 from services.cmis.actions import get_allowable_actions
+from services.cmis.changes import content_changes
+from services.cmis.content import get_content_stream
 from services.cmis.errors import InvalidArgument, NotSupported
 from services.cmis.model import BaseTypeId, CmisContext, CmisObject
 from services.cmis.navigation import (
