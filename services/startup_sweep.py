@@ -1,4 +1,4 @@
-"""What a start after a crash cleans up or reports: OCR leftovers and orphaned blobs.
+"""What a start after a crash cleans up or reports: OCR leftovers, orphaned blobs, spools.
 
 :func:`sweep_at_startup` is called once when a process that serves or works starts.
 A ``kill -9`` during OCR leaves ocrmypdf and tesseract running (they are reparented,
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from services.audit.trail import SYSTEM_ACTOR
+from services.cmis.append_spool import sweep_stale_spools
 from services.db.session import unit_of_work
 from services.errors import EAkteError
 from services.ocr.workdir import OcrSweep, default_base, sweep_ocr_leftovers
@@ -42,6 +43,13 @@ def sweep_at_startup(container: Container) -> StartupSweep:
         min_age_seconds=lease,
         unlocked_age_seconds=settings.ocr.timeout_seconds + lease,
     )
+    try:
+        stale = sweep_stale_spools(settings.data_dir)
+    except OSError as exc:
+        log.warning("could not remove stale CMIS append spools: %s", exc)
+    else:
+        if stale:
+            log.info("removed %d stale CMIS append spools", stale)
     try:
         orphans = scan_orphans(container)
     except EAkteError as exc:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from services.audit.trail import record_event
 from services.backends.streams import check_range
+from services.cmis.append_spool import discard_spools, live_spool, spool_path
 from services.cmis.documents import (
     accept_content,
     add_labelled_version,
@@ -115,8 +116,10 @@ def append_content_stream(
 ) -> CmisObject:
     """Append a chunk; with the last one the whole becomes new content (checked then)."""
     resolved = _writable(ctx, object_id)
-    spool = _spool_path(ctx, resolved.document.id, pwc=isinstance(resolved, ResolvedPwc))
-    if not spool.exists():
+    spool = spool_path(
+        ctx.settings.data_dir, resolved.document.id, pwc=isinstance(resolved, ResolvedPwc)
+    )
+    if not live_spool(spool):
         _start_spool(ctx, resolved, spool)
     content.file.seek(0)
     with spool.open("ab") as target:
@@ -248,14 +251,7 @@ def _pwc_stream(
 
 def discard_appended(ctx: CmisContext, document_id: str) -> None:
     """Forget chunks appended without a last one (new content, check-in or cancel came)."""
-    for pwc in (False, True):
-        _spool_path(ctx, document_id, pwc=pwc).unlink(missing_ok=True)
-
-
-def _spool_path(ctx: CmisContext, document_id: str, *, pwc: bool) -> Path:
-    """Where appended chunks collect: one file for the document, one for its working copy."""
-    name = f"{document_id}.pwc.part" if pwc else f"{document_id}.part"
-    return ctx.settings.data_dir / "cmis-append" / name
+    discard_spools(ctx.settings.data_dir, document_id)
 
 
 def _start_spool(ctx: CmisContext, resolved: ResolvedVersion | ResolvedPwc, spool: Path) -> None:

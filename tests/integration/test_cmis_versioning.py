@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from services.cmis import errors
+from services.cmis.append_spool import STALE_AFTER, spool_path, sweep_stale_spools
 from services.cmis.content import (
     append_content_stream,
     delete_content_stream,
@@ -221,3 +224,37 @@ def test_content_of_a_working_copy_can_be_deleted_and_appended_a_document_keeps_
     pwc_again = call(world, "cw63", lambda ctx: check_out(ctx, done.object_id)).object_id
     call(world, "cw63", lambda ctx: delete_object(ctx, pwc_again, all_versions=True))
     assert labels(world, doc_id) == ["1.1", "1.0"]
+
+
+def test_chunks_left_without_a_last_one_go_stale_and_are_not_appended_to(world: World) -> None:
+    akte_id = folder(world, "cw63", BAU, "Bauakte Abgebrochen")
+    doc_id = document(world, "cw63", akte_id, "Plan", PDF_A)
+    pwc_id = call(world, "cw63", lambda ctx: check_out(ctx, doc_id)).object_id
+    call(world, "cw63", lambda ctx: delete_content_stream(ctx, pwc_id, None))
+    call(
+        world,
+        "cw63",
+        lambda ctx: append_content_stream(ctx, pwc_id, content(b"abandoned"), is_last_chunk=False),
+    )
+    data_dir = world.container.settings.data_dir
+    spool = spool_path(data_dir, series(doc_id), pwc=True)
+    assert spool.read_bytes() == b"abandoned"
+    long_ago = time.time() - STALE_AFTER.total_seconds() - 60
+    os.utime(spool, (long_ago, long_ago))
+    call(
+        world,
+        "cw63",
+        lambda ctx: append_content_stream(ctx, pwc_id, content(PDF_C), is_last_chunk=True),
+    )
+    assert read(world, "cw63", pwc_id) == PDF_C, "the stale chunk is not part of the content"
+
+    call(
+        world,
+        "cw63",
+        lambda ctx: append_content_stream(ctx, pwc_id, content(b"again"), is_last_chunk=False),
+    )
+    os.utime(spool, (long_ago, long_ago))
+    fresh = spool_path(data_dir, "another-document", pwc=False)
+    fresh.write_bytes(b"still coming")
+    assert sweep_stale_spools(data_dir) == 1
+    assert not spool.exists() and fresh.exists()
