@@ -400,6 +400,7 @@ def test_a_base64_entry_creates_a_document_and_a_range_reads_part_of_it(
         assert part.status_code == 206
         assert part.content == pdf[5:15]
         assert part.headers["content-range"] == f"bytes 5-14/{len(pdf)}"
+        assert part.headers["content-disposition"].startswith("attachment"), "a part proves nothing"
         tail = http.get(content_url, headers={"Range": f"bytes={len(pdf) - 4}-"})
         assert tail.status_code == 206 and tail.content == pdf[-4:]
 

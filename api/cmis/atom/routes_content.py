@@ -136,7 +136,10 @@ async def get_content(request: Request, repository_id: str) -> Response:
         )
     except RangeNotSatisfiable as exc:
         return Response(status_code=416, headers={"Content-Range": f"bytes */{exc.total}"})
-    headers = safe_download_headers(stream.mime_type, stream.filename, first)
+    # Inline only for bytes that prove their type, which only the file's start can.
+    headers = safe_download_headers(
+        stream.mime_type, stream.filename, first if stream.offset == 0 else b""
+    )
     headers["Content-Length"] = str(stream.length)
     headers["Accept-Ranges"] = "bytes"
     status = 200
