@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from urllib.parse import urlsplit
 
 from starlette.requests import HTTPConnection
 
@@ -16,7 +17,7 @@ from services.access.sessions import SESSION_COOKIE, principal_for_session
 from services.auth.keys import authenticate, looks_like_key, needs_use_recorded, record_use
 from services.bootstrap import Container
 from services.db.session import unit_of_work
-from services.errors import AuthenticationError
+from services.errors import AuthenticationError, PermissionDeniedError
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_HEADER = "X-CSRF-Token"
@@ -36,6 +37,23 @@ def presented_credential(conn: HTTPConnection) -> str | None:
         return _basic_key(value.strip())
     header_key = conn.headers.get("x-api-key", "").strip()
     return header_key or None
+
+
+def _is_basic(conn: HTTPConnection) -> bool:
+    return conn.headers.get("authorization", "").partition(" ")[0].lower() == "basic"
+
+
+def _refuse_cross_site(conn: HTTPConnection) -> None:
+    """Refuse a change with HTTP Basic credentials that another site's page sent.
+
+    Browsers resend Basic credentials by themselves once a person typed them in (after a
+    401 asking for Basic), so such a change would be cross-site request forgery.  Bearer
+    tokens and keys in headers are never resent so.
+    """
+    if not sent_by_this_site(conn):
+        raise PermissionDeniedError(
+            "a change sent by another site's page is not accepted with HTTP Basic credentials"
+        )
 
 
 def _basic_key(encoded: str) -> str:
@@ -59,9 +77,27 @@ def resolve_principal(container: Container, conn: HTTPConnection) -> Principal:
     return principal
 
 
+def sent_by_this_site(conn: HTTPConnection) -> bool:
+    """Whether a browser says this request comes from our own pages (or from no page).
+
+    Browsers name the origin of a request in ``Sec-Fetch-Site``; older ones only in
+    ``Origin`` (``null`` under our ``Referrer-Policy: no-referrer``, hence refused).
+    Clients that are not browsers send neither: nothing another site could have forged.
+    """
+    fetch_site = conn.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site in {"same-origin", "none"}
+    origin = conn.headers.get("origin")
+    if origin is None:
+        return True
+    return urlsplit(origin).netloc == conn.url.netloc
+
+
 def _resolve(container: Container, conn: HTTPConnection) -> Principal:
     presented = presented_credential(conn)
     if presented is not None:
+        if _is_basic(conn) and conn.scope.get("method") in UNSAFE_METHODS:
+            _refuse_cross_site(conn)
         if looks_like_key(presented):
             return _by_key(container, presented)
         return _by_token(container, presented)

@@ -131,6 +131,40 @@ def test_bearer_keys_work_as_well_as_basic_and_basic_for_rest(cmis_server: CmisS
         assert http.get(f"/api/v1/akten/{cmis_server.world.akten['foreigners']['id']}").is_success
 
 
+def test_basic_credentials_on_a_change_from_another_sites_page_are_refused(
+    cmis_server: CmisServer,
+) -> None:
+    create = {"cmisaction": "createFolder", "objectId": akte_id(cmis_server)}
+    with cmis_server.http("foreigners") as http:
+        for forged in ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://elsewhere.example"}):
+            name = f"Gefälscht {uuid.uuid4().hex[:6]}"
+            refused = http.post(
+                ROOT,
+                data={**create, "propertyId[0]": "cmis:name", "propertyValue[0]": name},
+                headers=forged,
+            )
+            assert refused.status_code == 403, refused.text
+            assert refused.json()["exception"] == "permissionDenied"
+        assert http.get(ROOT, headers={"Sec-Fetch-Site": "cross-site"}).is_success, "reads are"
+        own = {"Sec-Fetch-Site": "same-origin"}
+        name = f"Eigen {uuid.uuid4().hex[:6]}"
+        created = http.post(
+            ROOT,
+            data={**create, "propertyId[0]": "cmis:name", "propertyValue[0]": name},
+            headers=own,
+        )
+        assert created.status_code == 201, created.text
+    bearer = {"Authorization": f"Bearer {cmis_server.keys['foreigners']}"}
+    with httpx.Client(base_url=cmis_server.base_url, headers=bearer) as http:
+        name = f"Token {uuid.uuid4().hex[:6]}"
+        created = http.post(
+            ROOT,
+            data={**create, "propertyId[0]": "cmis:name", "propertyValue[0]": name},
+            headers={"Sec-Fetch-Site": "cross-site"},
+        )
+        assert created.status_code == 201, "a browser never sends a bearer token by itself"
+
+
 def test_errors_are_the_specs_json(cmis_server: CmisServer) -> None:
     with cmis_server.http("foreigners") as http:
         unknown = http.get(ROOT, params={"cmisselector": "object", "objectId": "akte:" + "0" * 32})

@@ -8,11 +8,12 @@ opens a browser session like a provider sign-in: the key itself never reaches a 
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from api.authentication import sent_by_this_site
 from api.dependencies import ContainerDep
 from api.routers.auth import local_path
 from api.session_cookies import set_session_cookies
@@ -64,7 +65,7 @@ def sign_in_with_key(
     next: Annotated[str | None, Form(max_length=2000)] = None,
 ) -> Response:
     target = ui_target(next)
-    if not _same_origin(request):
+    if not sent_by_this_site(request):
         return _sign_in_page(
             container, target, error="Die Anmeldung kam nicht von dieser Seite.", status=403
         )
@@ -86,21 +87,6 @@ def sign_in_with_key(
     response = RedirectResponse(target, status_code=303)
     set_session_cookies(response, opened, max_age=int(container.settings.oidc.session_hours * 3600))
     return response
-
-
-def _same_origin(request: Request) -> bool:
-    """A sign-in form posted from this server (no login CSRF from another site).
-
-    Browsers name the origin of a request in ``Sec-Fetch-Site``; older ones only in
-    ``Origin`` (``null`` under our ``Referrer-Policy: no-referrer``, hence refused).
-    """
-    fetch_site = request.headers.get("sec-fetch-site")
-    if fetch_site is not None:
-        return fetch_site in {"same-origin", "none"}
-    origin = request.headers.get("origin")
-    if origin is None:
-        return True  # not a browser: nothing another site could have forged
-    return urlsplit(origin).netloc == request.url.netloc
 
 
 @router.get("/")
