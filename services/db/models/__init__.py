@@ -51,6 +51,7 @@ from services.db.models.pagework import (
 )
 from services.db.models.records import (
     Akte,
+    AkteEvent,
     AktenzeichenCounter,
     AkteStatus,
     AkteSubjectKey,
@@ -68,6 +69,7 @@ from services.db.models.storage import (
 )
 
 __all__ = [
+    "AkteEvent",
     "CmisObjectType",
     "CmisPropertyValue",
     "CmisType",

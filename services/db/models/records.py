@@ -86,6 +86,11 @@ class Akte(Base):
     legal_hold: Mapped[bool] = mapped_column(default=False)
     """Holds every document of the file, including those filed while the hold lasts."""
     legal_hold_reason: Mapped[str | None] = mapped_column(Text)
+    appraisal: Mapped[str | None] = mapped_column(String(1))
+    """A records manager's appraisal of a plan value B: ``A`` (archive) or ``V`` (destroy)."""
+    appraisal_reason: Mapped[str | None] = mapped_column(Text)
+    appraised_by: Mapped[str | None] = mapped_column(String(300))
+    appraised_at: Mapped[datetime | None]
     created_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -96,6 +101,24 @@ class Akte(Base):
     vorgaenge: Mapped[list[Vorgang]] = relationship(
         back_populates="akte", order_by="Vorgang.number"
     )
+
+
+class AkteEvent(Base):
+    """A plan event that happened to an Akte's subject: what starts its retention.
+
+    E.g. the person left, the building was demolished.
+    """
+
+    __tablename__ = "akte_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    akte_id: Mapped[str] = mapped_column(ForeignKey("akten.id"), index=True)
+    event: Mapped[str] = mapped_column(String(200))
+    """The event as the file plan names it for the Akte's code."""
+    occurred_on: Mapped[date]
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[str] = mapped_column(String(300))
 
 
 class AkteSubjectKey(Base):
