@@ -16,6 +16,7 @@ from api.routers import (
     audit_verification,
     auth,
     classifier,
+    disposition,
     documents,
     einvoice_admin,
     einvoice_routing,
@@ -99,6 +100,7 @@ def create_app(container: Container, *, run_workers: bool | None = None) -> Fast
         einvoices,
         health,
         fixity,
+        disposition,
     )
     for module in routers:
         app.include_router(module.router)

@@ -16,6 +16,7 @@ from api.cli.audit_cmd import audit_app
 from api.cli.backends import Backend, HttpBackend, LocalBackend
 from api.cli.classify_cmd import classifier_app, classify
 from api.cli.context import cli_errors, fail, local_container, settings_or_fail
+from api.cli.disposition_cmd import app as disposition_app
 from api.cli.einvoice_cmd import app as einvoice_app
 from api.cli.evidence_cmd import evidence_app
 from api.cli.file_plan_cmd import app as file_plan_app
@@ -46,6 +47,7 @@ app.add_typer(evidence_app, name="evidence")
 app.add_typer(fixity_app, name="fixity")
 app.add_typer(einvoice_app, name="einvoice")
 app.add_typer(privacy_app, name="privacy")
+app.add_typer(disposition_app, name="disposition")
 app.command()(classify)
 
 UrlOption = Annotated[

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from services.access.scope import Scope
@@ -36,10 +36,34 @@ class DueDocument:
     """Why the document may not be destroyed now (its own or its Akte's hold), if held."""
 
 
+def disposable_conditions() -> list[ColumnElement[bool]]:
+    """What keeps an Akte whose retention has ended from disposition (off the due list).
+
+    An Akte on legal hold, and an Akte with a live document on a hold of its own (the
+    Akte can only leave whole).  Archive transfers, once they exist, add their
+    ``in transfer`` condition here as one more line.
+    """
+    held_document = exists().where(
+        Document.akte_id == Akte.id,
+        Document.disposed_at.is_(None),
+        Document.legal_hold.is_(True),
+    )
+    return [Akte.legal_hold.is_(False), ~held_document]
+
+
 def due_akten(
-    session: Session, scope: Scope, *, until: date, limit: int, offset: int
+    session: Session,
+    scope: Scope,
+    *,
+    until: date,
+    limit: int,
+    offset: int,
+    disposable_only: bool = False,
 ) -> Page[DueAkte]:
-    """Akten whose retention ends on or before ``until``, earliest first."""
+    """Akten whose retention ends on or before ``until``, earliest first.
+
+    ``disposable_only`` leaves out what :func:`disposable_conditions` holds back.
+    """
     live = (
         select(func.count(Document.id))
         .where(Document.akte_id == Akte.id, Document.disposed_at.is_(None))
@@ -50,6 +74,8 @@ def due_akten(
         .where(akte_visible(scope), Akte.retention_until <= until)
         .order_by(Akte.retention_until, Akte.aktenzeichen)
     )
+    if disposable_only:
+        query = query.where(*disposable_conditions())
     page = paginate(session, query, limit=limit, offset=offset)
     rows = session.execute(
         select(Akte.id, live).where(Akte.id.in_([akte.id for akte in page.items]))

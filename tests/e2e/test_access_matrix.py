@@ -125,6 +125,7 @@ def _plan_upload(url: str) -> Builder:
 
 
 HOLD = {"active": False, "reason": "Prüfung"}
+APPRAISAL = {"value": "A", "reason": "Prüfung"}
 PERSON = "Demir, Ali, 01.02.1990"
 D, A = "/api/v1/documents/{id}", "/api/v1/akten/{id}"
 
@@ -232,6 +233,12 @@ ROUTES: dict[str, Route] = {
     ),
     "PUT /api/v1/akten/{akte_id}/legal-hold": Route(
         "akte", "manage_retention", True, call("PUT", A + "/legal-hold", HOLD)
+    ),
+    "PUT /api/v1/akten/{akte_id}/appraisal": Route(
+        "akte", "manage_retention", True, call("PUT", A + "/appraisal", APPRAISAL)
+    ),
+    "GET /api/v1/disposition/due": Route(
+        "global", "manage_retention", build=get("/api/v1/disposition/due")
     ),
     "GET /api/v1/vorgaenge/{vorgang_id}": Route(
         "vorgang", "read", build=get("/api/v1/vorgaenge/{id}")

@@ -45,6 +45,7 @@ SCOPED_QUERIES = {
     "services.einvoice.by_document": ["einvoice_of_document"],
     "services.einvoice.viewing": ["invoice_view"],
     "services.retention.overview": ["due_akten", "due_documents", "held_akten", "held_documents"],
+    "services.retention.disposition": ["disposition_due"],
     "services.audit.trail_search": ["search_events"],
     "services.classification.decided_tasks": ["recent_decisions"],
     "services.search.hit_documents": ["hit_documents"],
