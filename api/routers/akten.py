@@ -12,9 +12,12 @@ from api.presenters_records import akte_out, akte_summary, vorgang_out
 from api.schemas.common import Offset, PageOut, page_out
 from api.schemas.documents import ConfidentialityIn, DocumentSummaryOut
 from api.schemas.records import (
+    AkteEventIn,
+    AkteEventOut,
     AkteIn,
     AkteOut,
     AkteSummaryOut,
+    CloseAkteIn,
     ShareIn,
     ShareOut,
     VorgangIn,
@@ -27,6 +30,7 @@ from services.access.scope import Scope
 from services.access.shares import NewShare, revoke_share, share_akte, shares_of
 from services.db.models import AkteShare, ShareAccess, ShareGrantee
 from services.records.akten import NewAkte, close_akte, create_akte, reopen_akte, unit_of_code
+from services.records.events import NewAkteEvent, akte_events, record_akte_event
 from services.records.file_plans import active_plan
 from services.records.queries import akte_documents, get_akte, get_vorgang, list_akten
 from services.records.subject_keys import subject_key
@@ -50,11 +54,19 @@ def open_akte(
         description=body.description,
         subject_keys=[subject_key(k.kind, k.value) for k in body.subject_keys],
         year=body.year,
+        opened_on=body.opened_on,
         confidentiality=Confidentiality.parse(body.confidentiality)
         if body.confidentiality
         else None,
     )
-    akte = create_akte(session, plan, new, actor=scope.actor, clock=container.clock)
+    akte = create_akte(
+        session,
+        plan,
+        new,
+        actor=scope.actor,
+        clock=container.clock,
+        may_backdate=scope.may(Permission.MANAGE_RETENTION),
+    )
     return akte_out(get_akte(session, scope, akte.id))
 
 
@@ -101,12 +113,61 @@ def akte(akte_id: str, session: SessionDep, scope: Reader) -> AkteOut:
 
 @router.post("/akten/{akte_id}/close", response_model=AkteOut, summary="Close (z.d.A.)")
 def close(
-    akte_id: str, session: WriteSessionDep, container: ContainerDep, scope: Manager
+    akte_id: str,
+    session: WriteSessionDep,
+    container: ContainerDep,
+    scope: Manager,
+    body: CloseAkteIn | None = None,
 ) -> AkteOut:
+    """Close the Akte today, or (a legacy file, records managers only) on ``closed_on``."""
     found = get_akte(session, scope, akte_id)
     scope.require_write_akte(found)
-    close_akte(session, active_plan(session), found, actor=scope.actor, clock=container.clock)
+    close_akte(
+        session,
+        active_plan(session),
+        found,
+        actor=scope.actor,
+        clock=container.clock,
+        closed_on=body.closed_on if body else None,
+        reason=body.reason if body else None,
+        may_backdate=scope.may(Permission.MANAGE_RETENTION),
+    )
     return akte_out(found)
+
+
+@router.post(
+    "/akten/{akte_id}/events",
+    response_model=AkteEventOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a plan event (e.g. demolition, departure) that starts the retention",
+)
+def record_event(
+    akte_id: str,
+    body: AkteEventIn,
+    session: WriteSessionDep,
+    container: ContainerDep,
+    scope: Manager,
+) -> AkteEventOut:
+    found = get_akte(session, scope, akte_id)
+    event = record_akte_event(
+        session,
+        scope,
+        active_plan(session),
+        found,
+        NewAkteEvent(event=body.event, occurred_on=body.occurred_on, note=body.note),
+        clock=container.clock,
+    )
+    return AkteEventOut.model_validate(event, from_attributes=True)
+
+
+@router.get(
+    "/akten/{akte_id}/events", response_model=list[AkteEventOut], summary="The Akte's plan events"
+)
+def events(akte_id: str, session: SessionDep, scope: Reader) -> list[AkteEventOut]:
+    return [
+        AkteEventOut.model_validate(e, from_attributes=True)
+        for e in akte_events(session, scope, akte_id)
+    ]
 
 
 @router.post("/akten/{akte_id}/reopen", response_model=AkteOut)

@@ -63,6 +63,11 @@ class AkteIn(BaseModel):
     description: str | None = Field(None, max_length=5000)
     subject_keys: list[SubjectKeyIn] = Field(default_factory=list, max_length=50)
     year: int | None = Field(None, ge=1900, le=2999)
+    opened_on: date | None = Field(
+        None,
+        description="the day a legacy file was opened (YYYY-MM-DD); never in the future, "
+        "a past day only for records managers; the Aktenzeichen's year follows it",
+    )
     confidentiality: str | None = Field(
         None, max_length=20, description="xdomea code; at least the file-plan item's default"
     )
@@ -102,6 +107,33 @@ class AkteOut(AkteSummaryOut):
     retention_trigger_date: date | None
     retention_until: date | None
     documents_url: str
+
+
+class CloseAkteIn(BaseModel):
+    closed_on: date | None = Field(
+        None,
+        description="the day the file was closed (YYYY-MM-DD); never in the future or before "
+        "it was opened, a past day only for records managers; retention runs from it",
+    )
+    reason: str | None = Field(None, max_length=2000)
+
+
+class AkteEventIn(BaseModel):
+    event: str = Field(
+        min_length=1, max_length=200, description="the event as the file plan names it"
+    )
+    occurred_on: date
+    note: str | None = Field(None, max_length=2000)
+
+
+class AkteEventOut(BaseModel):
+    id: int
+    akte_id: str
+    event: str
+    occurred_on: date
+    note: str | None
+    recorded_at: datetime
+    recorded_by: str
 
 
 class VorgangIn(BaseModel):

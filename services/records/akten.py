@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -13,8 +14,15 @@ from sqlalchemy.orm import Session
 from file_plan import AktenzeichenPattern, FilePlan, RetentionTrigger
 from services.access.confidentiality import Confidentiality, higher
 from services.audit.trail import record_event
-from services.db.models import Akte, AktenzeichenCounter, AkteStatus, AkteSubjectKey, Document
-from services.errors import ConflictError, InvalidInputError
+from services.db.models import (
+    Akte,
+    AkteEvent,
+    AktenzeichenCounter,
+    AkteStatus,
+    AkteSubjectKey,
+    Document,
+)
+from services.errors import ConflictError, InvalidInputError, PermissionDeniedError
 from services.ports import Clock
 from services.records.subject_keys import SubjectKey
 from services.storage.protection import mark_pending
@@ -27,7 +35,10 @@ class NewAkte:
     description: str | None = None
     subject_keys: Sequence[SubjectKey] = field(default_factory=tuple)
     year: int | None = None
-    """The year in the Aktenzeichen; the current year when not given."""
+    """The year in the Aktenzeichen; when not given the opening year (``opened_on``'s year,
+    else the current year)."""
+    opened_on: date | None = None
+    """The day the file was really opened (a legacy paper file); today when not given."""
     confidentiality: Confidentiality | None = None
     """Raised to the file-plan item's default when lower (never lowered)."""
 
@@ -40,8 +51,17 @@ def create_akte(
     actor: str,
     clock: Clock,
     is_general: bool = False,
+    may_backdate: bool = False,
 ) -> Akte:
-    """Open a new Akte under a leaf of the plan, with the next Aktenzeichen of its code."""
+    """Open a new Akte under a leaf of the plan, with the next Aktenzeichen of its code.
+
+    ``opened_on`` records a legacy file's true opening day: never in the future, and a
+    past day only when ``may_backdate`` (records managers, Permission.MANAGE_RETENTION).
+    The year in the Aktenzeichen is then the opening year: the plan's patterns
+    (``{code}-{number}/{year}``) print the year the file was formed, as the old paper file
+    does, and the running numbers are counted per code and year, so a file from 2009 is
+    numbered among 2009's.  An explicit ``year`` still wins.
+    """
     item = plan.get(new.code)
     if not plan.is_leaf(new.code):
         raise InvalidInputError(
@@ -49,7 +69,11 @@ def create_akte(
             f"({item.title}) has sub-items"
         )
     now = clock.now()
-    year = new.year or now.year
+    opened_at = now
+    if new.opened_on is not None:
+        check_record_date(new.opened_on, now, may_backdate=may_backdate, what="opened_on")
+        opened_at = at_day(new.opened_on, now)
+    year = new.year or opened_at.year
     org_unit = unit_of_code(plan, new.code)
     number = _next_number(session, new.code, year)
     pattern = AktenzeichenPattern(plan.effective_pattern(new.code))
@@ -64,7 +88,7 @@ def create_akte(
         is_general=is_general,
         confidentiality=akte_level(plan, new.code, new.confidentiality).value,
         status=AkteStatus.OPEN,
-        opened_at=now,
+        opened_at=opened_at,
         created_by=actor,
         created_at=now,
         updated_at=now,
@@ -87,10 +111,28 @@ def create_akte(
             "title": akte.title,
             "subject_keys": [f"{k.kind}:{k.display}" for k in akte.subject_keys],
             "confidentiality": akte.confidentiality,
+            "opened_on": akte.opened_at.date().isoformat(),
+            "backdated": akte.opened_at.date() < now.date(),
         },
         clock=clock,
     )
     return akte
+
+
+def check_record_date(day: date, now: datetime, *, may_backdate: bool, what: str) -> None:
+    """A record's historical date: never in the future, in the past only for records managers."""
+    if day > now.date():
+        raise InvalidInputError(f"{what} {day.isoformat()} lies in the future")
+    if day < now.date() and not may_backdate:
+        raise PermissionDeniedError(
+            f"only records managers (permission manage_retention) may give a past {what} "
+            f"({day.isoformat()}); leave it out to use today"
+        )
+
+
+def at_day(day: date, now: datetime) -> datetime:
+    """``now`` moved to ``day`` (the time of day and time zone kept)."""
+    return now if day == now.date() else datetime.combine(day, now.timetz())
 
 
 def akte_level(plan: FilePlan, code: str, asked: Confidentiality | None) -> Confidentiality:
@@ -124,43 +166,87 @@ def general_akte(session: Session, plan: FilePlan, code: str, *, clock: Clock) -
     )
 
 
-def close_akte(session: Session, plan: FilePlan, akte: Akte, *, actor: str, clock: Clock) -> Akte:
+def close_akte(
+    session: Session,
+    plan: FilePlan,
+    akte: Akte,
+    *,
+    actor: str,
+    clock: Clock,
+    closed_on: date | None = None,
+    reason: str | None = None,
+    may_backdate: bool = False,
+) -> Akte:
     """Close the file (z.d.A.): its Vorgänge close too and its retention period starts.
 
+    ``closed_on`` is the day a legacy file was really closed: never in the future, never
+    before it was opened, and a past day only when ``may_backdate`` (records managers).
+    The retention period runs from that day.
+
     For an event-triggered retention the period starts only when the event is recorded,
-    so the retention end stays unknown (and the file cannot be destroyed) until then.
+    so the retention end stays unknown (and the file cannot be destroyed) until then; an
+    event recorded while the file was open counts from closing on.
     """
     if akte.status == AkteStatus.CLOSED:
         raise ConflictError(f"Akte {akte.aktenzeichen} is already closed")
     now = clock.now()
+    closed_at = now
+    if closed_on is not None:
+        check_record_date(closed_on, now, may_backdate=may_backdate, what="closed_on")
+        if closed_on < akte.opened_at.date():
+            raise InvalidInputError(
+                f"closed_on {closed_on.isoformat()} lies before the Akte was opened "
+                f"({akte.opened_at.date().isoformat()})"
+            )
+        closed_at = at_day(closed_on, now)
     retention = plan.effective_retention(akte.file_plan_code)
     akte.status = AkteStatus.CLOSED
-    akte.closed_at = now
+    akte.closed_at = closed_at
     akte.updated_at = now
     for vorgang in akte.vorgaenge:
         if vorgang.status == AkteStatus.OPEN:
             vorgang.status = AkteStatus.CLOSED
-            vorgang.closed_at = now
-    starts_at_closing = retention is not None and retention.trigger is not RetentionTrigger.EVENT
-    akte.retention_trigger_date = now.date() if starts_at_closing else None
-    akte.retention_until = (
-        retention.end_date(now.date()) if retention is not None and starts_at_closing else None
-    )
+            vorgang.closed_at = closed_at
+    if retention is not None and retention.trigger is RetentionTrigger.EVENT:
+        last = _last_event_day(session, akte)
+        akte.retention_trigger_date = last
+        akte.retention_until = retention.end_date(last) if last is not None else None
+    else:
+        akte.retention_trigger_date = closed_at.date() if retention is not None else None
+        akte.retention_until = (
+            retention.end_date(closed_at.date()) if retention is not None else None
+        )
     mark_pending(session.scalars(select(Document).where(Document.akte_id == akte.id)))
+    details: dict[str, object] = {
+        "aktenzeichen": akte.aktenzeichen,
+        "retention": retention.describe() if retention else None,
+        "retention_until": akte.retention_until.isoformat() if akte.retention_until else None,
+        "closed_on": closed_at.date().isoformat(),
+    }
+    if closed_at.date() < now.date():
+        details["backdated"] = True
+    if reason:
+        details["reason"] = reason
     record_event(
         session,
         actor=actor,
         action="akte.closed",
         object_type="akte",
         object_id=akte.id,
-        details={
-            "aktenzeichen": akte.aktenzeichen,
-            "retention": retention.describe() if retention else None,
-            "retention_until": akte.retention_until.isoformat() if akte.retention_until else None,
-        },
+        details=details,
         clock=clock,
     )
     return akte
+
+
+def _last_event_day(session: Session, akte: Akte) -> date | None:
+    day: date | None = session.scalar(
+        select(AkteEvent.occurred_on)
+        .where(AkteEvent.akte_id == akte.id)
+        .order_by(AkteEvent.occurred_on.desc())
+        .limit(1)
+    )
+    return day
 
 
 def reopen_akte(session: Session, akte: Akte, *, actor: str, clock: Clock) -> Akte:

@@ -126,6 +126,7 @@ def _plan_upload(url: str) -> Builder:
 
 HOLD = {"active": False, "reason": "Prüfung"}
 APPRAISAL = {"value": "A", "reason": "Prüfung"}
+EVENT = {"event": "Prüfung", "occurred_on": "2020-01-02", "note": "Prüfung"}
 PERSON = "Demir, Ali, 01.02.1990"
 D, A = "/api/v1/documents/{id}", "/api/v1/akten/{id}"
 
@@ -227,6 +228,10 @@ ROUTES: dict[str, Route] = {
     ),
     "POST /api/v1/akten/{akte_id}/close": Route(
         "akte", "manage_records", True, call("POST", A + "/close")
+    ),
+    "GET /api/v1/akten/{akte_id}/events": Route("akte", "read", build=get(A + "/events")),
+    "POST /api/v1/akten/{akte_id}/events": Route(
+        "akte", "manage_records", True, call("POST", A + "/events", EVENT)
     ),
     "POST /api/v1/akten/{akte_id}/reopen": Route(
         "akte", "manage_records", True, call("POST", A + "/reopen")

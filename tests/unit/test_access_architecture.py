@@ -35,6 +35,7 @@ SCOPED_QUERIES = {
         "list_akten",
         "akte_documents",
     ],
+    "services.records.events": ["akte_events"],
     "services.einvoice.queries": ["get_einvoice", "list_einvoices", "read_view"],
     "services.audit.queries": ["list_events"],
     "services.classification.review": ["list_tasks", "get_task", "decide_task"],
