@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from file_plan import AktenzeichenPattern, FilePlan, RetentionTrigger
 from services.access.confidentiality import Confidentiality, higher
-from services.audit.trail import record_event
+from services.audit.trail import events_for, record_event
 from services.db.models import (
     Akte,
     AkteEvent,
@@ -199,6 +199,11 @@ def close_akte(
                 f"({akte.opened_at.date().isoformat()})"
             )
         closed_at = at_day(closed_on, now)
+        if closed_at.date() < now.date() and _was_reopened(session, akte):
+            raise ConflictError(
+                f"Akte {akte.aktenzeichen} was closed before and reopened; it closes today, "
+                "since a past closing day would shorten the retention it already had"
+            )
     retention = plan.effective_retention(akte.file_plan_code)
     akte.status = AkteStatus.CLOSED
     akte.closed_at = closed_at
@@ -268,6 +273,10 @@ def reopen_akte(session: Session, akte: Akte, *, actor: str, clock: Clock) -> Ak
         clock=clock,
     )
     return akte
+
+
+def _was_reopened(session: Session, akte: Akte) -> bool:
+    return any(e.action == "akte.reopened" for e in events_for(session, "akte", akte.id))
 
 
 def unit_of_code(plan: FilePlan, code: str) -> str:

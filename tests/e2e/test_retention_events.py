@@ -123,6 +123,22 @@ def test_legacy_akte_keeps_its_2009_dates_and_is_due(service: Service) -> None:
     assert destroyed.status_code == 200, destroyed.text
 
 
+def test_a_reopened_akte_cannot_be_closed_again_in_the_past(service: Service) -> None:
+    manager = key(service, "records_manager", "70")
+    akte = open_akte(service, WASTE, manager, opened_on="2009-03-02").json()
+    close = f"/api/v1/akten/{akte['id']}/close"
+    first = service.client.post(close, json={"closed_on": "2015-06-30"}, headers=manager)
+    assert first.json()["retention_until"] == "2025-12-31"
+    reopened = service.client.post(f"/api/v1/akten/{akte['id']}/reopen", headers=manager)
+    assert reopened.status_code == 200, reopened.text
+    earlier = service.client.post(close, json={"closed_on": "2009-11-30"}, headers=manager)
+    assert earlier.status_code == 409, "a past day would shorten the retention it had"
+    assert "reopened" in earlier.json()["detail"]
+    today = service.client.post(close, headers=manager)
+    assert today.status_code == 200, today.text
+    assert today.json()["retention_until"] > "2025-12-31"
+
+
 def test_a_case_worker_cannot_back_date(service: Service) -> None:
     worker = key(service, "caseworker", "70")
     refused = open_akte(service, WASTE, worker, opened_on="2009-03-02")
