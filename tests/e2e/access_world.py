@@ -11,13 +11,15 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from services.db.models import ReviewTask
 from services.db.session import unit_of_work
 from services.einvoice.intake import PROCESS_EINVOICE
 from services.ports import IndexableDocument
-from tests.fixtures.app import Service
+from services.settings import SearchBackend, Settings
+from tests.fixtures.app import Service, make_settings
 from tests.fixtures.records import classify_now, insert_document
 
 TESTDATA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata"
@@ -97,6 +99,21 @@ class World:
 def _ok(response: Any, status: int = 200) -> Any:
     assert response.status_code == status, response.text
     return response.json()
+
+
+def world_settings(request: pytest.FixtureRequest, data_dir: Path) -> Settings:
+    """Settings of a world on ``request.param`` (``sqlite`` or ``postgres``).
+
+    Access tests make hundreds of deliberately unauthenticated calls, so the failure
+    limit is kept out of the way.
+    """
+    http = {"auth_failures_per_minute": 100_000}
+    if request.param == "sqlite":
+        return make_settings(data_dir, http=http)
+    url = request.getfixturevalue("postgres_url_module")
+    return make_settings(
+        data_dir, database_url=url, search_backend=SearchBackend.POSTGRES, http=http
+    )
 
 
 def build_world(service: Service) -> World:

@@ -19,12 +19,10 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from services.settings import SearchBackend
 from tests.e2e.access_world import (
     ACCESS,
     AKTE_OBJECTS,
@@ -34,8 +32,9 @@ from tests.e2e.access_world import (
     Access,
     World,
     build_world,
+    world_settings,
 )
-from tests.fixtures.app import Service, make_settings, start_service
+from tests.fixtures.app import Service, start_service
 from tests.fixtures.documents import letter_image, png_bytes
 
 _CW = {"cw63", "cw63_vertraulich", "cw32", "cw61"}
@@ -428,16 +427,7 @@ def _normal(response: Any, *ids: str) -> tuple[int, str]:
 def world(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[World]:
-    data_dir: Path = tmp_path_factory.mktemp("matrix") / "data"
-    # Hundreds of deliberately unauthenticated calls: keep the failure limit out of the way.
-    http = {"auth_failures_per_minute": 100_000}
-    if request.param == "sqlite":
-        settings = make_settings(data_dir, http=http)
-    else:
-        url = request.getfixturevalue("postgres_url_module")
-        settings = make_settings(
-            data_dir, database_url=url, search_backend=SearchBackend.POSTGRES, http=http
-        )
+    settings = world_settings(request, tmp_path_factory.mktemp("matrix") / "data")
     service: Service
     for service in start_service(settings, run_workers=False):
         yield build_world(service)

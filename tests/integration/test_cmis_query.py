@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,13 +20,16 @@ from sqlalchemy import select, update
 from services.access.roles import Permission
 from services.access.scope import build_scope
 from services.auth.keys import authenticate
+from services.cmis.actions import get_allowable_actions
 from services.cmis.changes import content_changes, latest_change_token
-from services.cmis.errors import InvalidArgument, NotSupported, PermissionDenied
-from services.cmis.model import CmisContext, QueryResult
+from services.cmis.errors import InvalidArgument, NotSupported, ObjectNotFound, PermissionDenied
+from services.cmis.model import CmisContext, OperationContext, QueryResult
+from services.cmis.navigation import get_children, get_object
 from services.cmis.properties import save_custom
 from services.cmis.query import query
 from services.cmis.types.mutability import create_type
 from services.db.models import (
+    Akte,
     AkteSubjectKey,
     Document,
     DocumentVersion,
@@ -36,9 +38,8 @@ from services.db.models import (
     Vorgang,
 )
 from services.db.session import unit_of_work
-from services.settings import SearchBackend
-from tests.e2e.access_world import ACCESS, PRINCIPALS, Access, World, build_world
-from tests.fixtures.app import Service, make_settings, start_service
+from tests.e2e.access_world import ACCESS, PRINCIPALS, Access, World, build_world, world_settings
+from tests.fixtures.app import Service, start_service
 
 FILED = ("doc63", "doc63_vertraulich", "doc323")
 AKTEN = ("akte63", "akte63_vertraulich", "akte323")
@@ -98,15 +99,7 @@ VALUES: dict[str, dict[str, tuple[Any, ...]]] = {
 def world(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[World]:
-    data_dir: Path = tmp_path_factory.mktemp("cmis_query") / "data"
-    http = {"auth_failures_per_minute": 100_000}
-    if request.param == "sqlite":
-        settings = make_settings(data_dir, http=http)
-    else:
-        url = request.getfixturevalue("postgres_url_module")
-        settings = make_settings(
-            data_dir, database_url=url, search_backend=SearchBackend.POSTGRES, http=http
-        )
+    settings = world_settings(request, tmp_path_factory.mktemp("cmis_query") / "data")
     service: Service
     for service in start_service(settings, run_workers=False):
         built = build_world(service)
@@ -207,6 +200,33 @@ def test_document_queries_show_exactly_what_the_principal_sees(
 def test_akte_queries_show_exactly_what_the_principal_sees(world: World, principal: str) -> None:
     result = run(world, principal, "SELECT cmis:objectId FROM eakte:akte")
     assert named(world, result) == visible(principal, AKTEN)
+
+
+@pytest.mark.parametrize("principal", READERS)
+def test_objects_by_id_and_in_folders_follow_the_access_table(world: World, principal: str) -> None:
+    """getObject, the plan item's children and allowable actions against the role x unit
+    table of the access tests: hidden is objectNotFound, changeable offers updates."""
+    with cmis(world, principal) as ctx:
+        for name in (*FILED, *AKTEN):
+            object_id = world.ids[name] if name in FILED else f"akte:{world.ids[name]}"
+            access = ACCESS[name][principal]
+            if access is Access.HIDDEN:
+                with pytest.raises(ObjectNotFound):
+                    get_object(ctx, object_id, OperationContext())
+                continue
+            actions = get_allowable_actions(ctx, object_id)
+            assert ("canUpdateProperties" in actions) is (access is Access.WRITE), name
+        with pytest.raises(ObjectNotFound):  # unfiled mail is not in the repository
+            get_object(ctx, world.ids["doc_unfiled63"], OperationContext())
+        listed = set()
+        for akte in AKTEN:
+            found = ctx.session.get(Akte, world.ids[akte])
+            assert found is not None
+            code = found.file_plan_code
+            children = get_children(ctx, f"plan:{code}", OperationContext(max_items=1000))
+            listed |= {item.object.object_id for item in children.objects}
+        by_id = {f"akte:{v}": k for k, v in world.ids.items()}
+        assert {by_id[i] for i in listed if i in by_id} == visible(principal, AKTEN)
 
 
 @pytest.mark.parametrize("principal", ["station", "data_protection"])
