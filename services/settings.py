@@ -226,6 +226,40 @@ class CmisSettings(BaseModel):
     """Most objects one getDescendants or getFolderTree answer may hold; more is refused."""
 
 
+class ArchiveFlow(StrEnum):
+    FOUR_STEP = "four-step"
+    """0501 offer, the archive's 0502 appraisal, then 0503 with what it appraised A."""
+    TWO_STEP = "two-step"
+    """eakte appraises (plan value, B appraised by a person) and sends 0503 at once."""
+
+
+class ArchiveSettings(BaseModel):
+    """Transfer to the responsible public archive with xdomea Aussonderung messages."""
+
+    transfer_dir: Path | None = None
+    """Directory shared with the archive; defaults to ``{data_dir}/archive-transfer``."""
+    flow: ArchiveFlow = ArchiveFlow.FOUR_STEP
+    xdomea_version: str = Field("3.1.0", pattern=r"^3\.1\.0$")
+    """The version written; replies are read in 3.1.0 and 3.0.0."""
+    schema_dir: Path | None = None
+    """The official xdomea XSDs (KoSIT, XRepository) laid out as ``<version>/xdomea.xsd``
+    and ``xoev/``; every message written or read is checked against them."""
+    sender_authority_key: str = Field("eakte", min_length=1, max_length=100)
+    """Behördenkennung of the town (the sender of the messages)."""
+    sender_name: str = Field("eakte", min_length=1, max_length=300)
+    archive_authority_key: str = Field("archiv", min_length=1, max_length=100)
+    archive_name: str = Field("Archiv", min_length=1, max_length=300)
+    waived_codes: list[str] = Field(default_factory=list)
+    """Plan codes for which the archive waived the offer (Anbietungsverzicht): their due
+    Akten are destroyed after approval without being offered."""
+    approval_required: bool = True
+    """Destruction waits for a records manager's ``eakte archive approve``."""
+    import_timeout_days: int = Field(90, ge=1)
+    """A transfer with no 0506 after this many days raises an alert."""
+    poll_interval_seconds: int = Field(300, ge=1)
+    """How often a worker reads the transfer directory."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="EAKTE_", env_nested_delimiter="__", extra="ignore", populate_by_name=True
@@ -274,6 +308,7 @@ class Settings(BaseSettings):
     oidc: OidcSettings = Field(default_factory=OidcSettings)
     http: HttpSettings = Field(default_factory=HttpSettings)
     cmis: CmisSettings = Field(default_factory=CmisSettings)
+    archive: ArchiveSettings = Field(default_factory=ArchiveSettings)
     einvoice_inbox: Path | None = Field(
         None, validation_alias=AliasChoices("EAKTE_EINVOICE_INBOX", "einvoice_inbox")
     )
@@ -284,6 +319,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir.resolve() / 'eakte.db'}"
+
+    @property
+    def archive_transfer_dir(self) -> Path:
+        return self.archive.transfer_dir or self.data_dir / "archive-transfer"
 
     @property
     def is_sqlite(self) -> bool:

@@ -8,6 +8,17 @@ from services.db.models.access import (
     ShareAccess,
     ShareGrantee,
 )
+from services.db.models.archive import (
+    ArchiveAlert,
+    ArchiveMessage,
+    ArchiveProcess,
+    ArchiveProcessItem,
+    ArchiveTransferFile,
+    DestructionCertificate,
+    ItemKind,
+    ItemState,
+    ProcessStatus,
+)
 from services.db.models.audit import AuditAnchor, AuditEvent
 from services.db.models.base import Base, UtcDateTime, new_id
 from services.db.models.classification import (
@@ -69,6 +80,15 @@ from services.db.models.storage import (
 )
 
 __all__ = [
+    "ArchiveAlert",
+    "ArchiveMessage",
+    "ArchiveProcess",
+    "ArchiveProcessItem",
+    "ArchiveTransferFile",
+    "DestructionCertificate",
+    "ItemKind",
+    "ItemState",
+    "ProcessStatus",
     "AkteEvent",
     "CmisObjectType",
     "CmisPropertyValue",

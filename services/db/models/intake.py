@@ -139,6 +139,8 @@ class Document(Base):
     filed_at: Mapped[datetime | None]
     letter_date: Mapped[date | None]
     """The date printed on the letter (or of the decision sent), when known."""
+    received_on: Mapped[date | None]
+    """The day the letter was received (Eingangsdatum); for legacy files the real one."""
     direction: Mapped[str | None] = mapped_column(String(16))
     """``incoming``, ``outgoing`` or ``internal`` (xdomea Eingang/Ausgang/intern)."""
     sender: Mapped[str | None] = mapped_column(String(500))

@@ -91,6 +91,10 @@ class Akte(Base):
     appraisal_reason: Mapped[str | None] = mapped_column(Text)
     appraised_by: Mapped[str | None] = mapped_column(String(300))
     appraised_at: Mapped[datetime | None]
+    transfer_process_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    """The running archive process the Akte is in; the Akte is read-only while set."""
+    disposed_at: Mapped[datetime | None]
+    """When the Akte left eakte (transferred and confirmed, or destroyed); a tombstone."""
     created_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

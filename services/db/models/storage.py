@@ -35,6 +35,10 @@ class ObjectPurpose(StrEnum):
     """The searchable PDF/A made from a version's content."""
     MODEL = "model"
     """A classifier model: working data, kept only for a short retention class."""
+    ARCHIVE_MESSAGE = "archive_message"
+    """An xdomea message exchanged with the archive, kept with its transfer process."""
+    CERTIFICATE = "certificate"
+    """A destruction certificate (PDF or JSON): the proof that outlives what it describes."""
 
 
 class FixityStatus(StrEnum):

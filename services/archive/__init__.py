@@ -1,0 +1,1 @@
+"""Archive transfer (xdomea Aussonderung), destruction with proof and its records."""

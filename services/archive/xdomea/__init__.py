@@ -1,0 +1,1 @@
+"""xdomea messages: the plain values (``model``), writing, reading and schema checks."""
