@@ -21,6 +21,7 @@ from api.cli.einvoice_cmd import app as einvoice_app
 from api.cli.evidence_cmd import evidence_app
 from api.cli.file_plan_cmd import app as file_plan_app
 from api.cli.fixity_cmd import app as fixity_app
+from api.cli.import_cmd import import_legacy
 from api.cli.ingest import run_ingest
 from api.cli.keys_cmd import keys_app
 from api.cli.privacy_cmd import app as privacy_app
@@ -49,6 +50,7 @@ app.add_typer(einvoice_app, name="einvoice")
 app.add_typer(privacy_app, name="privacy")
 app.add_typer(disposition_app, name="disposition")
 app.command()(classify)
+app.command("import")(import_legacy)
 
 UrlOption = Annotated[
     str | None, typer.Option("--url", help="server URL (default: EAKTE_SERVER_URL; unset = local)")

@@ -28,6 +28,8 @@ class SubjectKeyKind(StrEnum):
     BAUANTRAG = ReferenceKind.BAUANTRAG.value
     SENDER_REFERENCE = ReferenceKind.SENDER_REFERENCE.value
     FLURSTUECK = "flurstueck"
+    LEGACY_REFERENCE = "legacy_reference"
+    """The Aktenzeichen printed on an old file taken over by ``eakte import``."""
     OTHER = "other"
 
 

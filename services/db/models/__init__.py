@@ -55,6 +55,7 @@ from services.db.models.intake import (
     Job,
     JobStatus,
 )
+from services.db.models.legacy_import import LegacyImportEntry as LegacyImportEntry
 from services.db.models.pagework import (
     DerivedPage,
     DocumentSupersession,
