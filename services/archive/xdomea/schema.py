@@ -127,8 +127,9 @@ def iter_items(path: Path, schema_dir: Path | None, version: str) -> Iterator[et
 def _walk(
     path: Path, schema: etree.XMLSchema, version: str, *, items_only: bool
 ) -> Iterator[etree._Element]:
+    events = _iterparse(path, schema, ("end",))
     try:
-        for _event, element in _iterparse(path, schema, ("end",)):
+        for _event, element in events:
             parent = element.getparent()
             if items_only and parent is not None and parent.getparent() is not None:
                 continue  # part of an item: cleared with it
@@ -138,7 +139,9 @@ def _walk(
                 while element.getprevious() is not None:
                     del parent[0]
     except etree.XMLSyntaxError as error:
-        raise XdomeaMessageError(_describe(path, version, schema, error)) from error
+        # the parser's own log: the exception's may hold entries of earlier parses
+        log = getattr(events, "error_log", [])
+        raise XdomeaMessageError(_describe(path, version, schema, error, list(log))) from error
 
 
 def validate_file(path: Path, schema_dir: Path | None, version: str | None = None) -> str:
@@ -155,22 +158,24 @@ def validate_file(path: Path, schema_dir: Path | None, version: str | None = Non
 
 
 def _describe(
-    path: Path, version: str, schema: etree.XMLSchema, error: etree.XMLSyntaxError
+    path: Path,
+    version: str,
+    schema: etree.XMLSchema,
+    error: etree.XMLSyntaxError,
+    log: list[etree._LogEntry],
 ) -> str:
-    entries = [entry for entry in error.error_log if entry.level_name in ("ERROR", "FATAL")]
-    schema_errors = any(entry.domain_name == "SCHEMASV" for entry in entries)
-    if schema_errors and path.stat().st_size <= LINE_NUMBER_LIMIT:
-        located = _located_errors(path, schema)
-        if located:
-            entries = located
+    entries = [entry for entry in log if entry.level_name in ("ERROR", "FATAL")]
+    if not entries or any(entry.domain_name != "SCHEMASV" for entry in entries):
+        return f"{path.name} is not well-formed XML: {error}"
+    if path.stat().st_size <= LINE_NUMBER_LIMIT:
+        entries = _located_errors(path, schema) or entries
     lines = [
         (f"line {entry.line}: " if entry.line else "") + entry.message
         for entry in entries[:MAX_REPORTED_ERRORS]
-    ] or [str(error)]
+    ]
     more = len(entries) - MAX_REPORTED_ERRORS
     suffix = f" (and {more} more)" if more > 0 else ""
-    kind = "is not valid xdomea " + version if schema_errors else "is not well-formed XML"
-    return f"{path.name} {kind}: " + "; ".join(lines) + suffix
+    return f"{path.name} is not valid xdomea {version}: " + "; ".join(lines) + suffix
 
 
 def _located_errors(path: Path, schema: etree.XMLSchema) -> list[etree._LogEntry]:
