@@ -17,6 +17,7 @@ BENCHMARKS = [
     "classification",
     "einvoice_validation",
     "cmis",
+    "xdomea_transfer",
 ]
 
 
