@@ -6,7 +6,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from services.archive.xdomea.model import AkteRecord, Header, MessageType
-from services.archive.xdomea.xmlwrite import WrittenCounts, open_message, write_akte, write_kopf
+from services.archive.xdomea.xmlwrite import (
+    WrittenCounts,
+    open_message,
+    require_type,
+    write_akte,
+    write_kopf,
+)
 
 
 def write_offer(path: Path, header: Header, akten: Iterable[AkteRecord]) -> WrittenCounts:
@@ -17,15 +23,10 @@ def write_offer(path: Path, header: Header, akten: Iterable[AkteRecord]) -> Writ
     (and, when it is A or V, as Bewertungsvorschlag).  Versions are left out even if the
     records carry them: an offer has no Primärdokumente.
     """
-    _require(header, MessageType.OFFER)
+    require_type(header, MessageType.OFFER)
     with open_message(path, header) as w:
         write_kopf(w, header, (("Empfangsbestaetigung", True),))
         for akte in akten:
             with w.element("Schriftgutobjekt"):
                 write_akte(w, akte, with_files=False)
     return w.counts
-
-
-def _require(header: Header, message_type: MessageType) -> None:
-    if header.message_type is not message_type:
-        raise ValueError(f"header is for {header.message_type.value}, not {message_type.value}")

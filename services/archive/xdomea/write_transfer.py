@@ -10,6 +10,7 @@ from services.archive.xdomea.xmlwrite import (
     OnFile,
     WrittenCounts,
     open_message,
+    require_type,
     write_akte,
     write_kopf,
 )
@@ -26,8 +27,7 @@ def write_transfer(
     transport can put it into the zip in the same pass.  The Kopf asks for the import
     confirmation (0506, fixed by the schema), the archive's signatures and a receipt (0507).
     """
-    if header.message_type is not MessageType.TRANSFER:
-        raise ValueError(f"header is for {header.message_type.value}, not 0503")
+    require_type(header, MessageType.TRANSFER)
     flags = (
         ("Importbestaetigung", True),
         ("RueckmeldungArchivkennung", True),

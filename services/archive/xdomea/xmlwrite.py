@@ -23,6 +23,7 @@ from services.archive.xdomea.model import (
     AkteRecord,
     DocumentRecord,
     Header,
+    MessageType,
     Party,
     PrimaryFile,
     VorgangRecord,
@@ -80,6 +81,11 @@ class MessageWriter:
 def timestamp(value: datetime) -> str:
     """An ``xs:dateTime`` to the second, with the offset if the value has one."""
     return value.isoformat(timespec="seconds")
+
+
+def require_type(header: Header, message_type: MessageType) -> None:
+    if header.message_type is not message_type:
+        raise ValueError(f"header is for {header.message_type.value}, not {message_type.value}")
 
 
 @contextmanager
