@@ -12,6 +12,7 @@ from api.errors import install_error_handlers
 from api.middleware import install_middleware
 from api.routers import (
     akten,
+    archive,
     audit,
     audit_verification,
     auth,
@@ -101,6 +102,7 @@ def create_app(container: Container, *, run_workers: bool | None = None) -> Fast
         health,
         fixity,
         disposition,
+        archive,
     )
     for module in routers:
         app.include_router(module.router)

@@ -11,6 +11,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.access.confidentiality import Confidentiality
 from services.access.oidc import OidcProvider, build_provider
 from services.access.roles import Role, RoleCatalog, role_catalog
+from services.archive.context import ArchiveContext
+from services.archive.jobs import PollArchiveHandler
+from services.archive.read_only import install_transfer_guard
 from services.audit.jobs import AnchorAuditHandler, anchor_interval
 from services.audit.policy import AuditPolicy, configure_audit
 from services.audit.trail import SYSTEM_ACTOR, chain_unchained
@@ -72,6 +75,12 @@ class Container:
             self.settings.retention,
         )
 
+    @property
+    def archive_context(self) -> ArchiveContext:
+        return ArchiveContext(
+            self.session_factory, self.store, self.search, self.clock, self.settings
+        )
+
     def schedules(self) -> list[Schedule]:
         return [handler.schedule for handler in self._periodic_handlers()]
 
@@ -93,6 +102,12 @@ class Container:
                 timedelta(seconds=settings.retention.protect_interval_seconds),
             ),
         ]
+        periodic.append(
+            (
+                PollArchiveHandler(self.archive_context),
+                timedelta(seconds=settings.archive.poll_interval_seconds),
+            )
+        )
         inbox = settings.invoice_inbox
         if inbox is not None:
             periodic.append(
@@ -176,10 +191,12 @@ def build_container(settings: Settings, *, clock: Clock | None = None) -> Contai
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.effective_database_url)
     clock = clock or SystemClock()
+    factory = make_session_factory(engine)
+    install_transfer_guard(factory)
     return Container(
         settings=settings,
         engine=engine,
-        session_factory=make_session_factory(engine),
+        session_factory=factory,
         store=build_store(settings, clock),
         search=build_search(settings),
         ocr=build_ocr(settings),

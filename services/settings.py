@@ -258,6 +258,9 @@ class ArchiveSettings(BaseModel):
     """A transfer with no 0506 after this many days raises an alert."""
     poll_interval_seconds: int = Field(300, ge=1)
     """How often a worker reads the transfer directory."""
+    settle_seconds: float = Field(5.0, ge=0)
+    """A reply is read once its file has not changed for this long (the archive may
+    write it in place)."""
 
 
 class Settings(BaseSettings):

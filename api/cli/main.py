@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from api.cli.archive_cmd import app as archive_app
 from api.cli.audit_cmd import audit_app
 from api.cli.backends import Backend, HttpBackend, LocalBackend
 from api.cli.classify_cmd import classifier_app, classify
@@ -49,6 +50,7 @@ app.add_typer(fixity_app, name="fixity")
 app.add_typer(einvoice_app, name="einvoice")
 app.add_typer(privacy_app, name="privacy")
 app.add_typer(disposition_app, name="disposition")
+app.add_typer(archive_app, name="archive")
 app.command()(classify)
 app.command("import")(import_legacy)
 

@@ -2,7 +2,7 @@
 
 An Akte is due for disposition when its retention end lies on or before today (by the
 container clock) and nothing holds it back (:func:`overview.disposable_conditions`: a
-legal hold on the Akte or on one of its live documents; later a running transfer).
+legal hold on the Akte or on one of its live documents, a running transfer).
 Its archive value comes from the active file plan: ``A`` (archive) and ``V`` (destroy)
 are decided by the plan; ``B`` is appraised by a records manager, A or V with a reason.
 """

@@ -36,19 +36,24 @@ class DueDocument:
     """Why the document may not be destroyed now (its own or its Akte's hold), if held."""
 
 
-def disposable_conditions() -> list[ColumnElement[bool]]:
+def disposable_conditions(until: date) -> list[ColumnElement[bool]]:
     """What keeps an Akte whose retention has ended from disposition (off the due list).
 
-    An Akte on legal hold, and an Akte with a live document on a hold of its own (the
-    Akte can only leave whole).  Archive transfers, once they exist, add their
-    ``in transfer`` condition here as one more line.
+    An Akte on legal hold, with a live document on a hold of its own or retained beyond
+    ``until`` by its own rule (the Akte can only leave whole), an Akte in a running
+    archive transfer, and one that has already left.
     """
     held_document = exists().where(
         Document.akte_id == Akte.id,
         Document.disposed_at.is_(None),
-        Document.legal_hold.is_(True),
+        or_(Document.legal_hold.is_(True), Document.retention_until > until),
     )
-    return [Akte.legal_hold.is_(False), ~held_document]
+    return [
+        Akte.legal_hold.is_(False),
+        ~held_document,
+        Akte.transfer_process_id.is_(None),
+        Akte.disposed_at.is_(None),
+    ]
 
 
 def due_akten(
@@ -75,7 +80,7 @@ def due_akten(
         .order_by(Akte.retention_until, Akte.aktenzeichen)
     )
     if disposable_only:
-        query = query.where(*disposable_conditions())
+        query = query.where(*disposable_conditions(until))
     page = paginate(session, query, limit=limit, offset=offset)
     rows = session.execute(
         select(Akte.id, live).where(Akte.id.in_([akte.id for akte in page.items]))

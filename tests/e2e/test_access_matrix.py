@@ -57,6 +57,11 @@ PERMITTED: dict[str, set[str]] = {
 """Who holds which permission, written out from the role table in the README ("session":
 only a signed-in browser, never an API key)."""
 
+GHOST_ID = "7d9c1d8e-0c0b-4d1e-9a53-3f3b3c1f0a11"
+PROCESS = f"/api/v1/archive/processes/{GHOST_ID}"
+"""Archive routes are global (records managers see every unit); a process id that does not
+exist is enough to tell a refused caller (403) from an admitted one (404)."""
+
 ITEM_SEES_ALL = {"admin", "records_manager", "auditor", "mailroom", "station"}
 PNG = png_bytes(letter_image(["Neue Fassung"]))
 
@@ -243,6 +248,36 @@ ROUTES: dict[str, Route] = {
     ),
     "GET /api/v1/disposition/due": Route(
         "global", "manage_retention", build=get("/api/v1/disposition/due")
+    ),
+    "POST /api/v1/archive/offer": Route(
+        "global", "manage_retention", build=call("POST", "/api/v1/archive/offer")
+    ),
+    "POST /api/v1/archive/poll": Route(
+        "global", "manage_retention", build=call("POST", "/api/v1/archive/poll")
+    ),
+    "GET /api/v1/archive/processes": Route(
+        "global", "manage_retention", build=get("/api/v1/archive/processes")
+    ),
+    "GET /api/v1/archive/processes/{process_id}": Route(
+        "global", "manage_retention", build=get(f"{PROCESS}")
+    ),
+    "POST /api/v1/archive/processes/{process_id}/approve": Route(
+        "global", "manage_retention", build=call("POST", f"{PROCESS}/approve")
+    ),
+    "POST /api/v1/archive/processes/{process_id}/cancel": Route(
+        "global", "manage_retention", build=call("POST", f"{PROCESS}/cancel", {"reason": "x"})
+    ),
+    "GET /api/v1/archive/processes/{process_id}/messages/{message_id}": Route(
+        "global", "manage_retention", build=get(f"{PROCESS}/messages/1")
+    ),
+    "GET /api/v1/archive/alerts": Route(
+        "global", "manage_retention", build=get("/api/v1/archive/alerts")
+    ),
+    "GET /api/v1/archive/certificates": Route(
+        "global", "read_audit", build=get("/api/v1/archive/certificates")
+    ),
+    "GET /api/v1/archive/certificates/{certificate_id}/{kind}": Route(
+        "global", "read_audit", build=get(f"/api/v1/archive/certificates/{GHOST_ID}/pdf")
     ),
     "GET /api/v1/vorgaenge/{vorgang_id}": Route(
         "vorgang", "read", build=get("/api/v1/vorgaenge/{id}")

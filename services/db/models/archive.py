@@ -128,6 +128,9 @@ class ArchiveMessage(Base):
     accepted: Mapped[bool] = mapped_column(default=True)
     error: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime]
+    delivered_at: Mapped[datetime | None]
+    """Outgoing: when the zip got its final name in the transfer directory (None: it
+    waits in the staging directory; the next run renames it)."""
 
 
 class ArchiveTransferFile(Base):

@@ -103,6 +103,7 @@ def upgrade() -> None:
         sa.Column("accepted", sa.Boolean(), nullable=False),
         sa.Column("error", sa.Text()),
         sa.Column("at", _TS, nullable=False),
+        sa.Column("delivered_at", _TS),
     )
     op.create_index("ix_archive_messages_process_id", "archive_messages", ["process_id"])
     op.create_table(
