@@ -6,6 +6,7 @@ of the xdomea messages, written from x-man's behaviour and not from eakte's writ
 that it catches their mistakes. See :class:`ArchiveSimulator`.
 """
 
+from tests.archive_simulator.appraisal import appraise_all
 from tests.archive_simulator.model import (
     ArchivedFile,
     ArchiveIdentity,
@@ -16,7 +17,7 @@ from tests.archive_simulator.model import (
     SimProcess,
 )
 from tests.archive_simulator.replies import ImportOutcome
-from tests.archive_simulator.simulator import ArchiveSimulator, appraise_all
+from tests.archive_simulator.simulator import ArchiveSimulator
 
 __all__ = [
     "ArchiveIdentity",

@@ -12,9 +12,12 @@ documents (``archive.go``: ``RecordIDs0506``), attachments not separately.
 
 from __future__ import annotations
 
+import hashlib
+import zipfile
 from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tests.archive_simulator.records import (
     RecordNode,
@@ -96,4 +99,44 @@ def verdicts(
             result.append(Verdict(object_id, package, False, message))
         else:
             result.append(Verdict(object_id, package, True, None))
+    return result
+
+
+def check_errors(
+    check: TransferCheck, submitted: Mapping[str, RecordNode]
+) -> list[tuple[str, str]]:
+    """``(title, info)`` per problem, titled as x-man titles its processing errors."""
+    errors = []
+    if check.missing_files:
+        errors.append(("Primärdateien fehlen in Abgabe", "\n".join(check.missing_files)))
+    if check.unreferenced_files:
+        errors.append(
+            ("Nicht referenzierte Dateien in der Abgabe", "\n".join(check.unreferenced_files))
+        )
+    if check.missing_objects:
+        errors.append(("Die Abgabe ist nicht vollständig", "\n".join(check.missing_objects)))
+    if check.surplus_objects:
+        labels = "\n".join(submitted[i].label for i in check.surplus_objects)
+        errors.append(("Die Abgabe enthält zusätzliche Schriftgutobjekte", labels))
+    return errors
+
+
+def hash_primary_files(
+    path: Path, submitted: Mapping[str, RecordNode]
+) -> list[tuple[str, str, str, int]]:
+    """``(object_id, file_name, sha256, size)`` of every referenced file the zip holds."""
+    result = []
+    with zipfile.ZipFile(path) as archive:
+        members = set(archive.namelist())
+        for node in submitted.values():
+            for file_name in node.file_names:
+                if file_name not in members:
+                    continue
+                digest = hashlib.sha256()
+                size = 0
+                with archive.open(file_name) as content:
+                    for chunk in iter(lambda: content.read(1 << 20), b""):
+                        digest.update(chunk)
+                        size += len(chunk)
+                result.append((node.object_id, file_name, digest.hexdigest(), size))
     return result

@@ -13,20 +13,24 @@ archived, each in the version of the message answered (``core/processing.go``,
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 import zipfile
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from lxml import etree
 
 from tests.archive_simulator import replies
-from tests.archive_simulator.checks import TransferCheck, check_transfer, verdicts
+from tests.archive_simulator.appraisal import Appraise, appraise_all, decide
+from tests.archive_simulator.checks import (
+    check_errors,
+    check_transfer,
+    hash_primary_files,
+    verdicts,
+)
 from tests.archive_simulator.model import (
     ArchivedFile,
     ArchiveIdentity,
-    OfferedObject,
     ProcessingError,
     ReceivedMessage,
     SentMessage,
@@ -40,16 +44,10 @@ from tests.archive_simulator.naming import (
     write_zip_atomically,
     xman_would_read,
 )
-from tests.archive_simulator.records import APPRAISABLE, RecordNode, ancestors, parse_records
+from tests.archive_simulator.records import parse_records
 from tests.archive_simulator.schemas import Schemas, version_of
 
-Appraise = Callable[[OfferedObject], str | None]
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-
-
-def appraise_all(value: str = "A") -> Appraise:
-    """Give every object asked about the same value."""
-    return lambda obj: value
 
 
 def _arrival(path: Path) -> tuple[int, str]:
@@ -248,8 +246,15 @@ class ArchiveSimulator:
         self._warn_loose_documents(process, "0501")
         head = self._head(process, version, root)
         self._send(process, "0504", replies.receipt("0504", head))
-        process.decisions, listed = self._decide(process.process_id, process.offered)
-        listed += list(self.extra_appraisals.items())
+        appraisal = decide(
+            process.process_id,
+            process.offered,
+            self.appraise,
+            nested=self.appraise_nested,
+            list_inherited=self.list_inherited,
+        )
+        process.decisions = appraisal.effective
+        listed = appraisal.listed + list(self.extra_appraisals.items())
         process.appraisal_listed = listed
         reply = replies.appraisal_list(head, listed)
         if self.hold_appraisal:
@@ -259,52 +264,6 @@ class ArchiveSimulator:
         if self.duplicate_0502:
             other = "" if self.reply_dirs.get("0502") else self.duplicate_0502_dir
             self._send(process, "0502", replies.appraisal_list(head, listed), directory=other)
-
-    def _decide(
-        self, process_id: str, offered: Mapping[str, RecordNode]
-    ) -> tuple[dict[str, str], list[tuple[str, str]]]:
-        """Effective decisions and what the 0502 lists, following x-man's propagation:
-        an object without its own decision takes its parent's; an A makes every ancestor A
-        (``appraisal.go``: ``propagateAppraisalDecisionDown``, ``markAncestorsToBeArchived``)."""
-        explicit: dict[str, str] = {}
-        for node in offered.values():
-            if node.kind not in APPRAISABLE or (node.parent_id and not self.appraise_nested):
-                continue
-            value = self.appraise(
-                OfferedObject(
-                    process_id,
-                    node.object_id,
-                    node.kind,
-                    node.parent_id,
-                    node.reference,
-                    node.title,
-                    node.proposal,
-                )
-            )
-            if value not in (None, "A", "V"):
-                raise ValueError(f"appraise returned {value!r}, expected 'A', 'V' or None")
-            if value is not None:
-                explicit[node.object_id] = value
-        effective: dict[str, str] = {}
-        for node in offered.values():
-            if node.kind not in APPRAISABLE:
-                continue
-            if node.object_id in explicit:
-                effective[node.object_id] = explicit[node.object_id]
-            elif node.parent_id in effective:
-                effective[node.object_id] = effective[node.parent_id]
-        for object_id, value in list(effective.items()):
-            if value == "A":
-                for ancestor in ancestors(offered, object_id):
-                    effective[ancestor] = "A"
-        listed = [
-            (object_id, value)
-            for object_id, value in effective.items()
-            if self.list_inherited
-            or object_id in explicit
-            or effective.get(offered[object_id].parent_id or "") != value
-        ]
-        return effective, listed
 
     def _warn_loose_documents(self, process: SimProcess, code: str) -> None:
         records = process.offered if code == "0501" else process.submitted
@@ -341,8 +300,12 @@ class ArchiveSimulator:
             process.offered if four_step else None,
             process.decisions if process.appraisal_sent else None,
         )
-        self._record_check_errors(process.process_id, name, check, submitted)
-        self._hash_files(process.process_id, path, submitted, set(members))
+        for title, info in check_errors(check, submitted):
+            self._error(name, title, process.process_id, info)
+        for object_id, file_name, sha256, size in hash_primary_files(path, submitted):
+            self.archived_files[file_name] = ArchivedFile(
+                process.process_id, object_id, file_name, sha256, size
+            )
         head = self._head(process, version, root)
         self._send(process, "0507", replies.receipt("0507", head))
         outcomes = []
@@ -369,53 +332,6 @@ class ArchiveSimulator:
             process.held.append(("0506", reply))
         else:
             self._send(process, "0506", reply)
-
-    def _record_check_errors(
-        self, process_id: str, name: str, check: TransferCheck, submitted: Mapping[str, RecordNode]
-    ) -> None:
-        if check.missing_files:
-            self._error(
-                name, "Primärdateien fehlen in Abgabe", process_id, "\n".join(check.missing_files)
-            )
-        if check.unreferenced_files:
-            self._error(
-                name,
-                "Nicht referenzierte Dateien in der Abgabe",
-                process_id,
-                "\n".join(check.unreferenced_files),
-            )
-        if check.missing_objects:
-            self._error(
-                name,
-                "Die Abgabe ist nicht vollständig",
-                process_id,
-                "\n".join(check.missing_objects),
-            )
-        if check.surplus_objects:
-            self._error(
-                name,
-                "Die Abgabe enthält zusätzliche Schriftgutobjekte",
-                process_id,
-                "\n".join(submitted[i].label for i in check.surplus_objects),
-            )
-
-    def _hash_files(
-        self, process_id: str, path: Path, submitted: Mapping[str, RecordNode], members: set[str]
-    ) -> None:
-        with zipfile.ZipFile(path) as archive:
-            for node in submitted.values():
-                for file_name in node.file_names:
-                    if file_name not in members:
-                        continue
-                    digest = hashlib.sha256()
-                    size = 0
-                    with archive.open(file_name) as content:
-                        for chunk in iter(lambda: content.read(1 << 20), b""):
-                            digest.update(chunk)
-                            size += len(chunk)
-                    self.archived_files[file_name] = ArchivedFile(
-                        process_id, node.object_id, file_name, digest.hexdigest(), size
-                    )
 
     # -- sending ------------------------------------------------------------------------
 

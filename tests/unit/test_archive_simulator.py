@@ -613,3 +613,41 @@ def test_xman_example_transfer_missing_an_appraised_akte(transfer: Path) -> None
     sim.step()
     assert [e.title for e in sim.errors] == ["Die Abgabe ist nicht vollständig"]
     assert sim.errors[0].info == "1dd94fdb-d134-4e40-b814-4aa6b2253c9c"
+
+
+def test_authority_keys_on_request_and_sender_check(transfer: Path) -> None:
+    process = uid()
+    put(transfer, "0501", process, build("0501", process, [sample_akte("1")]))
+    sim = simulator(transfer, with_authority_key=True, agency_key="05958016")
+    sim.step()
+    assert sim.errors == []
+    root = read_reply(sim.sent_of("0502")[0].path)
+    ns = etree.QName(root).namespace
+    key = f"{{{ns}}}Behoerdenkennung/{{{ns}}}Behoerdenschluessel/code"
+    assert root.findtext(f"{{{ns}}}Kopf/{{{ns}}}Absender/{key}") == "LATh"
+    assert root.findtext(f"{{{ns}}}Kopf/{{{ns}}}Empfaenger/{key}") == "05958016"
+    assert schema("3.1.0").validate(root)
+
+    other = uid()
+    put(transfer, "0501", other, build("0501", other, [sample_akte("2")]))
+    sim.agency_key = "05958000"
+    sim.step()
+    assert [e.process_id for e in sim.errors] == [other]
+    assert sim.errors[0].title.startswith("Behördenkennung der Nachricht stimmt nicht")
+
+
+def test_replies_are_written_like_xman_writes_them(transfer: Path) -> None:
+    """No Behördenkennung by default, local time without zone, X-MAN as sending system."""
+    process = uid()
+    put(transfer, "0501", process, build("0501", process, [sample_akte("1")]))
+    sim = simulator(transfer)
+    sim.step()
+    root = read_reply(sim.sent_of("0502")[0].path)
+    ns = etree.QName(root).namespace
+    kopf = root.find(f"{{{ns}}}Kopf")
+    assert kopf is not None
+    assert kopf.find(f"{{{ns}}}Absender/{{{ns}}}Behoerdenkennung") is None
+    assert kopf.findtext(f"{{{ns}}}Empfangsbestaetigung") == "true"
+    assert kopf.findtext(f"{{{ns}}}SendendesSystem/{{{ns}}}Produktname") == "X-MAN"
+    created = kopf.findtext(f"{{{ns}}}Erstellungszeitpunkt") or ""
+    assert len(created) == 19 and created[10] == "T"
