@@ -46,6 +46,8 @@ class ReplyHead:
     """The Absender of the message answered; its Institution becomes our Empfaenger."""
     with_authority_key: bool
     """Also name Behördenkennungen (x-man does not)."""
+    numeric_booleans: bool = False
+    """Write xs:boolean as ``1``/``0`` (equally valid) instead of x-man's ``true``/``false``."""
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ def receipt(code: str, head: ReplyHead) -> etree._Element:
 def appraisal_list(head: ReplyHead, decisions: Iterable[tuple[str, str]]) -> etree._Element:
     """0502 with one BewertetesObjekt per ``(object_id, "A" | "V")``."""
     root, ns = _start("0502", head)
-    _el(root[0], ns, "Empfangsbestaetigung", "true")
+    _el(root[0], ns, "Empfangsbestaetigung", _boolean(True, head))
     for object_id, value in decisions:
         appraised = _el(root, ns, "BewertetesObjekt")
         _el(appraised, ns, "ID", object_id)
@@ -139,12 +141,18 @@ def import_confirmation(head: ReplyHead, outcomes: Iterable[ImportOutcome]) -> e
     for outcome in outcomes:
         entry = _el(root, ns, "AusgesondertesSGO")
         _el(entry, ns, "IDSGO", outcome.object_id)
-        _el(entry, ns, "Erfolgreich", "true" if outcome.success else "false")
+        _el(entry, ns, "Erfolgreich", _boolean(outcome.success, head))
         if outcome.message:
             _el(entry, ns, "Fehlermeldung", outcome.message)
         if outcome.archive_signature:
             _el(entry, ns, "Archivkennung", outcome.archive_signature)
     return root
+
+
+def _boolean(value: bool, head: ReplyHead) -> str:
+    if head.numeric_booleans:
+        return "1" if value else "0"
+    return "true" if value else "false"
 
 
 def break_schema(root: etree._Element) -> None:

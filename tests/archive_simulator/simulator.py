@@ -73,6 +73,7 @@ class ArchiveSimulator:
         reply_version: str | None = None,
         reply_dirs: Mapping[str, str] | None = None,
         with_authority_key: bool = False,
+        numeric_booleans: bool = False,
         agency_key: str | None = None,
         holding: str = "Best. 123",
         fail_objects: Collection[str] = (),
@@ -98,6 +99,7 @@ class ArchiveSimulator:
         self.reply_dirs: dict[str, str] = dict(reply_dirs or {})
         """Reply code -> sub-directory (x-man's Path0502 ... Path0507); default the root."""
         self.with_authority_key = with_authority_key
+        self.numeric_booleans = numeric_booleans
         self.agency_key = agency_key
         """Expected Behördenschlüssel of the sender (x-man's ``compareAgencyFields``)."""
         self.holding = holding
@@ -237,6 +239,7 @@ class ArchiveSimulator:
             archive=self.archive,
             agency_contact=root.find(f"{{{ns}}}Kopf/{{{ns}}}Absender"),
             with_authority_key=self.with_authority_key,
+            numeric_booleans=self.numeric_booleans,
         )
 
     # -- 0501 ---------------------------------------------------------------------------

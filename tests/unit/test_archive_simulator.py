@@ -651,3 +651,16 @@ def test_replies_are_written_like_xman_writes_them(transfer: Path) -> None:
     assert kopf.findtext(f"{{{ns}}}SendendesSystem/{{{ns}}}Produktname") == "X-MAN"
     created = kopf.findtext(f"{{{ns}}}Erstellungszeitpunkt") or ""
     assert len(created) == 19 and created[10] == "T"
+
+
+def test_numeric_booleans_on_request(transfer: Path) -> None:
+    process = uid()
+    akten = [sample_akte("1")]
+    put(transfer, "0503", process, build("0503", process, akten), all_files(akten))
+    sim = simulator(transfer, numeric_booleans=True, fail_objects={akten[0].docs[0].id})
+    sim.step()
+    root = read_reply(sim.sent_of("0506")[0].path)
+    assert schema("3.1.0").validate(root)
+    ns = etree.QName(root).namespace
+    values = {e.findtext(f"{{{ns}}}Erfolgreich") for e in root.iter(f"{{{ns}}}AusgesondertesSGO")}
+    assert values == {"1", "0"}
