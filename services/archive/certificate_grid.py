@@ -41,58 +41,65 @@ class Grid:
         *,
         measure: Widths,
         header: Sequence[str] = (),
-        header_face: Face | None = None,
+        header_face: Face = Face("helvetica", "B"),
+        caption: str = "",
         line_height: float = 3.2,
         padding: float = 1.0,
     ) -> None:
         self._pdf = pdf
         self._widths = tuple(widths)
-        self._header = tuple(header)
         self._header_face = header_face
         self._line_height = line_height
         self._padding = padding
         self._measure = measure
-        if self._header:
-            self._draw_header()
+        pairs = zip(header, self._widths, strict=True) if header else ()
+        self._header = [self._wrap(text, header_face, w) for text, w in pairs]
+        self._caption = caption
+        self._header_due = bool(header)
+        """The header goes out with the first row on each page, never alone at a page's foot."""
 
     def row(self, texts: Sequence[str], faces: Sequence[Face], aligns: Sequence[str] = ()) -> None:
         """One row; ``aligns`` holds ``L`` or ``R`` per column (default ``L``)."""
         pdf = self._pdf
         cells = [
-            _wrap(self._measure, text, face, width - 2 * self._padding)
-            for text, face, width in zip(texts, faces, self._widths, strict=True)
+            self._wrap(text, face, w)
+            for text, face, w in zip(texts, faces, self._widths, strict=True)
         ]
         height = self._height(cells)
-        if pdf.get_y() + height > pdf.page_break_trigger:
+        if pdf.get_y() + self._lead() + height > pdf.page_break_trigger:
             pdf.add_page()
-            if self._header:
-                self._draw_header()
+            self._header_due = bool(self._header)
             cells = [self._fit(lines) for lines in cells]
             height = self._height(cells)
+        if self._caption:
+            pdf.set_font(self._header_face.family, "B", self._header_face.size + 1)
+            pdf.text(pdf.l_margin, pdf.get_y() + 3.5, self._caption)
+            pdf.set_y(pdf.get_y() + 5)
+            self._caption = ""
+        if self._header_due:
+            pdf.set_fill_color(235, 235, 235)
+            faces_ = (self._header_face,) * len(self._header)
+            aligns_ = ("L",) * len(self._header)
+            self._draw(self._header, faces_, aligns_, self._height(self._header), fill=True)
+            self._header_due = False
         self._draw(cells, faces, aligns or ("L",) * len(cells), height, fill=False)
+
+    def _wrap(self, text: str, face: Face, width: float) -> list[str]:
+        return _wrap(self._measure, text, face, width - 2 * self._padding)
+
+    def _lead(self) -> float:
+        """Height of what must precede the next row on this page: caption and header."""
+        caption = 5.0 if self._caption else 0.0
+        return caption + (self._height(self._header) if self._header_due else 0.0)
 
     def _height(self, cells: Sequence[Sequence[str]]) -> float:
         return max(len(lines) for lines in cells) * self._line_height + 2 * self._padding
 
     def _fit(self, lines: list[str]) -> list[str]:
-        """At most the lines that fit below the current position (on a fresh page)."""
-        room = self._pdf.page_break_trigger - self._pdf.get_y() - 2 * self._padding
+        """At most the lines that fit below the header on a fresh page."""
+        room = self._pdf.page_break_trigger - self._pdf.get_y() - self._lead() - 2 * self._padding
         most = max(1, int(room // self._line_height))
         return lines if len(lines) <= most else [*lines[: most - 1], "…"]
-
-    def _draw_header(self) -> None:
-        pdf = self._pdf
-        face = self._header_face or Face("helvetica", "B")
-        cells = [
-            _wrap(self._measure, text, face, width - 2 * self._padding)
-            for text, width in zip(self._header, self._widths, strict=True)
-        ]
-        height = self._height(cells)
-        if pdf.get_y() + height + 2 * self._line_height > pdf.page_break_trigger:
-            pdf.add_page()  # never a header alone at the foot of a page
-        faces = (face,) * len(cells)
-        pdf.set_fill_color(235, 235, 235)
-        self._draw(cells, faces, ("L",) * len(cells), height, fill=True)
 
     def _draw(
         self,

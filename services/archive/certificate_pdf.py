@@ -33,6 +33,8 @@ from services.einvoice.rendering.pdf import FAMILY, find_font_dir
 from services.errors import ConfigurationError
 
 MONO = "DejaVuMono"
+PAGES = "{pages}"
+"""The page count's alias; wider than fpdf2's ``{nb}``, so it has room for 1000 and more."""
 TEXT_FACE = Face(FAMILY, "", 8)
 LABEL_FACE = Face(FAMILY, "B", 8)
 HASH_FACE = Face(MONO, "", 6)
@@ -40,12 +42,12 @@ HEAD_FACE = Face(FAMILY, "B", 7)
 CELL_FACE = Face(FAMILY, "", 7)
 PAIR_WIDTHS = (42, 138)
 DOC_COLUMNS = ("Dokument", "Version", "Größe (Bytes)", "SHA-256 Inhalt", "SHA-256 Rendition")
-DOC_WIDTHS = (63, 12, 17, 44, 44)
+DOC_WIDTHS = (61, 14, 17, 44, 44)
 """Millimetres (180 in all); 32 mono characters at 6 pt take 41 mm of a hash column."""
 DOC_FACES = (CELL_FACE, CELL_FACE, CELL_FACE, HASH_FACE, HASH_FACE)
 DOC_ALIGNS = ("L", "R", "R", "L", "L")
-KEEP_WITH_AKTE_HEADING = 45
-"""Millimetres an Akte's heading needs below it, else it starts on a new page."""
+KEEP_WITH_AKTE_HEADING = 70
+"""Millimetres for heading, facts and first document row; else the Akte starts a new page."""
 
 
 def _zone() -> tzinfo:
@@ -88,6 +90,7 @@ class _Pdf(FPDF):
         self.add_font(FAMILY, "B", str(fonts / "DejaVuSans-Bold.ttf"))
         self.add_font(MONO, "", str(mono))
         self.measure = Widths(self)
+        self.alias_nb_pages(PAGES, align="L")
         self.set_title(title)
         self.set_lang("de-DE")
         self.set_creator("eakte")
@@ -101,7 +104,7 @@ class _Pdf(FPDF):
         )
         self.set_y(-11)
         self.set_font(FAMILY, size=7)
-        self.cell(0, 4, f"{self._title_text} — Seite {self.page_no()} von {{nb}}", align="C")
+        self.cell(0, 4, f"{self._title_text} — Seite {self.page_no()} von {PAGES}", align="C")
 
     def heading(self, text: str, size: float) -> None:
         self.set_font(FAMILY, "B", size)
@@ -154,7 +157,10 @@ def _summary(record: DestructionRecord, json_sha256: str) -> list[tuple[str, str
         ("Anlass", record.reason.label),
         ("Rechtsgrundlage", record.legal_basis),
         ("Freigabe durch", _approval(record)),
-        ("Vernichtet am", _time(record.destroyed_at)),
+        (
+            "Gelöscht am" if record.reason is DestructionReason.TRANSFERRED else "Vernichtet am",
+            _time(record.destroyed_at),
+        ),
         (
             "Umfang",
             f"{len(record.akten)} Akten, {record.document_count} Dokumente, "
@@ -207,9 +213,14 @@ def _akte_section(pdf: _Pdf, index: int, total: int, akte: DestroyedAkte) -> Non
     if not akte.documents:
         pdf.paragraph("Die Akte enthielt keine Dokumente.")
         return
-    pdf.set_font(FAMILY, "B", 8)
-    pdf.cell(0, 5, "Prüfsummen (SHA-256)", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    grid = Grid(pdf, DOC_WIDTHS, measure=pdf.measure, header=DOC_COLUMNS, header_face=HEAD_FACE)
+    grid = Grid(
+        pdf,
+        DOC_WIDTHS,
+        measure=pdf.measure,
+        header=DOC_COLUMNS,
+        header_face=HEAD_FACE,
+        caption="Prüfsummen (SHA-256)",
+    )
     for doc in akte.documents:
         label = f"{doc.title}\nID {doc.document_id}"
         if not doc.versions:
