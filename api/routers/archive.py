@@ -90,24 +90,24 @@ def process(process_id: str, session: SessionDep, scope: Manager) -> ProcessDeta
 
 @router.post(
     "/processes/{process_id}/approve",
-    response_model=ProcessOut,
+    response_model=ProcessDetailOut,
     summary="Approve the process's destruction list; it is carried out at once",
 )
 def approve(
     process_id: str, container: ContainerDep, session: SessionDep, scope: Manager
-) -> ProcessOut:
+) -> ProcessDetailOut:
     workflow.approve(container.archive_context, scope, process_id)
     return process_detail_out(process_detail(session, scope, process_id))
 
 
 @router.post(
     "/processes/{process_id}/cancel",
-    response_model=ProcessOut,
+    response_model=ProcessDetailOut,
     summary="Cancel a running process: nothing more is destroyed, the Akten are released",
 )
 def cancel(
     process_id: str, body: CancelIn, container: ContainerDep, session: SessionDep, scope: Manager
-) -> ProcessOut:
+) -> ProcessDetailOut:
     workflow.cancel(container.archive_context, scope, process_id, reason=body.reason)
     return process_detail_out(process_detail(session, scope, process_id))
 

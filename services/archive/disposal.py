@@ -75,9 +75,10 @@ def dispose(
         by_akte[item.akte_id].append(item)
     destroyed: dict[str, list[DocumentTombstone]] = {}
     for akte_id, akte_items in by_akte.items():
+        before = {item.id: item.state for item in akte_items}
         tombstones = _destroy_documents(session, process, akte_items, ready, reason, actor, context)
         _close_containers(akte_items, ready)
-        if tombstones or any(i.state == ItemState.DESTROYED for i in akte_items):
+        if any(item.state != before[item.id] for item in akte_items):
             destroyed[akte_id] = tombstones
         _dispose_akte_if_gone(session, akte_id, akte_items, context)
     if not destroyed:
@@ -193,7 +194,7 @@ def _certify(
                 select(Document.id, Document.title).where(
                     Document.id.in_([t.document_id for t in tombstones])
                 )
-            ).tuples()
+            ).all()
         )
         record_akten.append(
             DestroyedAkte(

@@ -116,7 +116,7 @@ def process_detail(session: Session, scope: Scope, process_id: str) -> ProcessDe
             akte_visible(scope),
         )
         .order_by(Akte.aktenzeichen)
-    ).tuples()
+    ).all()
     documents = Counter(
         session.scalars(
             select(ArchiveProcessItem.akte_id).where(

@@ -1,0 +1,171 @@
+"""Archive transfer with xdomea 3.1.0 against an archive that answers as x-man does.
+
+Four-step: offer (0501), the archive's 0504 and 0502, our 0505 and 0503, its 0507 and
+0506, destruction after approval (V) and after the confirmed import (A).  Two-step: eakte
+appraises itself and sends the 0503 at once.  The records manager works through the REST
+API; the archive side is :class:`tests.archive_simulator.ArchiveSimulator`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from services.db.models import ArchiveTransferFile, AuditEvent
+from services.db.session import unit_of_work
+from tests.archive_simulator import ArchiveSimulator, OfferedObject
+from tests.fixtures.app import Service
+from tests.fixtures.archive import XDOMEA_XSD, ArchiveWorld, archive_service, build_world
+from tests.fixtures.clock import ShiftedClock
+
+ARCHIVE = "/api/v1/archive"
+PLAN = {"satzung": "111.02.03", "abfall": "537.01", "owi": "573.01"}
+
+
+@pytest.fixture
+def clock() -> ShiftedClock:
+    return ShiftedClock()
+
+
+@pytest.fixture
+def four_step(tmp_path: Path, clock: ShiftedClock) -> Iterator[Service]:
+    yield from archive_service(tmp_path / "data", clock, flow="four-step")
+
+
+@pytest.fixture
+def two_step(tmp_path: Path, clock: ShiftedClock) -> Iterator[Service]:
+    yield from archive_service(tmp_path / "data", clock, flow="two-step")
+
+
+def by_proposal(obj: OfferedObject) -> str | None:
+    """The archive follows the agency's proposal, and takes the B Akte too."""
+    return "V" if obj.proposal == "V" else "A"
+
+
+def simulator(world: ArchiveWorld, **options: object) -> ArchiveSimulator:
+    return ArchiveSimulator(world.transfer_dir, XDOMEA_XSD, **options)  # type: ignore[arg-type]
+
+
+def process_of(world: ArchiveWorld, process_id: str) -> dict:
+    return world.get(f"{ARCHIVE}/processes/{process_id}")
+
+
+def akte_states(detail: dict) -> dict[str, str]:
+    return {row["aktenzeichen"]: row["state"] for row in detail["akten_list"]}
+
+
+def test_four_step_round_trip(four_step: Service, clock: ShiftedClock) -> None:
+    world = build_world(four_step, clock, PLAN)
+    names = {name: akte["aktenzeichen"] for name, akte in world.akten.items()}
+    archive = simulator(world, appraise=by_proposal)
+
+    offer = world.post(f"{ARCHIVE}/offer")
+    assert sorted(offer["offered"]) == sorted(names.values())
+    (process_id,) = offer["processes"]
+    assert world.get("/api/v1/disposition/due")["total"] == 0  # in transfer now
+    reopened = four_step.client.post(
+        f"/api/v1/akten/{world.akten['satzung']['id']}/reopen", headers=world.headers()
+    )
+    assert reopened.status_code == 409 and "archive transfer" in reopened.text
+
+    replies = archive.step()
+    assert [r.code for r in replies] == ["0504", "0502"], archive.errors
+    polled = world.post(f"{ARCHIVE}/poll")
+    assert [m["accepted"] for m in polled["messages"]] == [True, True], polled
+    detail = process_of(world, process_id)
+    assert detail["status"] == "transfer_sent"
+    assert akte_states(detail) == {
+        names["satzung"]: "transferred",
+        names["abfall"]: "transferred",
+        names["owi"]: "to_destroy",
+    }
+    assert detail["awaiting_approval"] is True
+    sent = [m["message_type"] for m in detail["messages"] if m["direction"] == "out"]
+    assert sent == ["0501", "0505", "0503"]
+
+    replies = archive.step()
+    assert [r.code for r in replies] == ["0507", "0506"], archive.errors
+    assert archive.errors == []
+    _transferred_hashes_match(four_step, archive, process_id)
+    # Before the 0506 is read nothing transferred is deleted.
+    for document_id in world.documents["satzung"]:
+        assert content_status(four_step, document_id) == 200
+
+    world.post(f"{ARCHIVE}/poll")
+    detail = process_of(world, process_id)
+    assert akte_states(detail)[names["satzung"]] == "destroyed"
+    assert akte_states(detail)[names["owi"]] == "to_destroy"  # waits for the approval
+    for document_id in world.documents["satzung"] + world.documents["abfall"]:
+        assert content_status(four_step, document_id) == 410
+    for document_id in world.documents["owi"]:
+        assert content_status(four_step, document_id) == 200
+
+    approved = world.post(f"{ARCHIVE}/processes/{process_id}/approve")
+    assert approved["status"] == "completed"
+    assert set(akte_states(approved).values()) == {"destroyed"}
+    for document_id in world.documents["owi"]:
+        assert content_status(four_step, document_id) == 410
+    reasons = sorted(c["reason"] for c in approved["certificates"])
+    assert reasons == ["archive_appraised_v", "transferred"]
+    _certificates_name_their_akten(world, approved, names)
+    assert approved["open_alerts"] == 0
+    # The Akten left eakte: not due any more, released from the process.
+    assert world.get("/api/v1/disposition/due")["total"] == 0
+
+
+def content_status(service: Service, document_id: str) -> int:
+    return service.client.get(f"/api/v1/documents/{document_id}/content").status_code
+
+
+def _transferred_hashes_match(service: Service, archive: ArchiveSimulator, process_id: str) -> None:
+    with unit_of_work(service.container.session_factory, write=False) as session:
+        recorded = {
+            row.file_name: row.sha256
+            for row in session.scalars(
+                select(ArchiveTransferFile).where(ArchiveTransferFile.process_id == process_id)
+            )
+        }
+        audited = [
+            file["sha256"]
+            for event in session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "archive.files_transferred")
+            )
+            for file in event.details["files"]
+        ]
+    received = {f.file_name: f.sha256 for f in archive.archived_files.values()}
+    assert recorded == received and len(recorded) == 4
+    assert sorted(audited) == sorted(recorded.values())
+
+
+def _certificates_name_their_akten(
+    world: ArchiveWorld, detail: dict, names: dict[str, str]
+) -> None:
+    for certificate in detail["certificates"]:
+        raw = world.service.client.get(certificate["json_url"], headers=world.headers())
+        assert raw.status_code == 200, raw.text
+        body = json.loads(raw.content)
+        listed = {a["aktenzeichen"] for a in body["akten"]}
+        expected = (
+            {names["owi"]}
+            if certificate["reason"] == "archive_appraised_v"
+            else {names["satzung"], names["abfall"]}
+        )
+        assert listed == expected
+        pdf = world.service.client.get(certificate["pdf_url"], headers=world.headers())
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        assert hashlib.sha256(raw.content).hexdigest() in _pdf_text(pdf.content)
+
+
+def _pdf_text(data: bytes) -> str:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return "".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
