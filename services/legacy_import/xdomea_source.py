@@ -10,8 +10,10 @@ Mapping: Akte (Kennzeichen -> legacy reference, Aktenplaneinheit -> plan code th
 the code map, Laufzeit -> opened/closed), Teilakte -> its content joins the Akte,
 Vorgang (Laufzeit, or ZdADatum), Teilvorgang -> its documents join the Vorgang,
 Dokument and its Anlagen (DatumDesSchreibens -> letter date, Posteingangsdatum ->
-received on and incoming, Postausgangsdatum -> outgoing), Version by Nummer (the last is
-current), Format -> the version's alternative files.  Object ids are the ledger keys.
+received on; the direction from Typ ``Eingang``/``Ausgang``/``Intern`` as eakte writes it,
+else incoming with a Posteingangsdatum, outgoing with a Postausgangsdatum), Version by
+Nummer (the last is current), Format -> the version's alternative files.  Object ids
+are the ledger keys.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from services.archive.xdomea.codes import namespace
 from services.archive.xdomea.model import MessageType, XdomeaMessageError
 from services.archive.xdomea.schema import detect_version, validate_file
 from services.errors import EAkteError, InvalidInputError
-from services.legacy_import.manifest import parse_day
+from services.legacy_import.manifest import DIRECTIONS, parse_day
 from services.legacy_import.model import (
     LegacyAkte,
     LegacyDocument,
@@ -250,7 +252,10 @@ class _Reader:
             raise InvalidInputError("the document has no version with a primary file")
         received = self._date(element, "x:Posteingangsdatum")
         sent = self._date(element, "x:Postausgangsdatum")
-        direction = "incoming" if received else ("outgoing" if sent else None)
+        typ = (self._text(element, "x:Typ") or "").casefold()
+        direction = DIRECTIONS.get(typ) or (
+            "incoming" if received else "outgoing" if sent else None
+        )
         return LegacyDocument(
             key=f"xdomea:{ident}",
             title=title or self._text(element, "x:AllgemeineMetadaten/x:Kennzeichen") or ident,

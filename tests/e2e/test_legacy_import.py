@@ -7,6 +7,7 @@ x-man's 0503 example from ../shared/testdata/xdomea (see SOURCES.md there).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import signal
@@ -14,8 +15,9 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,17 @@ from typer.testing import CliRunner, Result
 from api.cli.main import app as cli
 from file_plan import FilePlan
 from services.access.scope import system_scope
+from services.archive.xdomea.model import (
+    AkteRecord,
+    DocumentRecord,
+    DocumentVersionRecord,
+    Header,
+    MessageType,
+    Party,
+    PrimaryFile,
+    VorgangRecord,
+)
+from services.archive.xdomea.write_transfer import write_transfer
 from services.bootstrap import Container, build_container, prepare
 from services.db.models import (
     Akte,
@@ -53,6 +66,7 @@ XMAN_0503 = (
     / "examples-x-man"
     / "9a75050f-323a-4e84-94c9-a889aa2b4fe8_Aussonderung.Aussonderung.0503.zip"
 )
+MEDIA_PDF = "application/pdf"
 BUILDING_GONE = "Abgang des Gebäudes (Abbruch oder Veräußerung)"
 
 
@@ -408,6 +422,108 @@ def test_xman_0503_export(data_dir: Path, container: Callable[[], Container]) ->
     again, second = eakte_import(str(XMAN_0503), "--map-code", "1234=111.02.01")
     assert second["skipped"] == {"akten": 2, "vorgaenge": 3, "documents": 2}
     assert count(opened, Document) == 2
+
+
+def primary(folder: Path, name: str, data: bytes, media_type: str) -> PrimaryFile:
+    """A primary file beside the message, named ``<uuid>_<name>`` as in a transfer."""
+    file = PrimaryFile(
+        file_name=f"{uuid.uuid4()}_{name}",
+        original_name=name,
+        media_type=media_type,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        created_at=datetime(2012, 3, 1, 9, 0, tzinfo=UTC),
+        open=lambda: io.BytesIO(data),
+    )
+    (folder / file.file_name).write_bytes(data)
+    return file
+
+
+def test_xdomea_310_export_with_versions(
+    tmp_path: Path, data_dir: Path, container: Callable[[], Container]
+) -> None:
+    """An xdomea 3.1.0 0503 (as eakte's own writer makes it) beside its files."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    versions = (
+        DocumentVersionRecord(1, (primary(folder, "entwurf.pdf", pdf(1), MEDIA_PDF),)),
+        DocumentVersionRecord(2, (primary(folder, "bescheid.png", png(2), "image/png"),)),
+    )
+    letter = DocumentRecord(
+        xdomea_id=str(uuid.uuid4()),
+        title="Bescheid",
+        created_on=date(2012, 3, 1),
+        letter_date=date(2012, 2, 28),
+        direction="outgoing",
+        versions=versions,
+    )
+    request = DocumentRecord(
+        xdomea_id=str(uuid.uuid4()),
+        title="Antrag",
+        created_on=date(2012, 1, 10),
+        letter_date=date(2012, 1, 5),
+        received_on=date(2012, 1, 10),
+        direction="incoming",
+        sender="Müller GmbH",
+        versions=(
+            DocumentVersionRecord(1, (primary(folder, "a.pdf", pdf(3), "application/pdf"),)),
+        ),
+    )
+    vorgang = VorgangRecord(
+        xdomea_id=str(uuid.uuid4()),
+        reference="111.02.01-0007/2012-1",
+        title="Genehmigung",
+        opened_on=date(2012, 1, 10),
+        closed_on=date(2012, 6, 30),
+        documents=(letter,),
+    )
+    akte = AkteRecord(
+        xdomea_id=str(uuid.uuid4()),
+        aktenzeichen="111.02.01-0007/2012",
+        title="Pressestelle 2012",
+        file_plan_code="111.02.01",
+        file_plan_title="Presse- und Öffentlichkeitsarbeit",
+        opened_on=date(2012, 1, 10),
+        closed_on=date(2013, 2, 1),
+        retention_until=None,
+        archive_value="A",
+        vorgaenge=(vorgang,),
+        documents=(request,),
+    )
+    town, archive = Party("05958016", "Stadt Hagen"), Party("LWL-AA", "LWL-Archivamt")
+    header = Header(str(uuid.uuid4()), MessageType.TRANSFER, datetime.now(UTC), town, archive)
+    write_transfer(
+        folder / f"{header.process_id}_Aussonderung.Aussonderung.0503.xml", header, [akte]
+    )
+
+    result, report = eakte_import(str(folder))
+    assert result.exit_code == 0, result.output
+    assert report["schema_checked"] is True
+    assert report["created"] == {"akten": 1, "vorgaenge": 1, "documents": 2}
+    opened = container()
+    imported = akte_by_key(opened, f"xdomea:{akte.xdomea_id}")
+    assert imported.aktenzeichen == "111.02.01-1/2012" and imported.status == "closed"
+    assert imported.retention_until == date(2023, 12, 31)
+    with unit_of_work(opened.session_factory, write=False) as session:
+        bescheid = session.scalars(select(Document).where(Document.title == "Bescheid")).one()
+        assert (bescheid.current_version, bescheid.content_media_type) == (2, "image/png")
+        assert (bescheid.direction, bescheid.letter_date) == ("outgoing", date(2012, 2, 28))
+        stored = [
+            v.content.sha256
+            for v in session.scalars(
+                select(DocumentVersion)
+                .where(DocumentVersion.document_id == bescheid.id)
+                .order_by(DocumentVersion.number)
+            )
+        ]
+        assert stored == [v.files[0].sha256 for v in versions]
+        antrag = session.scalars(select(Document).where(Document.title == "Antrag")).one()
+        assert (antrag.direction, antrag.sender) == ("incoming", "Müller GmbH")
+        assert antrag.received_on == date(2012, 1, 10) and antrag.vorgang_id is None
+        assert antrag.item.original_filename == "a.pdf"
+        genehmigung = session.scalars(select(Vorgang).where(Vorgang.akte_id == imported.id)).one()
+        assert genehmigung.closed_at is not None
+        assert genehmigung.closed_at.date() == date(2012, 6, 30)
 
 
 def thousand_documents(folder: Path) -> list[dict[str, Any]]:
