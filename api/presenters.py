@@ -95,6 +95,10 @@ def document_out(document: Document) -> DocumentOut:
         retention_url=f"{url}/retention",
         legal_hold=is_held(document),
         disposed_at=document.disposed_at,
+        letter_date=document.letter_date,
+        received_on=document.received_on,
+        direction=document.direction,
+        sender=document.sender,
         created_at=document.created_at,
         updated_at=document.updated_at,
     )

@@ -10,11 +10,17 @@ from fastapi.responses import PlainTextResponse
 from api.dependencies import ContainerDep, SessionDep, WriteSessionDep, requires
 from api.presenters import document_out, document_summary
 from api.schemas.common import Offset, PageOut, page_out
-from api.schemas.documents import ConfidentialityIn, DocumentOut, DocumentSummaryOut
+from api.schemas.documents import (
+    ConfidentialityIn,
+    DocumentOut,
+    DocumentSummaryOut,
+    LetterDatesIn,
+)
 from services.access.confidentiality import Confidentiality
 from services.access.levels import set_document_level
 from services.access.roles import Permission
 from services.access.scope import Scope
+from services.documents.dates import LetterDates, set_letter_dates
 from services.documents.queries import get_document, list_documents
 from services.documents.reading import read_text
 
@@ -55,6 +61,24 @@ def text(
     return PlainTextResponse(
         read_text(session, scope, document_id, page=page, clock=container.clock)
     )
+
+
+@router.put(
+    "/{document_id}/dates",
+    response_model=DocumentOut,
+    summary="Record the letter's date, the real date received, direction and sender",
+)
+def letter_dates(
+    document_id: str,
+    body: LetterDatesIn,
+    session: WriteSessionDep,
+    container: ContainerDep,
+    scope: Manager,
+) -> DocumentOut:
+    document = get_document(session, scope, document_id)
+    dates = LetterDates(body.letter_date, body.received_on, body.direction, body.sender)
+    set_letter_dates(session, scope, document, dates, reason=body.reason, clock=container.clock)
+    return document_out(document)
 
 
 @router.put(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -64,6 +65,13 @@ class DocumentOut(BaseModel):
     legal_hold: bool
     disposed_at: datetime | None
     """Set once the document was destroyed after its retention period (content is gone)."""
+    letter_date: date | None
+    """The date printed on the letter, when known."""
+    received_on: date | None
+    """The real date received where it differs from intake (legacy files); None: the
+    item's ``received_at``."""
+    direction: str | None
+    sender: str | None
     created_at: datetime
     updated_at: datetime
 
@@ -109,6 +117,16 @@ class SearchOut(BaseModel):
     offset: int
     next_offset: int | None
     hits: list[SearchHitOut]
+
+
+class LetterDatesIn(BaseModel):
+    letter_date: date | None = Field(None, description="the date printed on the letter")
+    received_on: date | None = Field(
+        None, description="the real date received (unset: the day of intake)"
+    )
+    direction: Literal["incoming", "outgoing", "internal"] | None = None
+    sender: str | None = Field(None, max_length=500)
+    reason: str = Field(min_length=1, max_length=1000, description="why the dates change")
 
 
 class ConfidentialityIn(BaseModel):

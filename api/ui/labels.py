@@ -66,6 +66,7 @@ REFERENCE_KINDS = {
     "sender_reference": "Zeichen des Absenders",
     "person": "Person",
     "flurstueck": "Flurstück",
+    "legacy_reference": "Altes Aktenzeichen",
     "other": "Sonstiges",
 }
 """Kinds of references found in letters, which are also the kinds of subject keys."""

@@ -42,6 +42,7 @@ KIND_LABELS = {
     SubjectKeyKind.SENDER_REFERENCE.value: "Zeichen des Absenders",
     SubjectKeyKind.FLURSTUECK.value: "Flurstück",
     SubjectKeyKind.OTHER.value: "Sonstiges Ordnungsmerkmal",
+    SubjectKeyKind.LEGACY_REFERENCE.value: "Altes Aktenzeichen",
 }
 
 

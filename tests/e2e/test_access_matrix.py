@@ -57,6 +57,7 @@ PERMITTED: dict[str, set[str]] = {
 """Who holds which permission, written out from the role table in the README ("session":
 only a signed-in browser, never an API key)."""
 
+LETTER_DATES = {"letter_date": "2019-03-01", "received_on": "2019-03-04", "reason": "Altakte"}
 GHOST_ID = "7d9c1d8e-0c0b-4d1e-9a53-3f3b3c1f0a11"
 PROCESS = f"/api/v1/archive/processes/{GHOST_ID}"
 """Archive routes are global (records managers see every unit); a process id that does not
@@ -171,6 +172,9 @@ ROUTES: dict[str, Route] = {
     ),
     "GET /api/v1/documents/{document_id}/classification": Route(
         "document", "read", build=get(D + "/classification")
+    ),
+    "PUT /api/v1/documents/{document_id}/dates": Route(
+        "document", "manage_records", True, call("PUT", D + "/dates", LETTER_DATES)
     ),
     "PUT /api/v1/documents/{document_id}/confidentiality": Route(
         "document", "manage_records", True, call("PUT", D + "/confidentiality", _level)

@@ -249,3 +249,37 @@ def test_events_need_write_access_and_a_visible_akte(service: Service) -> None:
         f"/api/v1/akten/{akte['id']}/events", json=body, headers=auditor
     )
     assert read_only.status_code == 403
+
+
+def test_a_letter_keeps_its_own_date_and_the_real_date_received(service: Service) -> None:
+    document_id = insert_document(service.container, "Bauantrag von 1998")
+    url = f"/api/v1/documents/{document_id}/dates"
+    body = {
+        "letter_date": "1998-04-02",
+        "received_on": "1998-04-06",
+        "direction": "incoming",
+        "sender": "Architekturbüro Krämer",
+        "reason": "Mikrofiche-Digitalisierung",
+    }
+    changed = service.client.put(url, json=body)
+    assert changed.status_code == 200, changed.text
+    shown = service.client.get(f"/api/v1/documents/{document_id}").json()
+    assert (shown["letter_date"], shown["received_on"]) == ("1998-04-02", "1998-04-06")
+    assert shown["sender"] == "Architekturbüro Krämer"
+    (event,) = audit(service, "document.dates_changed", document_id)
+    assert event.details["after"]["received_on"] == "1998-04-06"
+    assert event.details["before"]["letter_date"] is None
+
+    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    for wrong in (
+        {**body, "received_on": tomorrow},
+        {**body, "letter_date": "1998-04-07"},
+        {**body, "direction": "sideways"},
+        {**body, "reason": ""},
+    ):
+        refused = service.client.put(url, json=wrong)
+        assert refused.status_code == 422, refused.text
+    assert len(audit(service, "document.dates_changed", document_id)) == 1
+    caseworker = key(service, "caseworker", "32")
+    hidden = service.client.put(url, json=body, headers=caseworker)
+    assert hidden.status_code == 404
