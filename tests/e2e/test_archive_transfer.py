@@ -12,11 +12,19 @@ import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
+from typer.testing import CliRunner
 
-from services.db.models import ArchiveTransferFile, AuditEvent
+import api.cli.archive_cmd
+import api.cli.context
+from api.cli.main import app as cli
+from api.cli.server import ServerClient
+from services.bootstrap import build_container
+from services.db.models import ArchiveProcessItem, ArchiveTransferFile, AuditEvent
 from services.db.session import unit_of_work
 from tests.archive_simulator import ArchiveSimulator, OfferedObject
 from tests.fixtures.app import Service
@@ -169,3 +177,133 @@ def _pdf_text(data: bytes) -> str:
         return "".join(page.get_textpage().get_text_range() for page in document)
     finally:
         document.close()
+
+
+class CommandLine:
+    """``eakte archive ...`` embedded (on the service's data directory) or against it."""
+
+    def __init__(self, service: Service, clock: ShiftedClock, monkeypatch: pytest.MonkeyPatch):
+        settings = service.container.settings
+        monkeypatch.setenv("EAKTE_DATA_DIR", str(settings.data_dir))
+        monkeypatch.setenv("EAKTE_ARCHIVE__SCHEMA_DIR", str(XDOMEA_XSD))
+        monkeypatch.setenv("EAKTE_ARCHIVE__SETTLE_SECONDS", "0")
+        monkeypatch.setenv("EAKTE_ARCHIVE__FLOW", settings.archive.flow.value)
+        monkeypatch.setattr(
+            api.cli.context,
+            "build_container",
+            lambda settings: build_container(settings, clock=clock),
+        )
+        app = service.client.app
+
+        class InProcessServer(ServerClient):
+            def __init__(self, base_url: str, api_key: str, *, timeout: float) -> None:
+                self._client = TestClient(
+                    app, base_url=base_url, headers={"Authorization": f"Bearer {api_key}"}
+                )
+
+        monkeypatch.setattr(api.cli.archive_cmd, "ServerClient", InProcessServer)
+        self._runner = CliRunner()
+
+    def run(self, *args: str, key: str | None = None, expect: int = 0) -> Any:
+        remote = ["--url", "http://testserver", "--api-key", key] if key else []
+        result = self._runner.invoke(cli, ["archive", *args, *remote])
+        assert result.exit_code == expect, result.output
+        return json.loads(result.stdout) if "--json" in args and expect == 0 else result
+
+
+def test_two_step_round_trip_on_the_command_line(
+    two_step: Service, clock: ShiftedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = build_world(two_step, clock, PLAN)
+    names = {name: akte["aktenzeichen"] for name, akte in world.akten.items()}
+    archive = simulator(world)
+    command = CommandLine(two_step, clock, monkeypatch)
+
+    first = command.run("offer", "--json")
+    assert sorted(first["offered"]) == sorted([names["satzung"], names["owi"]])
+    assert [s["aktenzeichen"] for s in first["skipped"]] == [names["abfall"]]
+    assert "not appraised" in first["skipped"][0]["reason"]
+    (transfer,) = first["processes"]
+    assert [r.code for r in archive.step()] == ["0507", "0506"], archive.errors
+    assert {f.object_id for f in archive.archived_files.values()} == set(
+        _xdomea_ids(two_step, world.documents["satzung"])
+    )
+
+    world.service.client.put(
+        f"/api/v1/akten/{world.akten['abfall']['id']}/appraisal",
+        json={"value": "V", "reason": "Gleichförmige Massenakten"},
+        headers=world.headers(),
+    ).raise_for_status()
+    second = command.run("offer", "--json", key=world.manager)
+    assert second["offered"] == [names["abfall"]] and second["skipped"] == []
+    (destroy_only,) = second["processes"]
+    assert archive.step() == []  # a process with nothing to archive sends no message
+
+    polled = command.run("poll", "--json")
+    assert [(m["message_type"], m["accepted"]) for m in polled["messages"]] == [
+        ("0507", True),
+        ("0506", True),
+    ]
+    listed = command.run("processes", "--json")
+    assert {p["id"]: p["awaiting_approval"] for p in listed["items"]} == {
+        transfer: True,
+        destroy_only: True,
+    }
+    for document_id in world.documents["satzung"]:
+        assert content_status(two_step, document_id) == 410
+    for document_id in world.documents["owi"] + world.documents["abfall"]:
+        assert content_status(two_step, document_id) == 200
+
+    caseworker = world.service.client.post(
+        "/api/v1/keys", json={"name": "SB", "role": "caseworker", "org_unit": "32"}
+    ).json()["key"]
+    refused = command.run("approve", transfer, key=caseworker, expect=1)
+    assert "403" in refused.stderr
+    done = command.run("approve", transfer, "--json", key=world.manager)
+    assert done["status"] == "completed"
+    done = command.run("approve", destroy_only, "--json")
+    assert done["status"] == "completed"
+    for document_id in world.documents["owi"] + world.documents["abfall"]:
+        assert content_status(two_step, document_id) == 410
+    certificates = world.get(f"{ARCHIVE}/certificates")["items"]
+    assert sorted(c["reason"] for c in certificates) == [
+        "agency_appraised_v",
+        "agency_appraised_v",
+        "transferred",
+    ]
+    assert {c["approved_by"] for c in certificates if c["reason"] != "transferred"} != {None}
+
+
+def test_waived_codes_are_destroyed_without_an_offer(tmp_path: Path, clock: ShiftedClock) -> None:
+    for service in archive_service(
+        tmp_path / "data", clock, waived_codes=["573"], approval_required=False
+    ):
+        world = build_world(service, clock, PLAN)
+        offer = world.post(f"{ARCHIVE}/offer")
+        assert offer["waived"] == [world.akten["owi"]["aktenzeichen"]]
+        assert len(offer["processes"]) == 2
+        waived = next(p for p in world.get(f"{ARCHIVE}/processes")["items"] if p["waived"])
+        assert waived["status"] == "completed" and waived["items"] == {"destroyed": 4}
+        detail = process_of(world, waived["id"])
+        assert detail["messages"] == []  # nothing is offered to the archive
+        (certificate,) = detail["certificates"]
+        assert certificate["reason"] == "offer_waived" and certificate["approved_by"] is None
+        body = json.loads(
+            service.client.get(certificate["json_url"], headers=world.headers()).content
+        )
+        assert body["approval"] is None and body["approval_required"] is False
+        for document_id in world.documents["owi"]:
+            assert content_status(service, document_id) == 410
+        for document_id in world.documents["satzung"]:
+            assert content_status(service, document_id) == 200
+
+
+def _xdomea_ids(service: Service, document_ids: list[str]) -> list[str]:
+    with unit_of_work(service.container.session_factory, write=False) as session:
+        return list(
+            session.scalars(
+                select(ArchiveProcessItem.xdomea_id).where(
+                    ArchiveProcessItem.document_id.in_(document_ids)
+                )
+            )
+        )
