@@ -19,7 +19,6 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.archive import outbox
 from services.archive.alerts import raise_alert
 from services.archive.context import ArchiveContext
 from services.archive.decisions import ArchiveReplyError
@@ -55,16 +54,11 @@ def read_incoming(context: ArchiveContext, *, actor: str) -> list[Handled]:
     transfer_dir = context.settings.archive_transfer_dir
     handled = []
     for incoming in list_incoming(transfer_dir, context.settings.archive.settle_seconds):
-        result, applied = _handle(context, incoming, actor=actor)
-        handled.append(result)
-        if applied is not None and applied.receipt_requested:
-            outbox.send_receipt_message(context, result.process_id, actor=actor)
+        handled.append(_handle(context, incoming, actor=actor))
     return handled
 
 
-def _handle(
-    context: ArchiveContext, incoming: IncomingMessage, *, actor: str
-) -> tuple[Handled, Applied | None]:
+def _handle(context: ArchiveContext, incoming: IncomingMessage, *, actor: str) -> Handled:
     with tempfile.TemporaryDirectory(prefix="eakte-reply-") as work:
         reply: Reply | None = None
         error: str | None = None
@@ -89,13 +83,12 @@ def _handle(
                     True,
                     "already read",
                 )
-                applied = None
             else:
-                result, applied = _record(
+                result = _record(
                     session, context, incoming, reply, error, kept, digest, size, actor=actor
                 )
     _clear(context, incoming, result)
-    return result, applied
+    return result
 
 
 def _record(
@@ -109,7 +102,7 @@ def _record(
     size: int,
     *,
     actor: str,
-) -> tuple[Handled, Applied | None]:
+) -> Handled:
     process = session.get(ArchiveProcess, incoming.process_id)
     applied: Applied | None = None
     if error is None and process is None:
@@ -182,10 +175,9 @@ def _record(
             actor=actor,
             clock=context.clock,
         )
-    handled = Handled(
+    return Handled(
         incoming.path.name, incoming.process_id, incoming.message_type.value, error is None, detail
     )
-    return handled, applied
 
 
 def _seen(session: Session, name: str, digest: str) -> bool:

@@ -32,8 +32,6 @@ _AFTER_TRANSFER = (ProcessStatus.TRANSFER_SENT.value, ProcessStatus.TRANSFER_REC
 @dataclass(frozen=True)
 class Applied:
     summary: str
-    receipt_requested: bool = False
-    """A 0502 that asks for our 0505."""
 
 
 def apply_reply(
@@ -65,6 +63,7 @@ def apply_reply(
         counts = apply_appraisal(session, process, message)
         process.status = ProcessStatus.APPRAISED
         process.appraisal_received_at = now
+        process.receipt_requested = message.receipt_requested
         process.updated_at = now
         resolve_alerts(session, kind=NO_APPRAISAL, cause=process.id, actor=actor, clock=clock)
         record_event(
@@ -76,7 +75,7 @@ def apply_reply(
             details={"items": counts},
             clock=clock,
         )
-        return Applied(f"appraisal applied: {counts}", receipt_requested=message.receipt_requested)
+        return Applied(f"appraisal applied: {counts}")
     if kind == MessageType.TRANSFER_RECEIVED:
         if process.status not in _AFTER_TRANSFER:
             raise ArchiveReplyError(f"process {process.id} sent no 0503 to confirm")

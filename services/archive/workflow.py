@@ -83,27 +83,20 @@ def advance(context: ArchiveContext, process_id: str, *, actor: str) -> bool:
         status = ProcessStatus(process.status)
         to_transfer = bool(items_of(session, process_id, states=[ItemState.TO_TRANSFER]))
         sent = outbox.sent_types(session, process_id)
+        receipt_due = process.receipt_requested
     acted = False
     if not status.running:
         return acted
     if status == ProcessStatus.OFFERED and MessageType.OFFER not in sent:
         outbox.send_offer_message(context, process_id, actor=actor)
         acted = True
-    if (
-        status == ProcessStatus.APPRAISED
-        and to_transfer
-        and MessageType.TRANSFER not in sent
-        and not _waived(context, process_id)
-    ):
+    if receipt_due and MessageType.APPRAISAL_RECEIVED not in sent:
+        outbox.send_receipt_message(context, process_id, actor=actor)
+        acted = True
+    if status == ProcessStatus.APPRAISED and to_transfer and MessageType.TRANSFER not in sent:
         outbox.send_transfer_message(context, process_id, actor=actor)
         acted = True
     return _destroy_ready(context, process_id, actor=actor) or acted
-
-
-def _waived(context: ArchiveContext, process_id: str) -> bool:
-    with unit_of_work(context.factory, write=False) as session:
-        process = session.get(ArchiveProcess, process_id)
-        return bool(process and process.waived)
 
 
 def _destroy_ready(context: ArchiveContext, process_id: str, *, actor: str) -> bool:

@@ -76,6 +76,8 @@ class ArchiveProcess(Base):
     updated_at: Mapped[datetime]
     offer_sent_at: Mapped[datetime | None]
     appraisal_received_at: Mapped[datetime | None]
+    receipt_requested: Mapped[bool] = mapped_column(default=False)
+    """The archive's 0502 asked for our 0505 (sent before the 0503)."""
     transfer_sent_at: Mapped[datetime | None]
     transfer_received_at: Mapped[datetime | None]
     import_confirmed_at: Mapped[datetime | None]

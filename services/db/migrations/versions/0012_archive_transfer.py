@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("updated_at", _TS, nullable=False),
         sa.Column("offer_sent_at", _TS),
         sa.Column("appraisal_received_at", _TS),
+        sa.Column("receipt_requested", sa.Boolean(), nullable=False, server_default=sa.false()),
         sa.Column("transfer_sent_at", _TS),
         sa.Column("transfer_received_at", _TS),
         sa.Column("import_confirmed_at", _TS),
