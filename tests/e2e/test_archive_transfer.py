@@ -30,6 +30,7 @@ from tests.archive_simulator import ArchiveSimulator, OfferedObject
 from tests.fixtures.app import Service
 from tests.fixtures.archive import XDOMEA_XSD, ArchiveWorld, archive_service, build_world
 from tests.fixtures.clock import ShiftedClock
+from tests.fixtures.cmis import postgres_s3_settings
 
 ARCHIVE = "/api/v1/archive"
 PLAN = {"satzung": "111.02.03", "abfall": "537.01", "owi": "573.01"}
@@ -40,9 +41,13 @@ def clock() -> ShiftedClock:
     return ShiftedClock()
 
 
-@pytest.fixture
-def four_step(tmp_path: Path, clock: ShiftedClock) -> Iterator[Service]:
-    yield from archive_service(tmp_path / "data", clock, flow="four-step")
+@pytest.fixture(params=["sqlite", "postgres_s3"])
+def four_step(
+    request: pytest.FixtureRequest, tmp_path: Path, clock: ShiftedClock
+) -> Iterator[Service]:
+    """SQLite with the local store, and PostgreSQL with SeaweedFS S3 (Object Lock)."""
+    backends = postgres_s3_settings(request) if request.param == "postgres_s3" else {}
+    yield from archive_service(tmp_path / "data", clock, flow="four-step", backends=backends)
 
 
 @pytest.fixture
