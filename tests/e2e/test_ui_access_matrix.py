@@ -17,6 +17,7 @@ same SQL the API matrix runs on both databases.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,7 +33,10 @@ from tests.fixtures.app import make_settings, start_service
 @dataclass(frozen=True)
 class Page:
     kind: str
-    """document, akte, item, task, einvoice (an object page); global; public."""
+    """document, akte, item, task, einvoice (an object page); global; public; ghost (an
+    object outside the unit matrix, like an archive process or a destruction certificate:
+    records managers and auditors see all of them, so an id that does not exist tells a
+    refused caller from an admitted one)."""
     permission: str
     query: str = ""
 
@@ -63,6 +67,14 @@ PAGES: dict[str, Page] = {
     "/ui/verwaltung/aufbewahrung/suchen": Page("global", "manage_retention", "?q=63"),
     "/ui/verwaltung/aufbewahrung/dokument/{document_id}": Page("document", "manage_retention"),
     "/ui/verwaltung/aufbewahrung/akte/{akte_id}": Page("akte", "manage_retention"),
+    "/ui/verwaltung/aussonderung": Page("global", "manage_retention"),
+    "/ui/verwaltung/aussonderung/verfahren": Page("global", "manage_retention"),
+    "/ui/verwaltung/aussonderung/verfahren/{process_id}": Page("ghost", "manage_retention"),
+    "/ui/verwaltung/aussonderung/verfahren/{process_id}/nachrichten/{message_id}": Page(
+        "ghost", "manage_retention"
+    ),
+    "/ui/verwaltung/vernichtungsprotokolle": Page("global", "read_audit"),
+    "/ui/verwaltung/vernichtungsprotokolle/{certificate_id}/{kind}": Page("ghost", "read_audit"),
     "/ui/verwaltung/integritaet": Page("global", "read_audit"),
     "/ui/verwaltung/protokoll": Page("global", "read_audit"),
     "/ui/verwaltung/aktenplan": Page("global", "read"),
@@ -110,7 +122,7 @@ def test_pages_need_a_sign_in(world: World) -> None:
     for path, page in PAGES.items():
         if page.kind == "public":
             continue
-        url = path.split("{")[0] + ("x" if "{" in path else "") + page.query
+        url = re.sub(r"\{[^}]*\}", "x", path) + page.query
         response = world.service.client.get(
             url, headers={"Authorization": ""}, follow_redirects=False
         )
@@ -130,8 +142,25 @@ def test_global_pages_need_their_permission(world: World, path: str) -> None:
     assert problems == [], f"{path}:\n" + "\n".join(problems)
 
 
+GHOST_PARAMS = {"kind": "pdf", "message_id": "1"}
+"""Path parameters of ``ghost`` pages that are not ids: a valid value."""
+
+
+@pytest.mark.parametrize("path", [p for p, page in PAGES.items() if page.kind == "ghost"])
+def test_pages_of_objects_outside_the_matrix_need_their_permission(world: World, path: str) -> None:
+    page = PAGES[path]
+    url = re.sub(r"\{([^}]*)\}", lambda m: GHOST_PARAMS.get(m[1], str(uuid.uuid4())), path)
+    problems = []
+    for principal in PRINCIPALS:
+        status, text = _get(world, principal, url + page.query)
+        expected = 404 if principal in PERMITTED[page.permission] else 403
+        if status != expected:
+            problems.append(f"{principal}: {status}, expected {expected} {text[:120]}")
+    assert problems == [], f"{path}:\n" + "\n".join(problems)
+
+
 @pytest.mark.parametrize(
-    "path", [p for p, page in PAGES.items() if page.kind not in {"global", "public"}]
+    "path", [p for p, page in PAGES.items() if page.kind not in {"global", "public", "ghost"}]
 )
 def test_object_pages_follow_the_matrix(world: World, path: str) -> None:
     page = PAGES[path]

@@ -94,6 +94,8 @@ def test_records_manager_holds_and_releases_an_akte_and_a_document(
     expect(sections).to_have_text(
         [
             "Aufbewahrung und Löschung",
+            "Aussonderung",
+            "Vernichtungsprotokolle",
             "Integrität und Speicher",
             "Protokoll",
             "Aktenplan",
@@ -214,7 +216,7 @@ def test_auditor_reads_integrity_and_protocol_but_changes_nothing(
     page = new_page()
     sign_in(page, server, server.key("auditor"), next_path="/ui/verwaltung")
     expect(page.get_by_role("main").get_by_role("link")).to_have_text(
-        ["Integrität und Speicher", "Protokoll"]
+        ["Vernichtungsprotokolle", "Integrität und Speicher", "Protokoll"]
     )
     page.goto(server.url("/ui/verwaltung/integritaet"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Integrität und Speicher")

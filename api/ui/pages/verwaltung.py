@@ -35,6 +35,19 @@ SECTIONS: tuple[Section, ...] = (
         Permission.MANAGE_RETENTION,
     ),
     Section(
+        "/ui/verwaltung/aussonderung",
+        "Aussonderung",
+        "Fällige Akten bewerten, dem Archiv anbieten oder übergeben (xdomea), "
+        "Aussonderungsverfahren verfolgen und die Vernichtung freigeben.",
+        Permission.MANAGE_RETENTION,
+    ),
+    Section(
+        "/ui/verwaltung/vernichtungsprotokolle",
+        "Vernichtungsprotokolle",
+        "Vernichtungs- und Löschprotokolle der Aussonderung als PDF und JSON.",
+        Permission.READ_AUDIT,
+    ),
+    Section(
         "/ui/verwaltung/integritaet",
         "Integrität und Speicher",
         "Hash-Kette des Protokolls, Beweisdaten, Fixity-Prüfung und Zustand des Speichers.",
