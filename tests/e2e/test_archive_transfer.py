@@ -312,3 +312,42 @@ def _xdomea_ids(service: Service, document_ids: list[str]) -> list[str]:
                 )
             )
         )
+
+
+def test_records_in_transfer_are_read_only_on_every_way_in(
+    two_step: Service, clock: ShiftedClock
+) -> None:
+    """What a closed Akte still allows is refused while it is in transfer; the guard sits
+    on the database session, so CMIS and the web pages meet it as well (CMIS refuses
+    writes into closed Akten already)."""
+    world = build_world(two_step, clock, {"satzung": "111.02.03"})
+    # Hold the 0506 back: the process stays running.
+    world.post(f"{ARCHIVE}/offer")
+    akte_id = world.akten["satzung"]["id"]
+    document_id = world.documents["satzung"][0]
+    client, headers = two_step.client, world.headers()
+    refused = [
+        client.put(
+            f"/api/v1/documents/{document_id}/dates",
+            json={"letter_date": "2015-01-02", "reason": "Korrektur"},
+            headers=headers,
+        ),
+        client.put(
+            f"/api/v1/documents/{document_id}/confidentiality",
+            json={"level": "002", "reason": "VS-NfD"},
+            headers=two_step.headers(),  # the admin's clearance reaches VS-NfD
+        ),
+        client.post(f"/api/v1/akten/{akte_id}/reopen", headers=headers),
+    ]
+    for response in refused:
+        assert response.status_code == 409, response.text
+        assert "archive transfer" in response.text
+    shown = client.get(f"/api/v1/documents/{document_id}").json()
+    assert (shown["letter_date"], shown["confidentiality"]) == (None, "003")
+    # A legal hold still works: it stops the transfer's deletions too.
+    held = client.put(
+        f"/api/v1/akten/{akte_id}/legal-hold",
+        json={"active": True, "reason": "Klage"},
+        headers=headers,
+    )
+    assert held.status_code == 200, held.text
