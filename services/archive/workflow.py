@@ -20,6 +20,7 @@ from services.archive.disposal import dispose
 from services.archive.offer import plan_offer, start_process
 from services.archive.processes import get_process, items_of, settle
 from services.archive.read_only import acting_for_process
+from services.archive.run_lock import archive_run
 from services.archive.timeouts import check_overdue
 from services.archive.xdomea.model import MessageType
 from services.archive.xdomea.schema import check_schema_dir
@@ -50,6 +51,12 @@ def offer(context: ArchiveContext, scope: Scope) -> OfferReport:
     scope.require(Permission.MANAGE_RETENTION)
     settings = context.settings.archive
     check_schema_dir(settings.schema_dir, settings.xdomea_version)
+    with archive_run(context):
+        return _offer(context, scope)
+
+
+def _offer(context: ArchiveContext, scope: Scope) -> OfferReport:
+    settings = context.settings.archive
     report = OfferReport()
     with unit_of_work(context.factory) as session:
         plan = plan_offer(session, scope, settings, today=context.clock.now().date())
@@ -125,6 +132,11 @@ def _destroy_ready(context: ArchiveContext, process_id: str, *, actor: str) -> b
 
 def poll(context: ArchiveContext, *, actor: str = SYSTEM_ACTOR) -> PollReport:
     """Read what the archive sent, act on it, write the replies; the scheduled job's run."""
+    with archive_run(context):
+        return _poll(context, actor=actor)
+
+
+def _poll(context: ArchiveContext, *, actor: str) -> PollReport:
     report = PollReport()
     for process_id in _running(context):
         outbox.deliver_pending(context, process_id)
@@ -151,6 +163,11 @@ def _running(context: ArchiveContext) -> list[str]:
 def approve(context: ArchiveContext, scope: Scope, process_id: str) -> ArchiveProcess:
     """A records manager approves the process's destruction list; it is carried out now."""
     scope.require(Permission.MANAGE_RETENTION)
+    with archive_run(context):
+        return _approve(context, scope, process_id)
+
+
+def _approve(context: ArchiveContext, scope: Scope, process_id: str) -> ArchiveProcess:
     with unit_of_work(context.factory) as session:
         process = get_process(session, scope, process_id)
         if process.approved_at is not None:
@@ -199,7 +216,7 @@ def cancel(
     reason = reason.strip()
     if not reason:
         raise InvalidInputError("cancelling a process needs a reason")
-    with unit_of_work(context.factory) as session:
+    with archive_run(context), unit_of_work(context.factory) as session:
         acting_for_process(session)
         process = get_process(session, scope, process_id)
         if not ProcessStatus(process.status).running:
