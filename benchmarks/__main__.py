@@ -18,6 +18,7 @@ BENCHMARKS = [
     "einvoice_validation",
     "cmis",
     "xdomea_transfer",
+    "archive_transfer",
 ]
 
 
