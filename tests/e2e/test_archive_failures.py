@@ -10,9 +10,12 @@ as a separate process on the same data directory (:mod:`tests.fixtures.archive_c
 
 from __future__ import annotations
 
+import json
 import shutil
+import time
 import uuid
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -23,11 +26,25 @@ from lxml import etree
 from sqlalchemy import select
 
 from services.archive.inbox import REFUSED
-from services.db.models import ArchiveMessage, ArchiveProcessItem, ItemKind
+from services.archive.outbox import STAGING
+from services.db.models import (
+    ArchiveMessage,
+    ArchiveProcessItem,
+    ArchiveTransferFile,
+    DocumentTombstone,
+    ItemKind,
+)
 from services.db.session import unit_of_work
 from tests.archive_simulator import ArchiveSimulator, OfferedObject
+from tests.archive_simulator.naming import xman_would_read
 from tests.fixtures.app import Service
 from tests.fixtures.archive import XDOMEA_XSD, ArchiveWorld, archive_service, build_world
+from tests.fixtures.archive_crash import (
+    crash_service,
+    eakte_archive,
+    kill_archive_when,
+    legacy_world,
+)
 from tests.fixtures.clock import ShiftedClock
 
 ARCHIVE = "/api/v1/archive"
@@ -465,10 +482,175 @@ def test_legal_hold_during_transfer_stops_the_deletion(
     assert content(world, "satzung") == {410}
     assert content(world, "bau") == {200}
     assert states(world, process_id)["bau"] != "destroyed"
-    assert "destruction_refused" in alert_kinds(world, process_id)
     (certificate,) = process_of(world, process_id)["certificates"]
     assert certificate["akten"] == 1
     assert certificate["documents"] == len(world.documents["satzung"])
     poll(world)  # the job tries again; the hold still stops it
     assert content(world, "bau") == {200}
     assert len(process_of(world, process_id)["certificates"]) == 1
+    detail = process_of(world, process_id)
+    assert detail["status"] == "transfer_received"  # the held Akte still waits in it
+    assert states(world, process_id)["bau"] == "archived"
+    refused = [a for a in detail["alerts"] if a["kind"] == "destruction_refused"]
+    assert refused and all(
+        world.akten["bau"]["aktenzeichen"] in a["message"] and "legal hold" in a["message"]
+        for a in refused
+    )
+
+    # The hold ends: the archive confirmed the import, so the Akte goes now.
+    released = two_step.client.put(
+        f"/api/v1/akten/{world.akten['bau']['id']}/legal-hold",
+        json={"active": False, "reason": "Verfahren abgeschlossen"},
+        headers=world.headers(),
+    )
+    assert released.status_code == 200, released.text
+    poll(world)
+    assert content(world, "bau") == {410}
+    assert states(world, process_id)["bau"] == "destroyed"
+    approved = world.post(f"{ARCHIVE}/processes/{process_id}/approve")
+    assert approved["status"] == "completed"
+    # No open alert says any more that a document "stays" which is destroyed now.
+    assert alert_kinds(world, process_id) == []
+
+
+# -- kill -9 of ``eakte archive`` ---------------------------------------------------------
+
+
+@pytest.fixture
+def legacy(tmp_path: Path) -> Iterator[tuple[Path, Service]]:
+    data_dir = tmp_path / "data"
+    for service in crash_service(data_dir):
+        yield data_dir, service
+
+
+def document_items(service: Service, names: list[str], world: ArchiveWorld) -> dict[str, str]:
+    """xdomea id -> document id of every document of the named Akten in a process."""
+    wanted = {document_id for name in names for document_id in world.documents[name]}
+    with unit_of_work(service.container.session_factory, write=False) as session:
+        rows = session.execute(
+            select(ArchiveProcessItem.xdomea_id, ArchiveProcessItem.document_id).where(
+                ArchiveProcessItem.kind == ItemKind.DOCUMENT
+            )
+        ).all()
+    return {xid: document_id for xid, document_id in rows if document_id in wanted}
+
+
+def tombstones(service: Service) -> Counter[str]:
+    with unit_of_work(service.container.session_factory, write=False) as session:
+        return Counter(session.scalars(select(DocumentTombstone.document_id)).all())
+
+
+def out_messages(service: Service, message_type: str) -> int:
+    with unit_of_work(service.container.session_factory, write=False) as session:
+        return len(
+            session.scalars(
+                select(ArchiveMessage.id).where(
+                    ArchiveMessage.direction == "out", ArchiveMessage.message_type == message_type
+                )
+            ).all()
+        )
+
+
+def message_like_files(transfer_dir: Path) -> list[Path]:
+    """Every file anywhere below the transfer directory that x-man would take as a message."""
+    return sorted(p for p in transfer_dir.rglob("*") if p.is_file() and xman_would_read(p.name))
+
+
+def test_kill_while_writing_the_transfer_leaves_one_complete_0503(
+    legacy: tuple[Path, Service],
+) -> None:
+    data_dir, service = legacy
+    world = legacy_world(
+        service, {"satzung": ("111.02.03", 100, 512 * 1024), "owi": ("573.01", 2, 100)}
+    )
+    staging = world.transfer_dir / STAGING
+
+    def half_written() -> bool:
+        partial = [p for p in staging.glob("*.partial")] if staging.is_dir() else []
+        return any(p.stat().st_size > 16 * 1024 * 1024 for p in partial)
+
+    kill_archive_when(data_dir, ["offer", "--json"], half_written)
+    assert list(staging.glob("*.partial"))  # killed with the zip half written
+    assert message_like_files(world.transfer_dir) == []
+    assert out_messages(service, "0503") == 0
+
+    rerun = eakte_archive(data_dir, "poll", "--json")
+    assert rerun.returncode == 0, rerun.stderr
+    (transfer,) = message_like_files(world.transfer_dir)
+    assert transfer.parent == world.transfer_dir
+    assert transfer.name.endswith("_Aussonderung.Aussonderung.0503.zip")
+    assert [p.name for p in staging.iterdir()] == []  # the half-written zip is gone
+    assert out_messages(service, "0503") == 1
+
+    archive = simulator(world)
+    assert [r.code for r in archive.step()] == ["0507", "0506"]
+    assert archive.errors == [] and archive.unknown_files <= {STAGING}
+    (received,) = archive.received_of("0503")
+    assert received.accepted  # schema-valid 3.1.0, record set complete, files present
+    expected = document_items(service, ["satzung"], world)
+    sent = Counter(f.object_id for f in archive.archived_files.values())
+    assert sent == Counter(list(expected))  # every document once, none of the V Akte
+    with unit_of_work(service.container.session_factory, write=False) as session:
+        recorded = session.scalars(select(ArchiveTransferFile.file_name)).all()
+    assert sorted(recorded) == sorted(archive.archived_files)
+    assert tombstones(service) == Counter()
+    assert content(world, "satzung", "owi") == {200}
+
+
+def test_kill_while_destroying_after_the_0506_destroys_each_document_once(
+    legacy: tuple[Path, Service],
+) -> None:
+    data_dir, service = legacy
+    world = legacy_world(
+        service,
+        {
+            "satzung": ("111.02.03", 120, 2000),
+            "bau": ("111.02.03", 120, 2000),
+            "kaputt": ("111.02.03", 4, 2000),
+            "owi": ("573.01", 4, 100),
+        },
+    )
+    offered = eakte_archive(data_dir, "offer", "--json")
+    assert offered.returncode == 0, offered.stderr
+    (process_id,) = json.loads(offered.stdout)["processes"]
+    archive = simulator(world, fail_objects={xdomea_id(world, process_id, "kaputt")})
+    replies = archive.step()
+    assert [r.code for r in replies] == ["0507", "0506"]
+    confirmation = replies[1].path
+    vanished: list[float] = []
+
+    def deleting() -> bool:
+        """The 0506 was recorded (its file taken away) and the deletion runs for a while."""
+        if confirmation.exists():
+            return False
+        vanished.append(time.monotonic())
+        return vanished[-1] - vanished[0] >= 0.4
+
+    kill_archive_when(data_dir, ["poll", "--json"], deleting)
+    # Killed between the recorded 0506 and the end of the deletion run.
+    assert tombstones(service) == Counter()
+    assert incoming_rows(world, process_id, "0506") == 1
+
+    rerun = eakte_archive(data_dir, "poll", "--json")
+    assert rerun.returncode == 0, rerun.stderr
+    assert json.loads(rerun.stdout)["messages"] == []  # the 0506 is not read again
+    confirmed = set(world.documents["satzung"] + world.documents["bau"])
+    destroyed = tombstones(service)
+    assert set(destroyed) == confirmed and set(destroyed.values()) == {1}
+    assert incoming_rows(world, process_id, "0506") == 1
+    assert content(world, "satzung", "bau") == {410}
+    assert content(world, "kaputt", "owi") == {200}  # failed import; V awaits approval
+    assert states(world, process_id) == {
+        "satzung": "destroyed",
+        "bau": "destroyed",
+        "kaputt": "failed",
+        "owi": "to_destroy",
+    }
+
+    certified: list[str] = []
+    for certificate in world.get(f"{ARCHIVE}/certificates?limit=500")["items"]:
+        raw = service.client.get(certificate["json_url"], headers=world.headers())
+        assert raw.status_code == 200, raw.text
+        for akte in json.loads(raw.content)["akten"]:
+            certified.extend(d["document_id"] for d in akte["documents"])
+    assert sorted(certified) == sorted(confirmed)
