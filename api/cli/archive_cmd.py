@@ -15,10 +15,17 @@ import typer
 from api.cli.actor import cli_scope
 from api.cli.context import cli_errors, fail, local_container, settings_or_fail
 from api.cli.server import ServerClient
-from api.presenters_archive import offer_out, poll_out, process_detail_out, process_out
+from api.presenters_archive import (
+    alert_out,
+    offer_out,
+    poll_out,
+    process_detail_out,
+    process_out,
+)
 from services.archive import workflow
+from services.archive.alerts import acknowledge_alert
 from services.archive.context import ArchiveContext
-from services.archive.queries import list_processes, process_detail
+from services.archive.queries import list_processes, open_alerts, process_detail
 from services.db.session import unit_of_work
 
 app = typer.Typer(help="Transfer to the archive (xdomea Aussonderung).", no_args_is_help=True)
@@ -205,6 +212,67 @@ def cancel(
         local,
     )
     _print(body, as_json, _process_text)
+
+
+@app.command("alerts")
+def alerts(as_json: JsonOption = False, url: UrlOption = None, api_key: KeyOption = None) -> None:
+    """Open archive alerts (failed imports, overdue replies, refused messages); exit 1 if any."""
+
+    def local(context: ArchiveContext) -> dict[str, Any]:
+        with unit_of_work(context.factory, write=False) as session:
+            page = open_alerts(session, cli_scope(), limit=PAGE, offset=0)
+            return {
+                "total": page.total,
+                "items": [alert_out(a).model_dump(mode="json") for a in page.items],
+            }
+
+    body = _run(
+        url,
+        api_key,
+        lambda server: server.json("GET", "/api/v1/archive/alerts", params={"limit": PAGE}),
+        local,
+    )
+    _print(
+        body,
+        as_json,
+        lambda b: "\n".join(
+            [f"{b['total']} open alert(s)"]
+            + [
+                f"  #{a['id']} {a['kind']} ({a['process_id'] or '-'}): {a['message']}"
+                for a in b["items"]
+            ]
+        ),
+    )
+    if body["total"]:
+        raise typer.Exit(1)
+
+
+@app.command("resolve")
+def resolve(
+    alert_id: Annotated[int, typer.Argument(help="the alert's number")],
+    note: Annotated[str, typer.Option("--note", help="what was done about it")],
+    as_json: JsonOption = False,
+    url: UrlOption = None,
+    api_key: KeyOption = None,
+) -> None:
+    """Acknowledge an alert whose cause was dealt with (audited with the note)."""
+
+    def local(context: ArchiveContext) -> dict[str, Any]:
+        with unit_of_work(context.factory) as session:
+            alert = acknowledge_alert(
+                session, cli_scope(), alert_id=alert_id, note=note, clock=context.clock
+            )
+            return alert_out(alert).model_dump(mode="json")
+
+    body = _run(
+        url,
+        api_key,
+        lambda server: server.json(
+            "POST", f"/api/v1/archive/alerts/{alert_id}/resolve", json={"note": note}
+        ),
+        local,
+    )
+    _print(body, as_json, lambda b: f"alert #{b['id']} resolved")
 
 
 def _process_text(body: dict[str, Any]) -> str:

@@ -27,11 +27,13 @@ from api.schemas.archive import (
     PollOut,
     ProcessDetailOut,
     ProcessOut,
+    ResolveIn,
 )
 from api.schemas.common import MAX_OFFSET, PageOut, page_out
 from services.access.roles import Permission
 from services.access.scope import Scope
 from services.archive import workflow
+from services.archive.alerts import acknowledge_alert
 from services.archive.queries import (
     CertificateFormat,
     certificate_content,
@@ -141,6 +143,24 @@ def alerts(
     session: SessionDep, scope: Manager, limit: Limit = 50, offset: Offset = 0
 ) -> PageOut[AlertOut]:
     return page_out(open_alerts(session, scope, limit=limit, offset=offset), alert_out)
+
+
+@router.post(
+    "/alerts/{alert_id}/resolve",
+    response_model=AlertOut,
+    summary="Acknowledge an alert whose cause was dealt with (note required, audited)",
+)
+def resolve_alert(
+    alert_id: int,
+    body: ResolveIn,
+    session: WriteSessionDep,
+    container: ContainerDep,
+    scope: Manager,
+) -> AlertOut:
+    alert = acknowledge_alert(
+        session, scope, alert_id=alert_id, note=body.note, clock=container.clock
+    )
+    return alert_out(alert)
 
 
 @router.get(

@@ -120,3 +120,7 @@ class ProcessDetailOut(ProcessOut):
 
 class CancelIn(BaseModel):
     reason: str = Field(min_length=1, max_length=5000)
+
+
+class ResolveIn(BaseModel):
+    note: str = Field(min_length=1, max_length=5000, description="what was done about it")

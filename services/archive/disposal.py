@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from file_plan.model import ArchiveValue
-from services.archive.alerts import raise_alert
+from services.archive.alerts import raise_alert, resolve_alerts
 from services.archive.certificate import (
     DEFAULT_LEGAL_BASIS,
     Appraisal,
@@ -106,6 +106,8 @@ def _destroy_documents(
     context: ArchiveContext,
 ) -> list[DocumentTombstone]:
     tombstones = []
+    cause = f"{process.id}:{items[0].akte_id}"
+    refusals = []
     for item in items:
         if item.kind != ItemKind.DOCUMENT or item.state != ready:
             continue
@@ -122,19 +124,25 @@ def _destroy_documents(
                 settings=context.settings,
             )
         except RetentionViolationError as refused:
-            raise_alert(
-                session,
-                process_id=process.id,
-                kind="destruction_refused",
-                message=f"document {document.id} stays: {refused.detail}",
-                cause=item.xdomea_id,
-                actor=actor,
-                clock=context.clock,
-            )
+            refusals.append(refused.detail)
             continue
         item.state = ItemState.DESTROYED
         item.destroyed_at = tombstone.destroyed_at
         tombstones.append(tombstone)
+    if refusals:
+        raise_alert(
+            session,
+            process_id=process.id,
+            kind="destruction_refused",
+            message=f"{len(refusals)} document(s) stay for now: {refusals[0]}",
+            cause=cause,
+            actor=actor,
+            clock=context.clock,
+        )
+    elif tombstones:
+        resolve_alerts(
+            session, kind="destruction_refused", cause=cause, actor=actor, clock=context.clock
+        )
     return tombstones
 
 

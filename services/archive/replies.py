@@ -24,7 +24,7 @@ from services.archive.xdomea.model import (
     ReceivedMessage,
 )
 from services.audit.trail import record_event
-from services.db.models import ArchiveProcess, ProcessStatus
+from services.db.models import Akte, ArchiveProcess, ArchiveProcessItem, ItemKind, ProcessStatus
 
 _AFTER_TRANSFER = (ProcessStatus.TRANSFER_SENT.value, ProcessStatus.TRANSFER_RECEIVED.value)
 
@@ -96,19 +96,7 @@ def apply_reply(
         resolve_alerts(
             session, kind=NO_IMPORT_CONFIRMATION, cause=process.id, actor=actor, clock=clock
         )
-        for item in failed:
-            raise_alert(
-                session,
-                process_id=process.id,
-                kind="import_failed",
-                message=(
-                    f"the archive did not confirm {item.kind} {item.xdomea_id}: "
-                    f"{item.result_message}; it stays in eakte"
-                ),
-                cause=item.xdomea_id,
-                actor=actor,
-                clock=clock,
-            )
+        _alert_failed(session, process, failed, actor=actor, context=context)
         record_event(
             session,
             actor=actor,
@@ -123,3 +111,35 @@ def apply_reply(
         )
         return Applied(f"import confirmed; {len(failed)} item(s) not confirmed")
     raise ArchiveReplyError(f"eakte does not expect a {kind.value} from the archive")
+
+
+def _alert_failed(
+    session: Session,
+    process: ArchiveProcess,
+    failed: list[ArchiveProcessItem],
+    *,
+    actor: str,
+    context: ArchiveContext,
+) -> None:
+    """One alert per topmost failed object (an Akte of 300 documents is one alert)."""
+    failed_ids = {item.xdomea_id for item in failed}
+    for item in failed:
+        if item.parent_xdomea_id in failed_ids:
+            continue
+        akte = session.get(Akte, item.akte_id)
+        assert akte is not None
+        documents = sum(1 for other in failed if other.kind == ItemKind.DOCUMENT)
+        what = "Akte" if item.kind == ItemKind.AKTE else item.kind
+        raise_alert(
+            session,
+            process_id=process.id,
+            kind="import_failed",
+            message=(
+                f"the archive did not confirm {what} {item.xdomea_id} of Akte "
+                f"{akte.aktenzeichen}: {item.result_message}; it stays in eakte "
+                f"({documents} document(s) not confirmed in this process)"
+            ),
+            cause=f"{process.id}:{item.xdomea_id}",
+            actor=actor,
+            clock=context.clock,
+        )

@@ -36,6 +36,8 @@ def check_overdue(session: Session, context: ArchiveContext, *, actor: str) -> N
     for process in waiting:
         if process.status == ProcessStatus.OFFERED:
             since, kind, what = process.offer_sent_at, NO_APPRAISAL, "appraisal (0502)"
+        elif process.import_confirmed_at is not None:
+            continue  # the 0506 came; what waits now is an approval or a hold
         else:
             since, kind, what = (
                 process.transfer_sent_at,

@@ -277,6 +277,11 @@ ROUTES: dict[str, Route] = {
     "GET /api/v1/archive/alerts": Route(
         "global", "manage_retention", build=get("/api/v1/archive/alerts")
     ),
+    "POST /api/v1/archive/alerts/{alert_id}/resolve": Route(
+        "global",
+        "manage_retention",
+        build=call("POST", "/api/v1/archive/alerts/999999/resolve", {"note": "erledigt"}),
+    ),
     "GET /api/v1/archive/certificates": Route(
         "global", "read_audit", build=get("/api/v1/archive/certificates")
     ),

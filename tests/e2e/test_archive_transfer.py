@@ -28,9 +28,14 @@ from services.db.models import ArchiveProcessItem, ArchiveTransferFile, AuditEve
 from services.db.session import unit_of_work
 from tests.archive_simulator import ArchiveSimulator, OfferedObject
 from tests.fixtures.app import Service
-from tests.fixtures.archive import XDOMEA_XSD, ArchiveWorld, archive_service, build_world
+from tests.fixtures.archive import (
+    XDOMEA_XSD,
+    ArchiveWorld,
+    archive_service,
+    build_world,
+    postgres_s3,
+)
 from tests.fixtures.clock import ShiftedClock
-from tests.fixtures.cmis import postgres_s3_settings
 
 ARCHIVE = "/api/v1/archive"
 PLAN = {"satzung": "111.02.03", "abfall": "537.01", "owi": "573.01"}
@@ -46,7 +51,7 @@ def four_step(
     request: pytest.FixtureRequest, tmp_path: Path, clock: ShiftedClock
 ) -> Iterator[Service]:
     """SQLite with the local store, and PostgreSQL with SeaweedFS S3 (Object Lock)."""
-    backends = postgres_s3_settings(request) if request.param == "postgres_s3" else {}
+    backends = postgres_s3(request) if request.param == "postgres_s3" else {}
     yield from archive_service(tmp_path / "data", clock, flow="four-step", backends=backends)
 
 
@@ -190,13 +195,11 @@ class CommandLine:
     def __init__(self, service: Service, clock: ShiftedClock, monkeypatch: pytest.MonkeyPatch):
         settings = service.container.settings
         monkeypatch.setenv("EAKTE_DATA_DIR", str(settings.data_dir))
-        monkeypatch.setenv("EAKTE_ARCHIVE__SCHEMA_DIR", str(XDOMEA_XSD))
-        monkeypatch.setenv("EAKTE_ARCHIVE__SETTLE_SECONDS", "0")
-        monkeypatch.setenv("EAKTE_ARCHIVE__FLOW", settings.archive.flow.value)
+        # The embedded CLI works on the service's database and store, with its clock.
         monkeypatch.setattr(
             api.cli.context,
             "build_container",
-            lambda settings: build_container(settings, clock=clock),
+            lambda _from_environment: build_container(settings, clock=clock),
         )
         app = service.client.app
 
@@ -351,3 +354,23 @@ def test_records_in_transfer_are_read_only_on_every_way_in(
         headers=headers,
     )
     assert held.status_code == 200, held.text
+
+
+def test_alerts_are_listed_and_acknowledged_on_the_command_line(
+    four_step: Service, clock: ShiftedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = build_world(four_step, clock, {"owi": "573.01"})
+    archive = simulator(world, schema_invalid_replies={"0502"})
+    command = CommandLine(four_step, clock, monkeypatch)
+    command.run("offer", "--json")
+    archive.step()
+    polled = command.run("poll", expect=1)
+    assert "REFUSED" in polled.stdout
+    listed = command.run("alerts", "--json", key=world.manager, expect=1)
+    assert "message_refused" in listed.stdout
+    alert_id = json.loads(listed.stdout)["items"][0]["id"]
+    command.run("resolve", str(alert_id), "--note", "", expect=1)
+    resolved = command.run("resolve", str(alert_id), "--note", "Archiv sendet neu", "--json")
+    assert resolved["resolved_at"] is not None
+    assert command.run("alerts", "--json")["total"] == 0
+    command.run("resolve", str(alert_id), "--note", "nochmal", key=world.manager, expect=1)
