@@ -169,12 +169,8 @@ def approve(
     """Approve a process's destruction list; the records are destroyed with a certificate."""
 
     def local(context: ArchiveContext) -> dict[str, Any]:
-        scope = cli_scope()
-        workflow.approve(context, scope, process_id)
-        with unit_of_work(context.factory, write=False) as session:
-            return process_detail_out(process_detail(session, scope, process_id)).model_dump(
-                mode="json"
-            )
+        workflow.approve(context, cli_scope(), process_id)
+        return _detail(context, process_id)
 
     body = _run(
         url,
@@ -196,12 +192,8 @@ def cancel(
     """Cancel a running process: nothing more is destroyed, its Akten are released."""
 
     def local(context: ArchiveContext) -> dict[str, Any]:
-        scope = cli_scope()
-        workflow.cancel(context, scope, process_id, reason=reason)
-        with unit_of_work(context.factory, write=False) as session:
-            return process_detail_out(process_detail(session, scope, process_id)).model_dump(
-                mode="json"
-            )
+        workflow.cancel(context, cli_scope(), process_id, reason=reason)
+        return _detail(context, process_id)
 
     body = _run(
         url,
@@ -273,6 +265,12 @@ def resolve(
         local,
     )
     _print(body, as_json, lambda b: f"alert #{b['id']} resolved")
+
+
+def _detail(context: ArchiveContext, process_id: str) -> dict[str, Any]:
+    with unit_of_work(context.factory, write=False) as session:
+        detail = process_detail(session, cli_scope(), process_id)
+        return process_detail_out(detail).model_dump(mode="json")
 
 
 def _process_text(body: dict[str, Any]) -> str:

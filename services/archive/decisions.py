@@ -8,6 +8,7 @@ transferred) is refused whole: a guess could destroy what the archive never saw.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -16,6 +17,7 @@ from services.archive.xdomea.model import AppraisalList, ImportConfirmation, Imp
 from services.db.models import ArchiveProcess, ArchiveProcessItem, ItemKind, ItemState
 from services.errors import ConflictError
 
+T = TypeVar("T")
 _APPRAISAL_STATES = {"A": ItemState.TO_TRANSFER, "V": ItemState.TO_DESTROY}
 
 
@@ -49,7 +51,7 @@ def apply_appraisal(
             )
     counts: dict[str, int] = {}
     for item in items:
-        value = _inherited(item, by_id, named)
+        value = _nearest(item, by_id, named)
         item.archive_value = value
         item.state = _APPRAISAL_STATES[value] if value else ItemState.KEPT
         counts[item.state] = counts.get(item.state, 0) + 1
@@ -78,7 +80,7 @@ def apply_import_results(
         results[result.object_id] = result
     failed = []
     for item in transferred:
-        outcome = _nearest_result(item, by_id, results)
+        outcome = _nearest(item, by_id, results)
         if outcome is not None and outcome.success:
             item.state = ItemState.ARCHIVED
             item.archive_signature = outcome.archive_signature
@@ -102,26 +104,14 @@ def transfer_set(items: Sequence[ArchiveProcessItem]) -> list[ArchiveProcessItem
     return [item for item in items if item.xdomea_id in wanted]
 
 
-def _inherited(
-    item: ArchiveProcessItem, by_id: Mapping[str, ArchiveProcessItem], named: Mapping[str, str]
-) -> str | None:
+def _nearest(
+    item: ArchiveProcessItem, by_id: Mapping[str, ArchiveProcessItem], named: Mapping[str, T]
+) -> T | None:
+    """What ``named`` says about the item or, failing that, its nearest ancestor."""
     current: ArchiveProcessItem | None = item
     while current is not None:
         if current.xdomea_id in named:
             return named[current.xdomea_id]
-        current = by_id.get(current.parent_xdomea_id or "")
-    return None
-
-
-def _nearest_result(
-    item: ArchiveProcessItem,
-    by_id: Mapping[str, ArchiveProcessItem],
-    results: Mapping[str, ImportResult],
-) -> ImportResult | None:
-    current: ArchiveProcessItem | None = item
-    while current is not None:
-        if current.xdomea_id in results:
-            return results[current.xdomea_id]
         current = by_id.get(current.parent_xdomea_id or "")
     return None
 
