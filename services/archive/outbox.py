@@ -17,9 +17,10 @@ from __future__ import annotations
 import os
 import zipfile
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from services.archive.context import ArchiveContext
@@ -49,11 +50,12 @@ from services.db.models import (
 )
 from services.db.session import unit_of_work
 from services.evidence.jobs import anchor_retention
-from services.ports import Protection
+from services.ports import BlobRef, Protection
 from services.records.file_plans import active_plan
 from services.storage.objects import register_object
 
 STAGING = ".eakte-staging"
+_BATCH = 1000
 
 
 def staging_dir(context: ArchiveContext) -> Path:
@@ -121,29 +123,17 @@ def send_transfer_message(context: ArchiveContext, process_id: str, *, actor: st
         )
 
     def record(session: Session, process: ArchiveProcess) -> None:
-        items = items_of(session, process.id)
-        by_xdomea_id = {item.xdomea_id: item for item in items}
-        by_file = {
-            name: (by_xdomea_id[xdomea_id], number) for name, (xdomea_id, number) in names.items()
-        }
-        for file in sent.files:
-            item, number = by_file[file.name]
-            session.add(
-                ArchiveTransferFile(
-                    process_id=process.id,
-                    item_id=item.id,
-                    version_number=number,
-                    file_name=file.name,
-                    sha256=file.sha256,
-                    size=file.size,
-                )
+        _record_files(session, context, process, sent, names, actor=actor)
+        session.execute(
+            update(ArchiveProcessItem)
+            .where(
+                ArchiveProcessItem.process_id == process.id,
+                ArchiveProcessItem.state == ItemState.TO_TRANSFER,
             )
-        for item in items:
-            if item.state == ItemState.TO_TRANSFER:
-                item.state = ItemState.TRANSFERRED
+            .values(state=ItemState.TRANSFERRED)
+        )
         process.status = ProcessStatus.TRANSFER_SENT
         process.transfer_sent_at = header.created_at
-        _audit_files(session, context, process, sent, by_file, actor=actor)
 
     _commit_and_deliver(context, header, sent, actor=actor, on_record=record)
 
@@ -201,38 +191,82 @@ def _noting_files(
         yield record
 
 
-def _audit_files(
+def _record_files(
     session: Session,
     context: ArchiveContext,
     process: ArchiveProcess,
     sent: SentMessage,
-    by_file: dict[str, tuple[ArchiveProcessItem, int]],
+    names: dict[str, tuple[str, int]],
     *,
     actor: str,
 ) -> None:
-    """One event per Akte with the SHA-256 of each of its files (xdomea carries none)."""
-    per_akte: dict[str, list[dict[str, object]]] = {}
+    """Every file's SHA-256 (xdomea carries none): rows in batches, one audit event per Akte.
+
+    Plain rows, not ORM objects, so that memory does not grow with the process; the
+    files come in Akte order, as the 0503 lists them.
+    """
+    items = {
+        xdomea_id: (item_id, akte_id, document_id)
+        for xdomea_id, item_id, akte_id, document_id in session.execute(
+            select(
+                ArchiveProcessItem.xdomea_id,
+                ArchiveProcessItem.id,
+                ArchiveProcessItem.akte_id,
+                ArchiveProcessItem.document_id,
+            ).where(
+                ArchiveProcessItem.process_id == process.id,
+                ArchiveProcessItem.kind == ItemKind.DOCUMENT,
+            )
+        )
+    }
+    rows: list[dict[str, object]] = []
+    audited: list[dict[str, object]] = []
+    current_akte: str | None = None
+
+    def audit() -> None:
+        if audited:
+            record_event(
+                session,
+                actor=actor,
+                action="archive.files_transferred",
+                object_type="akte",
+                object_id=str(current_akte),
+                details={"process_id": process.id, "files": list(audited)},
+                clock=context.clock,
+            )
+            audited.clear()
+
     for file in sent.files:
-        item, number = by_file[file.name]
-        per_akte.setdefault(item.akte_id, []).append(
+        xdomea_id, number = names[file.name]
+        item_id, akte_id, document_id = items[xdomea_id]
+        if akte_id != current_akte:
+            audit()
+            current_akte = akte_id
+        rows.append(
+            {
+                "process_id": process.id,
+                "item_id": item_id,
+                "version_number": number,
+                "file_name": file.name,
+                "sha256": file.sha256,
+                "size": file.size,
+            }
+        )
+        audited.append(
             {
                 "file": file.name,
-                "document_id": item.document_id,
+                "document_id": document_id,
                 "version": number,
                 "sha256": file.sha256,
                 "size": file.size,
             }
         )
-    for akte_id, files in per_akte.items():
-        record_event(
-            session,
-            actor=actor,
-            action="archive.files_transferred",
-            object_type="akte",
-            object_id=akte_id,
-            details={"process_id": process.id, "files": files},
-            clock=context.clock,
-        )
+        if len(rows) >= _BATCH:
+            session.execute(insert(ArchiveTransferFile), rows)
+            rows.clear()
+    audit()
+    if rows:
+        session.execute(insert(ArchiveTransferFile), rows)
 
 
 def _clear_stale(context: ArchiveContext, header: Header) -> None:
@@ -253,14 +287,7 @@ def _commit_and_deliver(
     name = sent.path.name
     now = context.clock.now()
     retain_until = now + anchor_retention(context.settings)
-    with zipfile.ZipFile(sent.path) as archive, archive.open(sent.message.name) as xml:
-        ref = context.store.put_file(
-            xml,
-            sha256=sent.message.sha256,
-            size=sent.message.size,
-            protection=Protection(retain_until=retain_until),
-            content_type="application/xml",
-        )
+    ref = _keep_xml(context, sent, retain_until)
     with unit_of_work(context.factory) as session:
         acting_for_process(session)
         process = session.get(ArchiveProcess, header.process_id)
@@ -304,6 +331,22 @@ def _commit_and_deliver(
             clock=context.clock,
         )
     deliver_pending(context, header.process_id)
+
+
+def _keep_xml(context: ArchiveContext, sent: SentMessage, retain_until: datetime) -> BlobRef:
+    """The message's XML, write-once in the store.
+
+    A function of its own, so that the zip's member list is freed before the records are
+    written.
+    """
+    with zipfile.ZipFile(sent.path) as archive, archive.open(sent.message.name) as xml:
+        return context.store.put_file(
+            xml,
+            sha256=sent.message.sha256,
+            size=sent.message.size,
+            protection=Protection(retain_until=retain_until),
+            content_type="application/xml",
+        )
 
 
 def _publish(context: ArchiveContext, name: str) -> None:
