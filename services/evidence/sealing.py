@@ -38,7 +38,14 @@ from services.ports import BlobRef, BlobStore, Clock, Protection
 ANCHOR_PREFIX = "anchors/evidence/"
 ANCHOR_FORMAT = "eakte-evidence-anchor"
 ANCHOR_VERSION = 1
-SEALED_PURPOSES = (ObjectPurpose.ORIGINAL, ObjectPurpose.CONTENT, ObjectPurpose.RENDITION)
+SEALED_PURPOSES = (
+    ObjectPurpose.ORIGINAL,
+    ObjectPurpose.CONTENT,
+    ObjectPurpose.RENDITION,
+    ObjectPurpose.ARCHIVE_MESSAGE,
+    ObjectPurpose.CERTIFICATE,
+)
+"""Records and the proof about them; classifier models are working data, not sealed."""
 DEFAULT_ANCHOR_RETENTION = timedelta(days=30 * 365)
 """Anchors are kept at least this long, and at least as long as any object they cover."""
 

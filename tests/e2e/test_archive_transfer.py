@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,16 @@ import api.cli.context
 from api.cli.main import app as cli
 from api.cli.server import ServerClient
 from services.bootstrap import build_container
-from services.db.models import ArchiveProcessItem, ArchiveTransferFile, AuditEvent
+from services.db.models import (
+    ArchiveProcessItem,
+    ArchiveTransferFile,
+    AuditEvent,
+    DestructionCertificate,
+    StoredObject,
+)
 from services.db.session import unit_of_work
+from services.evidence.records import evidence_record, verify_record
+from services.evidence.sealing import seal_days
 from tests.archive_simulator import ArchiveSimulator, OfferedObject
 from tests.fixtures.app import Service
 from tests.fixtures.archive import (
@@ -132,6 +141,7 @@ def test_four_step_round_trip(four_step: Service, clock: ShiftedClock) -> None:
     assert reasons == ["archive_appraised_v", "transferred"]
     _certificates_name_their_akten(world, approved, names)
     assert approved["open_alerts"] == 0
+    _certificates_are_sealed(four_step, clock)
     # The Akten left eakte: not due any more, released from the process.
     assert world.get("/api/v1/disposition/due")["total"] == 0
 
@@ -177,6 +187,24 @@ def _certificates_name_their_akten(
         pdf = world.service.client.get(certificate["pdf_url"], headers=world.headers())
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
         assert hashlib.sha256(raw.content).hexdigest() in _pdf_text(pdf.content)
+
+
+def _certificates_are_sealed(service: Service, clock: ShiftedClock) -> None:
+    """The day's evidence tree covers the certificates and the messages (TR-ESOR style)."""
+    container = service.container
+    tomorrow = clock.now().date() + timedelta(days=1)
+    with unit_of_work(container.session_factory) as session:
+        seal_days(session, container.store, clock, through=tomorrow)
+    with unit_of_work(container.session_factory, write=False) as session:
+        certificate = session.scalars(select(DestructionCertificate)).first()
+        assert certificate is not None
+        for object_id in (certificate.pdf_object_id, certificate.json_object_id):
+            stored = session.get(StoredObject, object_id)
+            assert stored is not None
+            record = evidence_record(session, container.store, object_id)
+            data = container.store.get(stored.blob_key, stored.version_id)
+            verdict = verify_record(data, record, store=container.store)
+            assert verdict.valid, verdict.reason
 
 
 def _pdf_text(data: bytes) -> str:
