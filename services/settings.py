@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import AliasChoices, BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.einvoice import acceptance as einvoice_acceptance
 from services.errors import ConfigurationError
 from services.ports import OcrOptions
 
@@ -129,6 +130,12 @@ class EInvoiceSettings(BaseModel):
     """Where accepted invoices are filed (the year's Sammelakte of this code)."""
     kosit_config_dir: Path | None = None
     """An unpacked official KoSIT validator configuration for XRechnung (optional)."""
+    accepted_customization_ids: list[str] = Field(
+        default_factory=lambda: list(einvoice_acceptance.DEFAULT_ACCEPTED)
+    )
+    """BT-24 identifiers accepted, compared exactly; any other is rejected unchecked, as
+    KoSIT's "no scenario matched" (default: XRechnung 3.0 CIUS, Extension and CVD 0.9
+    and EN 16931, as the official configuration, plus the Factur-X/ZUGFeRD profiles)."""
 
 
 class RoleSettings(BaseModel):

