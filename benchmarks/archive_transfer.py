@@ -38,7 +38,6 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from benchmarks.table import print_table
 from services.access.scope import system_scope
@@ -46,23 +45,14 @@ from services.archive.transport import message_name
 from services.archive.workflow import offer
 from services.archive.xdomea.model import MessageType
 from services.archive.xdomea.schema import load_schema, validate_file
-from services.bootstrap import Container, build_container, prepare
-from services.db.models import (
-    ArchiveTransferFile,
-    Document,
-    DocumentStatus,
-    FilingStatus,
-    IntakeItem,
-    ItemStatus,
-    ObjectPurpose,
-)
+from services.bootstrap import build_container, prepare
+from services.db.models import ArchiveTransferFile
 from services.db.session import unit_of_work
-from services.documents.versions import first_version
 from services.records.akten import NewAkte, close_akte, create_akte
 from services.records.file_plans import active_plan
 from services.settings import Settings
-from services.storage.objects import minimum_protection, register_object, store_content
 from tests.fixtures.app import make_settings
+from tests.fixtures.records import add_stored_document
 
 SCHEMAS = Path(__file__).resolve().parents[1].parent / "shared" / "testdata" / "xdomea" / "xsd"
 CODE = "111.02.03"
@@ -144,7 +134,18 @@ def populate(data_dir: Path, akten: int) -> None:
                 session, plan, new, actor=actor, clock=container.clock, may_backdate=True
             )
             for index in range(DOCUMENTS_PER_AKTE):
-                _add_document(container, session, akte.id, akte.org_unit, f"{number}-{index}")
+                tag = f"{number}-{index}"
+                add_stored_document(
+                    container,
+                    session,
+                    _pdf(tag),
+                    "application/pdf",
+                    [""],
+                    org_unit=akte.org_unit,
+                    title=f"Schreiben {tag}",
+                    original_filename=f"schreiben-{tag}.pdf",
+                    akte_id=akte.id,
+                )
             session.flush()
             close_akte(
                 session,
@@ -156,64 +157,6 @@ def populate(data_dir: Path, akten: int) -> None:
                 may_backdate=True,
             )
     container.close()
-
-
-def _add_document(
-    container: Container, session: Session, akte_id: str, unit: str, tag: str
-) -> None:
-    """A filed document as intake would leave it: stored, registered, version 1."""
-    now = container.clock.now()
-    retention = container.settings.retention
-    data = _pdf(tag)
-    blob = store_content(
-        container.store, data, media_type="application/pdf", settings=retention, now=now
-    )
-    stored = register_object(
-        session,
-        blob,
-        media_type="application/pdf",
-        purpose=ObjectPurpose.ORIGINAL,
-        retain_until=minimum_protection(retention, now).retain_until,
-        now=now,
-    )
-    item = IntakeItem(
-        sha256=blob.sha256,
-        blob_key=blob.key,
-        size=len(data),
-        media_type="application/pdf",
-        original_filename=f"schreiben-{tag}.pdf",
-        page_count=1,
-        received_at=now,
-        target_org_unit=unit,
-        status=ItemStatus.DONE,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(item)
-    session.flush()
-    document = Document(
-        item_id=item.id,
-        part_index=0,
-        first_page=1,
-        last_page=1,
-        title=f"Schreiben {tag}",
-        status=DocumentStatus.OCR_DONE,
-        org_unit=unit,
-        akte_id=akte_id,
-        filing_status=FilingStatus.FILED,
-        filed_at=now,
-        content_blob_key=blob.key,
-        content_sha256=blob.sha256,
-        content_size=blob.size,
-        content_media_type="application/pdf",
-        page_count=1,
-        text_chars=0,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(document)
-    session.flush()
-    session.add(first_version(document, stored, None, actor="bench", now=now))
 
 
 def _pdf(tag: str) -> bytes:
