@@ -7,8 +7,10 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from services.classification.references.folding import near_key
 from services.db.models.base import Base, new_id
 
 
@@ -125,6 +127,12 @@ class AkteEvent(Base):
     recorded_by: Mapped[str] = mapped_column(String(300))
 
 
+def _near_key_of_row(context: DefaultExecutionContext) -> str:
+    row = context.current_parameters
+    assert row is not None, "a column default is computed for a row"
+    return near_key(row["kind"], row["value"])
+
+
 class AkteSubjectKey(Base):
     """What a case file is about: a person, a plot, a Kassenzeichen, a Bauantrag number."""
 
@@ -132,6 +140,7 @@ class AkteSubjectKey(Base):
     __table_args__ = (
         UniqueConstraint("akte_id", "kind", "value"),
         Index("ix_akte_subject_keys_lookup", "kind", "value"),
+        Index("ix_akte_subject_keys_near", "kind", "near_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -140,6 +149,12 @@ class AkteSubjectKey(Base):
     value: Mapped[str] = mapped_column(String(300))
     """Normalised, so that a letter's printed form and a typed form compare equal."""
     display: Mapped[str] = mapped_column(String(300))
+    near_key: Mapped[str | None] = mapped_column(
+        String(300), default=_near_key_of_row, onupdate=_near_key_of_row
+    )
+    """Derived from kind and value whenever a row is written (see
+    :func:`~services.classification.references.folding.near_key`); near misses are looked
+    up by it.  The column is nullable only because migration 0014 adds it to filled tables."""
 
     akte: Mapped[Akte] = relationship(back_populates="subject_keys")
 

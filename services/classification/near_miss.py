@@ -1,0 +1,205 @@
+"""Near misses: existing Akten whose subject key a letter's reference nearly names.
+
+A near miss is a proposal for the mail room, never a filing: OCR may have misread a
+digit of a Kassenzeichen, but so may the sender have meant another file.  Exact matches
+are :func:`~services.classification.matching.match_references`' job; an Akte it finds for
+the same references is never proposed here.
+
+Every lookup is an equality lookup on the indexed near key (see
+:mod:`services.classification.references.folding`):
+
+- Kassenzeichen, Bauantrag, sender reference: the near key of the letter's value, and of
+  the value read again after OCR's letters between digits were taken for digits
+  ("S.0123.456789.0", "BA 2O26/0173"); separators never count.
+- Person: the birth date and a bounded set of dates OCR or a typist makes of it (day and
+  month swapped, two adjacent digits transposed, one digit wrong).  A candidate born on
+  another date must carry the same names; one born on the same date may differ by one
+  letter of the names (after OCR's typical confusions).
+
+A reference that nearly names more than ``limit`` Akten at its best distance is
+ambiguous and proposes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
+
+from services.classification.matching import match_references
+from services.classification.references import (
+    Reference,
+    ReferenceKind,
+    normalize_bauantrag,
+    normalize_kassenzeichen,
+    normalize_sender_reference,
+)
+from services.classification.references.folding import fold, near_key
+from services.classification.references.near_names import names_near
+from services.db.models import Akte, AkteSubjectKey
+
+_KIND_LABEL = {
+    ReferenceKind.KASSENZEICHEN: "Kassenzeichen",
+    ReferenceKind.BAUANTRAG: "Bauantrag",
+    ReferenceKind.SENDER_REFERENCE: "sender reference",
+    ReferenceKind.PERSON: "person",
+}
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    akte: Akte
+    """An existing Akte whose subject key nearly matches."""
+    reference: Reference
+    """What the letter printed."""
+    akte_value: str
+    """The Akte's subject key (as displayed) that the reference nearly matches."""
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Want:
+    """A near key to look up for a reference, and how far that reading is from it."""
+
+    reference: Reference
+    kind: str
+    key: str
+    distance: int
+    why: str
+
+
+def find_near_misses(
+    session: Session, references: Sequence[Reference], *, limit: int = 3
+) -> list[NearMiss]:
+    """Akten the references nearly name, best first, at most ``limit``; never an exact match."""
+    wants = [w for r in references if r.kind in _KIND_LABEL for w in _wants(r)]
+    if not wants or limit <= 0:
+        return []
+    exact = {m.akte.id for m in match_references(session, references)}
+    rows = session.execute(
+        select(AkteSubjectKey.kind, AkteSubjectKey.value, AkteSubjectKey.display, Akte)
+        .join(Akte, Akte.id == AkteSubjectKey.akte_id)
+        .where(
+            tuple_(AkteSubjectKey.kind, AkteSubjectKey.near_key).in_(
+                sorted({(w.kind, w.key) for w in wants})
+            )
+        )
+    ).all()
+    proposals: list[tuple[int, int, NearMiss]] = []
+    taken: set[str] = set(exact)
+    for order, reference in enumerate(references):
+        found: dict[str, tuple[int, NearMiss]] = {}
+        for want in (w for w in wants if w.reference is reference):
+            for kind, value, display, akte in rows:
+                if kind != want.kind or akte.id in exact:
+                    continue
+                distance = _distance(want, value)
+                if distance is None:
+                    continue
+                best = found.get(akte.id)
+                if best is None or distance < best[0]:
+                    reason = (
+                        f"{_KIND_LABEL[reference.kind]} {reference.printed!r} "
+                        f"{want.why} {display!r}"
+                    )
+                    found[akte.id] = (distance, NearMiss(akte, reference, display, reason))
+        if not found:
+            continue
+        nearest = min(d for d, _ in found.values())
+        best_tier = [miss for d, miss in found.values() if d == nearest]
+        if len(best_tier) > limit:
+            continue
+        for miss in best_tier:
+            if miss.akte.id not in taken:
+                taken.add(miss.akte.id)
+                proposals.append((nearest, order, miss))
+    proposals.sort(key=lambda p: (p[0], p[1], p[2].akte.aktenzeichen))
+    return [miss for _, _, miss in proposals[:limit]]
+
+
+def _distance(want: _Want, value: str) -> int | None:
+    """How near the Akte's value is to the reference, None when it is not a near miss."""
+    reference = want.reference
+    if value == reference.value:
+        return None
+    if reference.kind is not ReferenceKind.PERSON:
+        return want.distance if fold(value) == want.key else None
+    family, given, born = reference.value.split("|")
+    other_family, other_given, other_born = value.split("|")
+    if other_born != born:
+        same_names = (other_family, other_given) == (family, given)
+        return want.distance if other_born == want.key and same_names else None
+    return 3 if names_near(f"{family}|{given}", f"{other_family}|{other_given}") else None
+
+
+def _wants(reference: Reference) -> list[_Want]:
+    kind = reference.kind.value
+    if reference.kind is ReferenceKind.PERSON:
+        born = reference.value.rsplit("|", 1)[-1]
+        wants = [_Want(reference, kind, born, 3, "has a name one letter off from")]
+        for variant, distance, why in _date_variants(date.fromisoformat(born)):
+            wants.append(_Want(reference, kind, variant.isoformat(), distance, why))
+        return wants
+    keys = {near_key(kind, reference.value), near_key(kind, _reread(reference))}
+    return [
+        _Want(reference, kind, key, 1, "differs by OCR confusions or separators from")
+        for key in sorted(keys)
+        if key
+    ]
+
+
+def _reread(reference: Reference) -> str:
+    """The printed reference with OCR's letters between digits taken for digits."""
+    printed = reference.printed.upper()
+    digits = "".join(
+        fold(c) if c.isalpha() and _between_digits(printed, i) else c for i, c in enumerate(printed)
+    )
+    if reference.kind is ReferenceKind.KASSENZEICHEN:
+        return normalize_kassenzeichen(digits)
+    if reference.kind is ReferenceKind.BAUANTRAG:
+        return normalize_bauantrag(digits)
+    return normalize_sender_reference(digits)
+
+
+def _between_digits(text: str, i: int) -> bool:
+    before = text[:i].rstrip(" .-/")
+    after = text[i + 1 :].lstrip(" .-/")
+    left = before[-1:] if before else ""
+    right = after[:1]
+    confusable = fold(left).isdigit() and fold(right).isdigit()
+    return confusable and (left.isdigit() or right.isdigit())
+
+
+def _date_variants(born: date) -> list[tuple[date, int, str]]:
+    """Dates OCR or a typist makes of a birth date, with their distance (smaller is likelier)."""
+    text = born.strftime("%d%m%Y")
+    found: dict[date, tuple[int, str]] = {}
+
+    def add(digits: str, distance: int, why: str) -> None:
+        try:
+            variant = date(int(digits[4:]), int(digits[2:4]), int(digits[:2]))
+        except ValueError:
+            return
+        if variant != born and (variant not in found or found[variant][0] > distance):
+            found[variant] = (distance, why)
+
+    add(text[2:4] + text[:2] + text[4:], 1, "has day and month swapped against")
+    for i in range(len(text) - 1):
+        if text[i] != text[i + 1]:
+            add(
+                text[:i] + text[i + 1] + text[i] + text[i + 2 :],
+                1,
+                "has two digits of the birth date transposed against",
+            )
+    for i, digit in enumerate(text):
+        for other in "0123456789":
+            if other != digit:
+                add(
+                    text[:i] + other + text[i + 1 :],
+                    2,
+                    "has one digit of the birth date wrong against",
+                )
+    return [(d, distance, why) for d, (distance, why) in found.items()]
