@@ -37,7 +37,12 @@ from services.classification.references import (
     normalize_kassenzeichen,
     normalize_sender_reference,
 )
-from services.classification.references.folding import fold, near_key
+from services.classification.references.folding import (
+    bauantrag_near,
+    fold,
+    lone_letters_as_digits,
+    near_key,
+)
 from services.classification.references.near_names import names_near
 from services.db.models import Akte, AkteSubjectKey
 
@@ -125,6 +130,9 @@ def _distance(want: _Want, value: str) -> int | None:
     reference = want.reference
     if value == reference.value:
         return None
+    if reference.kind is ReferenceKind.BAUANTRAG:
+        readings = (reference.value, _reread(reference))
+        return want.distance if any(bauantrag_near(value, r) for r in readings) else None
     if reference.kind is not ReferenceKind.PERSON:
         return want.distance if fold(value) == want.key else None
     family, given, born = reference.value.split("|")
@@ -152,25 +160,13 @@ def _wants(reference: Reference) -> list[_Want]:
 
 
 def _reread(reference: Reference) -> str:
-    """The printed reference with OCR's letters between digits taken for digits."""
-    printed = reference.printed.upper()
-    digits = "".join(
-        fold(c) if c.isalpha() and _between_digits(printed, i) else c for i, c in enumerate(printed)
-    )
+    """The printed reference normalised again, its lone OCR letters taken for digits."""
+    digits = lone_letters_as_digits(reference.printed)
     if reference.kind is ReferenceKind.KASSENZEICHEN:
         return normalize_kassenzeichen(digits)
     if reference.kind is ReferenceKind.BAUANTRAG:
         return normalize_bauantrag(digits)
     return normalize_sender_reference(digits)
-
-
-def _between_digits(text: str, i: int) -> bool:
-    before = text[:i].rstrip(" .-/")
-    after = text[i + 1 :].lstrip(" .-/")
-    left = before[-1:] if before else ""
-    right = after[:1]
-    confusable = fold(left).isdigit() and fold(right).isdigit()
-    return confusable and (left.isdigit() or right.isdigit())
 
 
 def _date_variants(born: date) -> list[tuple[date, int, str]]:

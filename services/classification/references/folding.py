@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 PERSON = "person"
+BAUANTRAG = "bauantrag"
 _TO_DIGIT = str.maketrans(
     {"O": "0", "Q": "0", "I": "1", "L": "1", "|": "1"}
     | {
@@ -24,13 +25,46 @@ _TO_DIGIT = str.maketrans(
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
+# a letter OCR makes of a digit, standing alone between digits (separators may stand between)
+LONE_LETTER = re.compile(
+    r"(?<![^\W\d_])(?:(?<=\d)|(?<=\d[ .\-/]))[OoQIl|SBZG](?![^\W\d_])"
+    r"|(?<![^\W\d_])[OoQIl|SBZG](?=[ .\-/]?\d)(?![^\W\d_])"
+)
+
+
+def lone_letters_as_digits(text: str) -> str:
+    """The text with each letter OCR makes of a digit read as that digit where it stands alone.
+
+    Alone: next to a digit, not next to another letter ("S.0123.456789.0" ->
+    "5.0123.456789.0", "BA-2O26" -> "BA-2026").
+    """
+    return LONE_LETTER.sub(lambda m: m.group().upper().translate(_TO_DIGIT), text)
+
+
 def fold(value: str) -> str:
     """Upper-case, confusable letters as digits, separators dropped."""
     return _NOT_ALNUM.sub("", value.upper().translate(_TO_DIGIT))
 
 
 def near_key(kind: str, value: str) -> str:
-    """The value near misses of a subject key of ``kind`` are looked up by."""
+    """The value near misses of a subject key of ``kind`` are looked up by.
+
+    A Bauantrag's near key drops its zeros: its normal form drops the leading zeros of each
+    number ("BA-2026-0173" -> "BA-2026-173"), which a letter that runs two numbers together
+    ("BA-20260173") keeps.  :func:`bauantrag_near` then tells the true near misses apart.
+    """
     if kind == PERSON:
         return value.rsplit("|", 1)[-1]
+    if kind == BAUANTRAG:
+        return fold(value).replace("0", "")[:300]
     return fold(value)[:300]
+
+
+def bauantrag_near(normal_form: str, reading: str) -> bool:
+    """Whether a letter's reading is the Bauantrag ``normal_form`` but for OCR and separators.
+
+    Also leading zeros of its numbers may be there or not.
+    """
+    parts = normal_form.split("-")
+    pattern = "".join("0*" + p if p.isdigit() else re.escape(fold(p)) for p in parts)
+    return re.fullmatch(pattern, fold(reading)) is not None

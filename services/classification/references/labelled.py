@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from itertools import pairwise
 
+from services.classification.references.folding import lone_letters_as_digits
 from services.classification.references.normal_forms import (
     BAU_LABEL,
     NR,
@@ -129,7 +130,7 @@ def _is_ref(token: Token) -> bool:
 def _is_kasse(token: Token) -> bool:
     return (
         not token.finder
-        and bool(_DIGITS_TOKEN.fullmatch(ocr_digits(token.text)))
+        and bool(_DIGITS_TOKEN.fullmatch(lone_letters_as_digits(ocr_digits(token.text))))
         and not _DATE_TOKEN.fullmatch(token.text)
     )
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from services.classification.references.folding import LONE_LETTER
+
 # How a building application number is labelled: the label reader looks for it, and the
 # normal form strips it when a case worker types it along with the number.
 NR = r"(?:Nr\.?|Nummer|nummer)"
@@ -55,14 +57,19 @@ def normalize_kassenzeichen(raw: str) -> str:
     """The digits of a Kassenzeichen, leading zeros kept; "" when there are none.
 
     O, I, l and | between digits are OCR's misreadings of 0 and 1 ("5.0612.0I0988.2").
+    Other letters OCR makes of digits (S, B, Z, G), standing alone among them, are kept
+    upper-case: 5 or 8 is a guess, so "S.0123.456789.0" matches no Kassenzeichen exactly and
+    is left to the near-miss proposals.
     """
-    return re.sub(r"[^0-9]", "", ocr_digits(raw))
+    value = "".join(m.group().upper() for m in _KASSE_CHAR.finditer(ocr_digits(raw)))
+    return value if any(c.isdigit() for c in value) else ""
 
 
 def ocr_digits(raw: str) -> str:
     return _OCR_DIGIT.sub(lambda m: "0" if m.group() in "Oo" else "1", raw)
 
 
+_KASSE_CHAR = re.compile(rf"\d|{LONE_LETTER.pattern}")
 _OCR_DIGIT = re.compile(r"(?<=[\d.])[OoIl|](?=\d)|(?<=\d)[OoIl|](?=[\d.])")
 
 
