@@ -21,7 +21,7 @@ def names_near(name: str, other: str) -> bool:
     """
     if name == other:
         return False
-    return _within_one(_ocr_fold(name), _ocr_fold(other))
+    return _within_one(name, other) or _within_one(_ocr_fold(name), _ocr_fold(other))
 
 
 def _within_one(a: str, b: str) -> bool:

@@ -138,10 +138,18 @@ def _name_run(words: Sequence[tuple[str, int]], end: int) -> list[tuple[str, int
 
 
 def _split_given_family(words: list[str]) -> tuple[list[str], list[str]]:
-    """Split "Max Peter Mustermann", "Anna von der Heide": a particle starts the family name."""
+    """Split "Max Peter Mustermann", "Anna von der Heide": a particle starts the family name.
+
+    A lone particle between two words and a given and a family name is a preposition
+    ("Ihr Vorgang zu Anna Müller"): the name is what follows it.  ("José de Souza Santos",
+    "Maria de la Cruz Garcia" keep their particles.)
+    """
+    split = next((i for i, w in enumerate(words) if i and w in _PARTICLES), len(words) - 1)
+    after = words[split + 1 :]
+    if split >= 2 and len(after) == 2 and not any(w in _PARTICLES for w in after):
+        return after[:1], after[1:]
     if not 2 <= sum(w not in _PARTICLES for w in words) <= 4:
         return [], []
-    split = next((i for i, w in enumerate(words) if i and w in _PARTICLES), len(words) - 1)
     return words[:split], words[split:]
 
 
