@@ -32,6 +32,8 @@ FONTS = {
     "nimbus-sans": ("NimbusSans-Regular.otf", "DejaVuSans.ttf"),
     "mono": ("NimbusMonoPS-Regular.otf", "DejaVuSansMono.ttf"),
     "script": ("Z003-MediumItalic.otf", "DejaVuSerif-Italic.ttf"),
+    "sans-bold": ("NimbusSans-Bold.otf", "DejaVuSans-Bold.ttf"),
+    "serif-bold": ("NimbusRoman-Bold.otf", "DejaVuSerif-Bold.ttf"),
 }
 
 
@@ -139,7 +141,7 @@ def render(lines: list[str], variant: Variant, *, seed: int) -> Image.Image:
     y = top
     for line in lines:
         if variant.note:
-            _jittered_line(page, line, (left + rng.randint(-20, 20), y), font, ink, rng)
+            jittered_line(page, line, (left + rng.randint(-20, 20), y), font, ink, rng)
         elif line.startswith(">"):
             text = line[1:]
             width = draw.textlength(text, font=font)
@@ -150,12 +152,12 @@ def render(lines: list[str], variant: Variant, *, seed: int) -> Image.Image:
     return degrade(page, variant, rng)
 
 
-def _jittered_line(
+def jittered_line(
     page: Image.Image,
     line: str,
     origin: tuple[int, int],
     font: ImageFont.FreeTypeFont,
-    ink: int,
+    ink: int | tuple[int, int, int],
     rng: random.Random,
 ) -> None:
     """Draw a line character by character with a wandering baseline and uneven size."""
@@ -173,12 +175,12 @@ def degrade(page: Image.Image, variant: Variant, rng: random.Random) -> Image.Im
     if variant.blur:
         page = page.filter(ImageFilter.GaussianBlur(variant.blur))
     if variant.noise:
-        noise = _seeded_noise(page.size, variant.noise, rng)
+        noise = seeded_noise(page.size, variant.noise, rng)
         page = ImageChops.add(page, noise, scale=1.0, offset=-128)
     if variant.skew:
         page = page.rotate(variant.skew, resample=Image.Resampling.BICUBIC, fillcolor=245)
     if variant.specks:
-        _specks(page, variant.specks, rng)
+        add_specks(page, variant.specks, rng)
     if variant.fax:
         # Fax "fine" mode samples 98 lines per inch vertically; the page keeps its size.
         fax_height = round(page.height * 98 / variant.dpi)
@@ -190,7 +192,7 @@ def degrade(page: Image.Image, variant: Variant, rng: random.Random) -> Image.Im
     return page
 
 
-def _seeded_noise(size: tuple[int, int], sigma: float, rng: random.Random) -> Image.Image:
+def seeded_noise(size: tuple[int, int], sigma: float, rng: random.Random) -> Image.Image:
     """Gaussian noise around 128, deterministic: tiled from a seeded 256x256 patch."""
     patch = Image.new("L", (256, 256))
     patch.putdata([max(0, min(255, round(rng.gauss(128, sigma)))) for _ in range(256 * 256)])
@@ -201,7 +203,7 @@ def _seeded_noise(size: tuple[int, int], sigma: float, rng: random.Random) -> Im
     return noise
 
 
-def _specks(page: Image.Image, count: int, rng: random.Random) -> None:
+def add_specks(page: Image.Image, count: int, rng: random.Random) -> None:
     draw = ImageDraw.Draw(page)
     for _ in range(count):
         x, y = rng.randrange(page.width), rng.randrange(page.height)
