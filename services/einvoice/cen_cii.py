@@ -87,7 +87,8 @@ def _attr_path(node: etree._Element, attr: str) -> str:
 
 
 def _local(node: etree._Element) -> str:
-    return etree.QName(node).localname if isinstance(node.tag, str) else ""
+    tag = node.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def _ram_elements(root: etree._Element) -> Iterator[etree._Element]:
@@ -411,8 +412,8 @@ def _refdoc_allowed(node: etree._Element, child: str) -> bool:
 
 
 def _dt_hits(root: etree._Element) -> Iterator[CiiHit]:
-    ram = list(_ram_elements(root))
-    yield from _forbidden_attrs((n for n in ram if _local(n).endswith("ID")), _ID_ATTRS, "")
+    named = [(n, _local(n)) for n in _ram_elements(root)]
+    yield from _forbidden_attrs((n for n, local in named if local.endswith("ID")), _ID_ATTRS, "")
     no_attr_ids = root.xpath(
         "rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID"
         " | rsm:ExchangedDocument/ram:ID"
@@ -423,32 +424,34 @@ def _dt_hits(root: etree._Element) -> Iterator[CiiHit]:
         namespaces=NS,
     )
     yield from _forbidden_attrs(no_attr_ids, _ID_NO_ATTRS, "")
-    yield from _forbidden_attrs((n for n in ram if _local(n) == "TypeCode"), _TYPECODE_ATTRS, "")
+    yield from _forbidden_attrs(
+        (n for n, local in named if local == "TypeCode"), _TYPECODE_ATTRS, ""
+    )
     doc_type = root.xpath("rsm:ExchangedDocument/ram:TypeCode", namespaces=NS)
     yield from _forbidden_attrs(doc_type, _TYPECODE_NO_ATTRS, "")
     yield from _forbidden_children(
-        (n for n in ram if _local(n).endswith("ReferencedDocument")),
+        (n for n, local in named if local.endswith("ReferencedDocument")),
         _REFDOC_CHILDREN,
         _refdoc_allowed,
     )
-    amounts = (n for n in ram if _local(n).endswith("Amount") and _local(n) != "TaxTotalAmount")
+    amounts = (n for n, local in named if local.endswith("Amount") and local != "TaxTotalAmount")
     yield from _forbidden_attrs(amounts, _AMOUNT_ATTRS, "")
-    quantities = [n for n in ram if _local(n).endswith("Quantity")]
+    quantities = [n for n, local in named if local.endswith("Quantity")]
     yield from _forbidden_attrs(quantities, _QUANTITY_ATTRS, "")
-    for node in (n for n in ram if _local(n).endswith("TradeTax")):
+    for node in (n for n, local in named if local.endswith("TradeTax")):
         type_code = node.findtext(f"{{{RAM}}}TypeCode")
         if type_code is not None and type_code.strip() != "VAT":
             yield CiiHit("CII-DT-037", "fatal", _path(node), "TypeCode shall be 'VAT'")
-    for node in (n for n in ram if _local(n) == "BillingSpecifiedPeriod"):
+    for node in (n for n, local in named if local == "BillingSpecifiedPeriod"):
         if node.find(f"{{{RAM}}}StartDateTime/{{{UDT}}}DateTime") is not None:
             yield CiiHit("CII-DT-068", "fatal", _path(node), "DateTime shall not be used.")
         if node.find(f"{{{RAM}}}EndDateTime/{{{UDT}}}DateTime") is not None:
             yield CiiHit("CII-DT-072", "fatal", _path(node), "DateTime shall not be used.")
     yield from _forbidden_children(
-        (n for n in ram if _local(n) == "BillingSpecifiedPeriod"), _PERIOD_CHILDREN
+        (n for n, local in named if local == "BillingSpecifiedPeriod"), _PERIOD_CHILDREN
     )
     yield from _forbidden_children(
-        (n for n in ram if _local(n) == "PostalTradeAddress"), _ADDRESS_CHILDREN
+        (n for n, local in named if local == "PostalTradeAddress"), _ADDRESS_CHILDREN
     )
     for node in root.iter(f"{{{UDT}}}DateTimeString"):
         if node.get("format") == "102" and not _DATE_102.match(node.text or ""):

