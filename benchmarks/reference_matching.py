@@ -115,13 +115,10 @@ def build_keys(rng: random.Random, count: int) -> list[list[tuple[str, str]]]:
                 seen.add(key)
                 return key
 
-    start = date(1935, 1, 1).toordinal()
     for n in range(count):
         share = n % 20
         if share < 10:
-            born = date.fromordinal(start + rng.randrange(31_000))
-            person = f"{rng.choice(FAMILIES)}, {rng.choice(GIVEN)}, {born:%d.%m.%Y}"
-            akten.append([unique("person", lambda p=person: p)])
+            akten.append([unique("person", lambda: _person(rng))])
         elif share < 14:
             akten.append([unique("kassenzeichen", lambda: _kassenzeichen(rng))])
         elif share < 17:
@@ -133,6 +130,11 @@ def build_keys(rng: random.Random, count: int) -> list[list[tuple[str, str]]]:
         else:
             akten.append([unique("sender_reference", lambda: _sender_reference(rng))])
     return akten
+
+
+def _person(rng: random.Random) -> str:
+    born = date.fromordinal(date(1935, 1, 1).toordinal() + rng.randrange(31_000))
+    return f"{rng.choice(FAMILIES)}, {rng.choice(GIVEN)}, {born:%d.%m.%Y}"
 
 
 def _kassenzeichen(rng: random.Random) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from file_plan import AktenzeichenPattern, FilePlan
 from services.classification.references import Reference, ReferenceKind, extract_references
@@ -21,10 +23,8 @@ class ReferenceMatch:
 
 def aktenzeichen_finder(plan: FilePlan) -> Callable[[str], list[tuple[str, int, int]]]:
     """Find Aktenzeichen of every pattern the plan uses, in their canonical printed form."""
-    patterns = sorted(
-        {plan.aktenzeichen_pattern} | {plan.effective_pattern(i.code) for i in plan.items}
-    )
-    compiled = [AktenzeichenPattern(pattern) for pattern in patterns]
+    patterns = {plan.aktenzeichen_pattern} | {plan.effective_pattern(i.code) for i in plan.items}
+    compiled = _compiled(tuple(sorted(patterns)))
 
     def find(text: str) -> list[tuple[str, int, int]]:
         found: list[tuple[str, int, int]] = []
@@ -36,8 +36,32 @@ def aktenzeichen_finder(plan: FilePlan) -> Callable[[str], list[tuple[str, int, 
     return find
 
 
+@lru_cache(maxsize=16)
+def _compiled(patterns: tuple[str, ...]) -> list[AktenzeichenPattern]:
+    return [AktenzeichenPattern(pattern) for pattern in patterns]
+
+
 def find_references(plan: FilePlan, text: str) -> list[Reference]:
     return extract_references(text, find_aktenzeichen=aktenzeichen_finder(plan))
+
+
+def keys_in(
+    column: InstrumentedAttribute[Any], pairs: Iterable[tuple[str, str]]
+) -> ColumnElement[bool]:
+    """``(AkteSubjectKey.kind, column) IN pairs`` written so that both databases use the index.
+
+    SQLite scans the whole table for a row-value ``IN``; one ``kind = ? AND column IN (...)``
+    per kind is an index search each.
+    """
+    by_kind: dict[str, set[str]] = {}
+    for kind, value in pairs:
+        by_kind.setdefault(kind, set()).add(value)
+    return or_(
+        *(
+            and_(AkteSubjectKey.kind == kind, column.in_(sorted(values)))
+            for kind, values in sorted(by_kind.items())
+        )
+    )
 
 
 def match_references(session: Session, references: Sequence[Reference]) -> list[ReferenceMatch]:
@@ -58,11 +82,7 @@ def match_references(session: Session, references: Sequence[Reference]) -> list[
         rows = session.execute(
             select(AkteSubjectKey.kind, AkteSubjectKey.value, Akte)
             .join(Akte, Akte.id == AkteSubjectKey.akte_id)
-            .where(
-                tuple_(AkteSubjectKey.kind, AkteSubjectKey.value).in_(
-                    [(r.kind.value, r.value) for r in keyed]
-                )
-            )
+            .where(keys_in(AkteSubjectKey.value, [(r.kind.value, r.value) for r in keyed]))
         )
         for kind, value, akte in rows:
             akten[akte.id] = akte

@@ -26,10 +26,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.classification.matching import match_references
+from services.classification.matching import keys_in, match_references
 from services.classification.references import (
     Reference,
     ReferenceKind,
@@ -84,45 +84,45 @@ def find_near_misses(
     if not wants or limit <= 0:
         return []
     exact = {m.akte.id for m in match_references(session, references)}
-    rows = session.execute(
-        select(AkteSubjectKey.kind, AkteSubjectKey.value, AkteSubjectKey.display, Akte)
-        .join(Akte, Akte.id == AkteSubjectKey.akte_id)
-        .where(
-            tuple_(AkteSubjectKey.kind, AkteSubjectKey.near_key).in_(
-                sorted({(w.kind, w.key) for w in wants})
-            )
-        )
-    ).all()
-    proposals: list[tuple[int, int, NearMiss]] = []
-    taken: set[str] = set(exact)
+    candidates: dict[tuple[str, str | None], list[tuple[str, str, str]]] = {}
+    for kind, key, value, display, akte_id in session.execute(
+        select(
+            AkteSubjectKey.kind,
+            AkteSubjectKey.near_key,
+            AkteSubjectKey.value,
+            AkteSubjectKey.display,
+            AkteSubjectKey.akte_id,
+        ).where(keys_in(AkteSubjectKey.near_key, [(w.kind, w.key) for w in wants]))
+    ):
+        if akte_id not in exact:
+            candidates.setdefault((kind, key), []).append((value, display, akte_id))
+    chosen: list[tuple[int, int, str, _Want, str]] = []
     for order, reference in enumerate(references):
-        found: dict[str, tuple[int, NearMiss]] = {}
+        found: dict[str, tuple[int, _Want, str]] = {}
         for want in (w for w in wants if w.reference is reference):
-            for kind, value, display, akte in rows:
-                if kind != want.kind or akte.id in exact:
-                    continue
+            for value, display, akte_id in candidates.get((want.kind, want.key), ()):
                 distance = _distance(want, value)
-                if distance is None:
-                    continue
-                best = found.get(akte.id)
-                if best is None or distance < best[0]:
-                    reason = (
-                        f"{_KIND_LABEL[reference.kind]} {reference.printed!r} "
-                        f"{want.why} {display!r}"
-                    )
-                    found[akte.id] = (distance, NearMiss(akte, reference, display, reason))
+                best = found.get(akte_id)
+                if distance is not None and (best is None or distance < best[0]):
+                    found[akte_id] = (distance, want, display)
         if not found:
             continue
-        nearest = min(d for d, _ in found.values())
-        best_tier = [miss for d, miss in found.values() if d == nearest]
-        if len(best_tier) > limit:
-            continue
-        for miss in best_tier:
-            if miss.akte.id not in taken:
-                taken.add(miss.akte.id)
-                proposals.append((nearest, order, miss))
-    proposals.sort(key=lambda p: (p[0], p[1], p[2].akte.aktenzeichen))
-    return [miss for _, _, miss in proposals[:limit]]
+        nearest = min(distance for distance, _, _ in found.values())
+        tier = [(a, w, d) for a, (distance, w, d) in found.items() if distance == nearest]
+        if len(tier) <= limit:  # more at the same distance: ambiguous, propose none
+            chosen.extend((nearest, order, akte_id, want, d) for akte_id, want, d in tier)
+    akten = {
+        akte.id: akte
+        for akte in session.scalars(select(Akte).where(Akte.id.in_({c[2] for c in chosen})))
+    }
+    chosen.sort(key=lambda c: (c[0], c[1], akten[c[2]].aktenzeichen))
+    proposals: list[NearMiss] = []
+    for _, _, akte_id, want, display in chosen:
+        if len(proposals) < limit and all(p.akte.id != akte_id for p in proposals):
+            reference = want.reference
+            reason = f"{_KIND_LABEL[reference.kind]} {reference.printed!r} {want.why} {display!r}"
+            proposals.append(NearMiss(akten[akte_id], reference, display, reason))
+    return proposals
 
 
 def _distance(want: _Want, value: str) -> int | None:
