@@ -115,6 +115,7 @@ def filing_out(document: Document) -> FilingOut:
 
 
 def classification_out(result: ClassificationResult) -> ClassificationOut:
+    suggestions = [SuggestionOut.model_validate(s) for s in result.suggestions]
     return ClassificationOut(
         method=result.method,
         decision=result.decision,
@@ -123,7 +124,8 @@ def classification_out(result: ClassificationResult) -> ClassificationOut:
         threshold=result.threshold,
         model_version=result.model_version,
         reason=result.reason,
-        suggestions=[SuggestionOut.model_validate(s) for s in result.suggestions],
+        suggestions=suggestions,
+        proposal=suggestions[0] if result.decision == "routed" and suggestions else None,
         references=list(result.references),
         created_at=result.created_at,
     )

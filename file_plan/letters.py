@@ -12,6 +12,9 @@ from importlib.resources.abc import Traversable
 
 LETTERS_PACKAGE = "file_plan"
 LETTERS_DIR = ("data", "letters")
+INDEPENDENT_DIR = ("data", "independent_letters")
+"""Letters by writers who never saw the classifier or the letters above (the tuning part of
+``benchmarks/corpus``): the classifier calibrates its threshold on them."""
 
 
 @dataclass(frozen=True)
@@ -23,9 +26,9 @@ class TrainingLetter:
     text: str
 
 
-def load_letters() -> list[TrainingLetter]:
+def load_letters(directory: tuple[str, ...] = LETTERS_DIR) -> list[TrainingLetter]:
     """All shipped letters, sorted by code and file name (empty when none are shipped)."""
-    root = files(LETTERS_PACKAGE).joinpath(*LETTERS_DIR)
+    root = files(LETTERS_PACKAGE).joinpath(*directory)
     if not root.is_dir():
         return []
     return [

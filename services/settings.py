@@ -79,6 +79,9 @@ class ClassificationSettings(BaseModel):
     """Review decisions within this time are learnt together in one retraining."""
     fallback_org_unit: str = "POST"
     """Review queue for letters that nothing points anywhere (the central mail room)."""
+    min_margin: float = Field(0.0, ge=0.0, lt=1.0)
+    """A confident top code must also lead the second by this much calibrated confidence
+    before a letter is filed or routed without the mail room."""
 
 
 class RetentionSettings(BaseModel):

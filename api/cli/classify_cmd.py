@@ -15,6 +15,7 @@ from services.classification.classify import classify_text
 from services.classification.evaluation import evaluate
 from services.classification.file_text import file_text
 from services.classification.model import TextClassifier
+from services.classification.policy import Decision
 from services.db.session import unit_of_work
 from services.errors import EAkteError
 from services.records.file_plans import active_plan
@@ -53,13 +54,25 @@ def _classify_one(container: Container, path: Path, model: TextClassifier) -> di
         "code": decision.code,
         "title": plan.get(decision.code).title if decision.code else None,
         "confidence": decision.confidence,
-        "decision": "auto" if decision.auto else "review",
+        "decision": decision.outcome.value,
         "method": decision.method,
         "aktenzeichen": decision.akte.aktenzeichen if decision.akte else None,
         "org_unit": decision.org_unit,
+        "proposed_akte": _proposed_akte(decision),
         "top3": [s.to_dict() for s in decision.suggestions],
         "reason": decision.reason,
     }
+
+
+def _proposed_akte(decision: Decision) -> dict[str, Any] | None:
+    """A routed letter's proposal: an existing Akte, or a new one with its subject keys."""
+    proposal = decision.proposal
+    if proposal is None:
+        return None
+    if proposal.akte_id:
+        return {"new": False, "akte_id": proposal.akte_id, "aktenzeichen": proposal.aktenzeichen}
+    new = proposal.new_akte.to_dict() if proposal.new_akte else {"title": None, "subject_keys": []}
+    return {"new": True, "code": proposal.code, **new}
 
 
 def _print(result: dict[str, Any], as_json: bool) -> None:
@@ -70,9 +83,17 @@ def _print(result: dict[str, Any], as_json: bool) -> None:
     else:
         confidence = result["confidence"]
         shown = f"{confidence:.1%}" if confidence is not None else "-"
+        proposed = result["proposed_akte"]
+        target = ""
+        if proposed:
+            target = f" -> unit {result['org_unit']}, " + (
+                f"Akte {proposed['aktenzeichen']}"
+                if not proposed["new"]
+                else f"new Akte {proposed['title']!r}"
+            )
         typer.echo(
             f"{result['file']}: {result['decision']} {result['code'] or '-'} "
-            f"{result['title'] or ''} ({shown})\n    {result['reason']}"
+            f"{result['title'] or ''} ({shown}){target}\n    {result['reason']}"
         )
 
 

@@ -8,7 +8,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from api.schemas.documents import DocumentSummaryOut
-from api.schemas.records import SubjectKeyIn
+from api.schemas.records import SubjectKeyIn, SubjectKeyOut
+
+
+class NewAkteProposalOut(BaseModel):
+    """A new Akte a routed letter proposes: confirming the task opens it and files there."""
+
+    title: str
+    subject_keys: list[SubjectKeyOut]
 
 
 class SuggestionOut(BaseModel):
@@ -19,17 +26,26 @@ class SuggestionOut(BaseModel):
     aktenzeichen: str | None = None
     reasons: list[str]
     """The references that matched, or the terms that weighed most for this code."""
+    new_akte: NewAkteProposalOut | None = None
 
 
 class ClassificationOut(BaseModel):
     method: str
-    decision: str
+    decision: Literal["auto", "routed", "review"] = Field(
+        description="auto: filed; routed: in the responsible unit's queue with a proposed "
+        "Akte (``proposal``); review: a person decides"
+    )
     code: str | None
     confidence: float | None
     threshold: float | None
     model_version: int | None
     reason: str
     suggestions: list[SuggestionOut]
+    proposal: SuggestionOut | None = Field(
+        None,
+        description="a routed letter's proposal (code with an existing Akte or a new Akte); "
+        "confirming its task accepts it",
+    )
     references: list[dict[str, Any]]
     created_at: datetime
 

@@ -1,6 +1,8 @@
 """One letter's text to a decision: references matched against Akten, else the classifier.
 
-Shared by the classification job and ``eakte classify`` so both decide the same way.
+Shared by the classification job, ``eakte classify`` and ``benchmarks.routing`` so all
+decide the same way.  Near misses are looked up only when no reference matched exactly
+(the contract of :mod:`services.classification.near_miss`).
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from sqlalchemy.orm import Session
 from file_plan import FilePlan
 from services.classification.matching import find_references, match_references
 from services.classification.model import TextClassifier
+from services.classification.near_miss import find_near_misses
 from services.classification.policy import Decision, decide
+from services.classification.routing import Proposal, propose
 from services.settings import ClassificationSettings
 
 
@@ -24,12 +28,21 @@ def classify_text(
     station_org_unit: str | None = None,
 ) -> Decision:
     references = find_references(plan, text)
+    matches = match_references(session, references)
+    near_misses = [] if matches else find_near_misses(session, references)
+
+    def proposal(code: str) -> Proposal:
+        return propose(session, plan, code, text, references)
+
     return decide(
         plan,
         text,
         references,
-        match_references(session, references),
+        matches,
         model,
+        propose=proposal,
         fallback_org_unit=settings.fallback_org_unit,
+        near_misses=near_misses,
         station_org_unit=station_org_unit,
+        min_margin=settings.min_margin,
     )

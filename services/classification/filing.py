@@ -1,6 +1,14 @@
-"""Carrying out a classification decision: file the document or queue it for review."""
+"""Carrying out a classification decision: file it, route it to a unit, or queue it for review.
+
+A routed letter becomes a task in the responsible unit's queue, exactly like one for
+review, but with the proposal as the first suggestion: accepting it (``confirm``) files
+the letter into the proposed Akte or opens the proposed new one
+(:mod:`services.classification.review`).
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -32,7 +40,7 @@ def apply_decision(
     result = ClassificationResult(
         document_id=document.id,
         method=decision.method,
-        decision="auto" if decision.auto else "review",
+        decision=decision.outcome.value,
         code=decision.code,
         akte_id=decision.akte.id if decision.akte else None,
         confidence=decision.confidence,
@@ -58,6 +66,8 @@ def apply_decision(
             "method": decision.method,
             "decision": result.decision,
             "code": decision.code,
+            "org_unit": decision.org_unit,
+            "proposal": _proposal(decision),
             "confidence": decision.confidence,
             "threshold": decision.threshold,
             "model_version": result.model_version,
@@ -93,3 +103,13 @@ def apply_decision(
         document.updated_at = now
     session.flush()
     return result
+
+
+def _proposal(decision: Decision) -> dict[str, Any] | None:
+    """The routed letter's proposed Akte, for the audit trail."""
+    proposal = decision.proposal
+    if proposal is None:
+        return None
+    if proposal.akte_id:
+        return {"akte_id": proposal.akte_id, "aktenzeichen": proposal.aktenzeichen}
+    return {"new_akte": proposal.new_akte.to_dict() if proposal.new_akte else None}

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.audit.trail import SYSTEM_ACTOR
 from services.classification.classify import classify_text
 from services.classification.filing import apply_decision
-from services.classification.policy import Decision
+from services.classification.policy import Decision, Outcome
 from services.classification.provider import ModelProvider
 from services.db.models import Document, FilingStatus
 from services.db.session import unit_of_work
@@ -93,7 +93,7 @@ class ClassifyDocumentHandler:
                 return
             decision = Decision(
                 method="model",
-                auto=False,
+                outcome=Outcome.REVIEW,
                 code=None,
                 confidence=None,
                 threshold=None,

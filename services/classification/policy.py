@@ -1,30 +1,51 @@
-"""The decision policy: file automatically only when it is safe, otherwise ask a person.
+"""The decision policy: three outcomes for every letter, automatic only when it is safe.
 
-1. A reference (our Aktenzeichen, a Kassenzeichen, a Bauantrag number, a person with
-   date of birth, the sender's own reference) that identifies exactly one open Akte
-   files the letter there.
-2. Otherwise the classifier's most probable code is used when its calibrated confidence
-   reaches the threshold set for the target precision, and the code keeps subject-matter
-   files (the letter goes into the code's Sammelakte of the year).  A code that keeps
-   one Akte per person or object cannot be filed without knowing which one.
-3. Everything else goes to the review queue of the organisational unit the mail room
-   addressed it to, or else of the unit responsible for the most probable code, with the
-   top three suggestions and the reasons.
+``auto``
+    filed without a person: a reference (our Aktenzeichen, a Kassenzeichen, a Bauantrag
+    number, a person with date of birth, the sender's own reference) identifies exactly
+    one open Akte; or the classifier is confident of a code that keeps subject-matter
+    files, and the letter goes into that code's Sammelakte of the year.
+``routed``
+    the classifier is just as confident, but the code keeps one Akte per person or
+    object and no reference identified it.  The letter goes straight to the Postkorb of
+    the unit responsible for the code (``plan.effective_org_unit``), with the code set
+    and a proposed Akte (:mod:`services.classification.routing`): an existing one the
+    letter names, or a new one with the subject keys read from it.  The central mail
+    room never sees it.
+``review``
+    everything else goes to the unit the mail room addressed it to, else the central
+    mail room (``fallback_org_unit``), with the top suggestions and the reasons.  Near
+    misses of a reference (an Akte whose key differs by an OCR confusion) are proposals
+    only: the letter is reviewed with the nearly matching Akten suggested first.
+
+"Confident" means that the calibrated confidence of the top code reaches the model's
+threshold (estimated for the target precision, see
+:mod:`services.classification.calibration` for how it generalises to letters of other
+authors) and leads the second code by at least ``min_margin``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from enum import StrEnum
 from typing import Any
 
 from file_plan import FilePlan
 from services.classification.matching import ReferenceMatch
 from services.classification.model import TextClassifier
+from services.classification.near_miss import NearMiss
 from services.classification.references import Reference
+from services.classification.routing import NewAkteProposal, Proposal
 from services.db.models import Akte, AkteStatus
 
 TOP_N = 3
+
+
+class Outcome(StrEnum):
+    AUTO = "auto"
+    ROUTED = "routed"
+    REVIEW = "review"
 
 
 @dataclass(frozen=True)
@@ -35,32 +56,50 @@ class Suggestion:
     akte_id: str | None = None
     aktenzeichen: str | None = None
     reasons: tuple[str, ...] = ()
+    new_akte: NewAkteProposal | None = None
+    """A new Akte to open for the letter: a routed letter's proposal."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["reasons"] = list(self.reasons)
+        data["new_akte"] = self.new_akte.to_dict() if self.new_akte else None
         return data
 
 
 @dataclass(frozen=True)
 class Decision:
     method: str
-    """``reference`` or ``model``."""
-    auto: bool
+    """``reference``, ``near_miss`` or ``model``."""
+    outcome: Outcome
     code: str | None
     confidence: float | None
     threshold: float | None
     reason: str
     org_unit: str
-    """The unit that receives the letter: its Akte's unit, or the review queue's."""
+    """The unit that receives the letter: its Akte's unit, or the queue's."""
     suggestions: tuple[Suggestion, ...] = ()
+    """For a routed letter the first is the proposal: the code with an existing Akte
+    (``akte_id``) or a ``new_akte``."""
     akte: Akte | None = None
     """The Akte a reference identified; None when filing into the code's Sammelakte."""
     references: tuple[Reference, ...] = field(default=())
 
     @property
+    def auto(self) -> bool:
+        return self.outcome is Outcome.AUTO
+
+    @property
     def top(self) -> Suggestion | None:
         return self.suggestions[0] if self.suggestions else None
+
+    @property
+    def proposal(self) -> Suggestion | None:
+        """What a routed letter proposes (None for the other outcomes)."""
+        return self.top if self.outcome is Outcome.ROUTED else None
+
+
+Proposer = Callable[[str], Proposal]
+"""The proposal for a routed letter of a code (:func:`services.classification.routing.propose`)."""
 
 
 def decide(
@@ -70,46 +109,79 @@ def decide(
     matches: Sequence[ReferenceMatch],
     model: TextClassifier,
     *,
+    propose: Proposer,
     fallback_org_unit: str,
+    near_misses: Sequence[NearMiss] = (),
     station_org_unit: str | None = None,
+    min_margin: float = 0.0,
 ) -> Decision:
-    """Decide where a letter goes.
+    """Decide where a letter goes (see the module docstring).
 
-    ``station_org_unit`` is the unit the mail room addressed the letter to; a letter
-    that needs review goes to that unit's queue rather than to the model's guess.
+    ``near_misses`` are those of the references when ``matches`` is empty.
+    ``station_org_unit`` is the unit the mail room addressed the letter to; a letter that
+    needs review goes to that unit's queue rather than to the central mail room.
     """
+    ranked = _ranked(plan, text, model)
+    confident = _confident(ranked, model.threshold, min_margin)
+    review_unit = station_org_unit or fallback_org_unit
     if matches:
-        return _by_reference(plan, references, matches)
-    decision = _by_model(plan, text, references, model, fallback_org_unit)
-    if not decision.auto and station_org_unit:
-        return replace(decision, org_unit=station_org_unit)
-    return decision
+        decision = _by_reference(plan, references, matches, confident)
+        if decision is not None:
+            return decision
+    elif near_misses:
+        return _near_miss_review(plan, references, near_misses, ranked, model, review_unit)
+    return _by_model(plan, references, ranked, confident, model, propose, review_unit)
+
+
+def _ranked(plan: FilePlan, text: str, model: TextClassifier) -> tuple[Suggestion, ...]:
+    ranked = [s for s in model.predict(text).ranked if s.code in plan][:TOP_N]
+    return tuple(
+        Suggestion(
+            code=s.code,
+            title=plan.get(s.code).title,
+            confidence=round(s.probability, 4),
+            reasons=tuple(model.explain(text, s.code)),
+        )
+        for s in ranked
+    )
+
+
+def _confident(
+    ranked: Sequence[Suggestion], threshold: float | None, min_margin: float
+) -> Suggestion | None:
+    """The top suggestion if it reaches the threshold and leads the next by the margin."""
+    if not ranked or threshold is None or ranked[0].confidence < threshold:
+        return None
+    runner_up = ranked[1].confidence if len(ranked) > 1 else 0.0
+    return ranked[0] if ranked[0].confidence - runner_up >= min_margin else None
 
 
 def _by_reference(
-    plan: FilePlan, references: Sequence[Reference], matches: Sequence[ReferenceMatch]
-) -> Decision:
+    plan: FilePlan,
+    references: Sequence[Reference],
+    matches: Sequence[ReferenceMatch],
+    confident: Suggestion | None,
+) -> Decision | None:
+    """Auto-file into the one open Akte the references identify; None: ask the model.
+
+    A person is the subject of Akten of many codes (a resident's registration, their
+    child's day-care place, their building application): when the only match is by person
+    and the classifier is confident of another code, the letter is about another matter
+    of that person and the model decides.
+    """
     suggestions = tuple(_akte_suggestion(plan, match) for match in matches[:TOP_N])
     if len(matches) > 1:
-        listed = "; ".join(f"{s.aktenzeichen} ({', '.join(s.reasons)})" for s in suggestions)
-        return Decision(
-            method="reference",
-            auto=False,
-            code=None,
-            confidence=None,
-            threshold=None,
-            reason=f"the references point to {len(matches)} different Akten: {listed}",
-            org_unit=matches[0].akte.org_unit,
-            suggestions=suggestions,
-            references=tuple(references),
-        )
+        return _several(plan, references, matches, suggestions, confident)
     match = matches[0]
     akte = match.akte
     cited = ", ".join(suggestions[0].reasons)
+    by_person_only = all(r.kind.value == "person" for r in match.references)
+    if by_person_only and confident is not None and confident.code != akte.file_plan_code:
+        return None
     if akte.status != AkteStatus.OPEN:
         return Decision(
             method="reference",
-            auto=False,
+            outcome=Outcome.REVIEW,
             code=akte.file_plan_code,
             confidence=1.0,
             threshold=None,
@@ -120,7 +192,7 @@ def _by_reference(
         )
     return Decision(
         method="reference",
-        auto=True,
+        outcome=Outcome.AUTO,
         code=akte.file_plan_code,
         confidence=1.0,
         threshold=None,
@@ -128,6 +200,50 @@ def _by_reference(
         org_unit=akte.org_unit,
         suggestions=suggestions,
         akte=akte,
+        references=tuple(references),
+    )
+
+
+def _several(
+    plan: FilePlan,
+    references: Sequence[Reference],
+    matches: Sequence[ReferenceMatch],
+    suggestions: tuple[Suggestion, ...],
+    confident: Suggestion | None,
+) -> Decision:
+    """References to several Akten: routed to the one open Akte of the confident code."""
+    listed = "; ".join(f"{s.aktenzeichen} ({', '.join(s.reasons)})" for s in suggestions)
+    reason = f"the references point to {len(matches)} different Akten: {listed}"
+    same_code = [
+        m
+        for m in matches
+        if confident is not None
+        and m.akte.file_plan_code == confident.code
+        and m.akte.status == AkteStatus.OPEN
+    ]
+    if len(same_code) == 1 and confident is not None:
+        chosen = _akte_suggestion(plan, same_code[0])
+        return Decision(
+            method="reference",
+            outcome=Outcome.ROUTED,
+            code=confident.code,
+            confidence=confident.confidence,
+            threshold=None,
+            reason=f"{reason}; the classifier is confident of {confident.code}, "
+            f"which only Akte {chosen.aktenzeichen} has",
+            org_unit=same_code[0].akte.org_unit,
+            suggestions=(chosen, *(s for s in suggestions if s.akte_id != chosen.akte_id)),
+            references=tuple(references),
+        )
+    return Decision(
+        method="reference",
+        outcome=Outcome.REVIEW,
+        code=None,
+        confidence=None,
+        threshold=None,
+        reason=reason,
+        org_unit=matches[0].akte.org_unit,
+        suggestions=suggestions,
         references=tuple(references),
     )
 
@@ -144,68 +260,164 @@ def _akte_suggestion(plan: FilePlan, match: ReferenceMatch) -> Suggestion:
     )
 
 
+def _near_miss_review(
+    plan: FilePlan,
+    references: Sequence[Reference],
+    near_misses: Sequence[NearMiss],
+    ranked: tuple[Suggestion, ...],
+    model: TextClassifier,
+    org_unit: str,
+) -> Decision:
+    """A reference nearly names an Akte: proposed first, but a person decides."""
+    near = tuple(
+        Suggestion(
+            code=miss.akte.file_plan_code,
+            title=plan.get(miss.akte.file_plan_code).title
+            if miss.akte.file_plan_code in plan
+            else miss.akte.file_plan_code,
+            confidence=next(
+                (s.confidence for s in ranked if s.code == miss.akte.file_plan_code), 0.0
+            ),
+            akte_id=miss.akte.id,
+            aktenzeichen=miss.akte.aktenzeichen,
+            reasons=(miss.reason,),
+        )
+        for miss in near_misses[:TOP_N]
+    )
+    listed = "; ".join(f"{miss.akte.aktenzeichen}: {miss.reason}" for miss in near_misses[:TOP_N])
+    top = ranked[0] if ranked else None
+    return Decision(
+        method="near_miss",
+        outcome=Outcome.REVIEW,
+        code=top.code if top else None,
+        confidence=top.confidence if top else None,
+        threshold=model.threshold,
+        reason=f"a reference nearly matches an existing Akte, never filed without a person: "
+        f"{listed}",
+        org_unit=org_unit,
+        suggestions=near + ranked,
+        references=tuple(references),
+    )
+
+
 def _by_model(
     plan: FilePlan,
-    text: str,
     references: Sequence[Reference],
+    ranked: tuple[Suggestion, ...],
+    confident: Suggestion | None,
     model: TextClassifier,
-    fallback_org_unit: str,
+    propose: Proposer,
+    review_unit: str,
 ) -> Decision:
-    ranked = [s for s in model.predict(text).ranked if s.code in plan][:TOP_N]
-    suggestions = tuple(
-        Suggestion(
-            code=s.code,
-            title=plan.get(s.code).title,
-            confidence=round(s.probability, 4),
-            reasons=tuple(model.explain(text, s.code)),
-        )
-        for s in ranked
-    )
     unmatched = _unmatched_note(references)
-    if not suggestions:
-        return Decision(
-            method="model",
-            auto=False,
-            code=None,
-            confidence=None,
-            threshold=model.threshold,
-            reason="the classifier has no suggestion" + unmatched,
-            org_unit=fallback_org_unit,
-            references=tuple(references),
-        )
-    top = suggestions[0]
     threshold = model.threshold
-    org_unit = plan.effective_org_unit(top.code) or fallback_org_unit
+    base = Decision(
+        method="model",
+        outcome=Outcome.REVIEW,
+        code=None,
+        confidence=None,
+        threshold=threshold,
+        reason="the classifier has no suggestion" + unmatched,
+        org_unit=review_unit,
+        suggestions=ranked,
+        references=tuple(references),
+    )
+    if not ranked:
+        return base
+    top = ranked[0]
     terms = ", ".join(top.reasons) or "none"
     scored = f"{top.code} {top.title} with confidence {top.confidence:.1%}"
+    base = replace(base, code=top.code, confidence=top.confidence)
     if threshold is None:
         verdict = (
             f"{scored}; the model has no auto-filing threshold "
             "(the target precision was not reached in training)"
         )
-        auto = False
-    elif top.confidence < threshold:
-        verdict = f"{scored} is below the auto-filing threshold {threshold:.1%}"
-        auto = False
-    elif plan.get(top.code).subject is not None:
-        verdict = (
-            f"{scored} (threshold {threshold:.1%}), but {top.code} keeps one Akte per "
-            f"{plan.get(top.code).subject} and no reference identifies it"
-        )
-        auto = False
+    elif confident is None and top.confidence < threshold:
+        verdict = f"{scored} is below the threshold {threshold:.1%}"
+    elif confident is None:
+        verdict = f"{scored} reaches the threshold {threshold:.1%} but leads too narrowly"
     else:
-        verdict = f"{scored} reaches the auto-filing threshold {threshold:.1%}"
-        auto = True
-    return Decision(
-        method="model",
-        auto=auto,
-        code=top.code,
-        confidence=top.confidence,
-        threshold=threshold,
-        reason=f"classifier: {verdict}; top terms: {terms}{unmatched}",
-        org_unit=org_unit,
-        suggestions=suggestions,
-        references=tuple(references),
+        return _confident_decision(plan, references, ranked, model, propose, base, terms)
+    return replace(base, reason=f"classifier: {verdict}; top terms: {terms}{unmatched}")
+
+
+def _confident_decision(
+    plan: FilePlan,
+    references: Sequence[Reference],
+    ranked: tuple[Suggestion, ...],
+    model: TextClassifier,
+    propose: Proposer,
+    base: Decision,
+    terms: str,
+) -> Decision:
+    top = ranked[0]
+    item = plan.get(top.code)
+    threshold = f"threshold {model.threshold:.1%}" if model.threshold is not None else ""
+    scored = (
+        f"classifier: {top.code} {top.title} with confidence {top.confidence:.1%} ({threshold})"
+    )
+    unmatched = _unmatched_note(references)
+    if item.subject is None:
+        return _subject_matter(plan, top, propose(top.code), base, f"{scored}; top terms: {terms}")
+    unit = plan.effective_org_unit(top.code)
+    if unit is None:
+        return replace(
+            base,
+            reason=f"{scored}, but no unit is responsible for {top.code}; top terms: {terms}",
+        )
+    proposal = propose(top.code)
+    first = replace(
+        top,
+        akte_id=proposal.akte.id if proposal.akte else None,
+        aktenzeichen=proposal.akte.aktenzeichen if proposal.akte else None,
+        reasons=(*top.reasons, proposal.reason),
+        new_akte=proposal.new_akte,
+    )
+    others = tuple(
+        replace(top, akte_id=a.id, aktenzeichen=a.aktenzeichen, reasons=(a.title,))
+        for a in proposal.others
+    )
+    return replace(
+        base,
+        outcome=Outcome.ROUTED,
+        org_unit=unit,
+        suggestions=(first, *others, *ranked[1:]),
+        reason=f"{scored}; {top.code} keeps one Akte per {item.subject}: routed to unit "
+        f"{unit} with the proposal {proposal.reason}; top terms: {terms}{unmatched}",
+    )
+
+
+def _subject_matter(
+    plan: FilePlan, top: Suggestion, proposal: Proposal, base: Decision, scored: str
+) -> Decision:
+    """A confident subject-matter code: its Sammelakte, or an Akte of it the letter prints.
+
+    Only a key printed in the letter counts here (names and plots are no reason to leave
+    the Sammelakte); several such Akten are for a person to choose.
+    """
+    unit = plan.effective_org_unit(top.code) or base.org_unit
+    if proposal.printed_key and proposal.akte is not None:
+        akte = proposal.akte
+        return replace(
+            base,
+            outcome=Outcome.AUTO,
+            akte=akte,
+            org_unit=akte.org_unit,
+            suggestions=(
+                replace(top, akte_id=akte.id, aktenzeichen=akte.aktenzeichen),
+                *base.suggestions[1:],
+            ),
+            reason=f"{scored}; {proposal.reason}, printed in the letter: filed there",
+        )
+    if proposal.printed_key and proposal.others:
+        listed = ", ".join(a.aktenzeichen for a in proposal.others)
+        return replace(
+            base,
+            reason=f"{scored}; the letter prints keys of several Akten of {top.code}: {listed}",
+        )
+    return replace(
+        base, outcome=Outcome.AUTO, org_unit=unit, reason=f"{scored}; filed into the Sammelakte"
     )
 
 

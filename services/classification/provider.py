@@ -17,15 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from file_plan import FilePlan
-from file_plan.letters import load_letters
 from services.audit.trail import SYSTEM_ACTOR, record_event
 from services.classification.model import TextClassifier
 from services.classification.models_query import newest_model
 from services.classification.training_set import (
     Example,
     ExampleSource,
-    letter_examples,
-    plan_examples,
+    shipped_examples,
 )
 from services.db.models import (
     ClassifierModelVersion,
@@ -145,10 +143,7 @@ def _train_memoised(examples: tuple[Example, ...], target_precision: float) -> T
 def training_examples(session: Session, plan: FilePlan) -> list[Example]:
     """The plan's leaves, the shipped letters and the latest human decision per document."""
     leaves = {item.code for item in plan.leaves()}
-    examples = plan_examples(plan)
-    examples += [e for e in letter_examples(load_letters()) if e.code in leaves]
-    examples += human_examples(session, leaves)
-    return examples
+    return shipped_examples(plan) + human_examples(session, leaves)
 
 
 def human_examples(session: Session, codes: set[str]) -> list[Example]:

@@ -6,13 +6,18 @@ decision may only file into an Akte the caller may change, or open an Akte in a 
 caller may create records in, exactly as ``POST /akten`` checks; the mail room may route
 unfiled mail to any unit.  A decision files the document, becomes a training example (a
 confirmation or a correction) and schedules retraining.
+
+Confirming a routed letter accepts its proposal in one step: the proposed existing Akte,
+or the proposed new Akte, opened with the code and the subject keys read from the letter
+(the same checks as ``POST /akten``: the caller must be allowed to create records in the
+code's unit).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,7 +49,7 @@ from services.ports import Clock
 from services.records.akten import NewAkte, create_akte, general_akte, unit_of_code
 from services.records.filing import file_document
 from services.records.queries import get_akte
-from services.records.subject_keys import SubjectKey
+from services.records.subject_keys import SubjectKey, subject_key
 from services.settings import Settings
 
 
@@ -185,6 +190,7 @@ def _target(
         if not suggestions:
             raise InvalidInputError("this task has no suggestion to confirm; use 'correct'")
         akte_id, code = suggestions[0].get("akte_id"), str(suggestions[0]["code"])
+        decision = _with_proposed_akte(decision, suggestions[0].get("new_akte"))
     elif not (akte_id or code):
         raise InvalidInputError("'correct' needs a file-plan 'code' or an 'akte_id'")
     routes_mail = scope.unfiled_mail and document.akte_id is None
@@ -201,6 +207,18 @@ def _target(
                 f"Vorgang {decision.vorgang_id} is not part of Akte {akte.aktenzeichen}"
             )
     return akte, vorgang
+
+
+def _with_proposed_akte(decision: ReviewDecision, proposed: Any) -> ReviewDecision:
+    """Confirming a routed letter's "new Akte" proposal opens that Akte with its keys."""
+    if not isinstance(proposed, dict) or not proposed.get("title"):
+        return decision
+    keys = tuple(
+        subject_key(str(key["kind"]), str(key["display"]))
+        for key in proposed.get("subject_keys") or ()
+        if isinstance(key, dict)
+    )
+    return replace(decision, new_akte_title=str(proposed["title"]), new_akte_subject_keys=keys)
 
 
 def _akte(

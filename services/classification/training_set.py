@@ -1,5 +1,10 @@
 """What the classifier learns from: the plan's leaves, the shipped letters, human decisions.
 
+The shipped letters are of two kinds: our own example letters (``file_plan/data/letters``,
+written together with the classifier, many of them deliberately near another code) and
+independent letters (``file_plan/data/independent_letters``: the tuning part of
+``benchmarks/corpus``, by a writer who never saw the classifier or our letters).
+
 Every leaf of the file plan becomes one pseudo-document (its title, description,
 keywords and its ancestors' titles), so each leaf is a class from the first day, even
 before any letter was filed there.  Each keyword is also a short example of its own:
@@ -14,23 +19,27 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from file_plan import FilePlan
-from file_plan.letters import TrainingLetter
+from file_plan.letters import INDEPENDENT_DIR, TrainingLetter, load_letters
 
 
 class ExampleSource(StrEnum):
     PLAN = "plan"
     LETTER = "letter"
+    INDEPENDENT = "independent"
+    """A shipped letter by a writer who never saw the classifier or the other letters; the
+    threshold is calibrated on these (:mod:`services.classification.model`)."""
     HUMAN = "human"
 
 
 DEFAULT_WEIGHTS: dict[ExampleSource, float] = {
     ExampleSource.PLAN: 0.5,
     ExampleSource.LETTER: 1.0,
+    ExampleSource.INDEPENDENT: 1.0,
     ExampleSource.HUMAN: 3.0,
 }
 KEYWORD_WEIGHT = 0.5
@@ -72,11 +81,28 @@ def plan_examples(plan: FilePlan) -> list[Example]:
     return examples
 
 
-def letter_examples(letters: Iterable[TrainingLetter]) -> list[Example]:
-    return [
-        Example(text=letter.text, code=letter.code, source=ExampleSource.LETTER)
-        for letter in letters
+def letter_examples(
+    letters: Iterable[TrainingLetter], source: ExampleSource = ExampleSource.LETTER
+) -> list[Example]:
+    return [Example(text=letter.text, code=letter.code, source=source) for letter in letters]
+
+
+def shipped_examples(plan: FilePlan, *, leave_out: Collection[str] = ()) -> list[Example]:
+    """The plan's examples, the shipped letters and the independent letters of its leaves.
+
+    ``leave_out`` names independent letters (file names without ``.txt``) to leave out,
+    so that a benchmark can test them with a model that did not learn them.
+    """
+    leaves = {item.code for item in plan.leaves()}
+    independent = [
+        letter
+        for letter in load_letters(INDEPENDENT_DIR)
+        if letter.name.removesuffix(".txt") not in leave_out
     ]
+    letters = letter_examples(load_letters()) + letter_examples(
+        independent, ExampleSource.INDEPENDENT
+    )
+    return plan_examples(plan) + [e for e in letters if e.code in leaves]
 
 
 def training_hash(examples: Sequence[Example]) -> str:

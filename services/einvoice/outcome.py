@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from services.audit.trail import SYSTEM_ACTOR, record_event
 from services.classification.filing import apply_decision
-from services.classification.policy import Decision
+from services.classification.policy import Decision, Outcome
 from services.db.models import (
     Document,
     DocumentPage,
@@ -273,7 +273,7 @@ def _route_and_file(
             invoice_document,
             Decision(
                 method="leitweg",
-                auto=False,
+                outcome=Outcome.REVIEW,
                 code=code,
                 confidence=None,
                 threshold=None,

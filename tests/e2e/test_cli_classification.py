@@ -103,7 +103,15 @@ def test_classify_prints_one_decision_per_file(tmp_path: Path) -> None:
     assert kita["code"] == "365.01" and bau["code"] == "521.01"
     for line in (kita, bau):
         assert set(line) >= {"file", "code", "title", "confidence", "decision", "top3", "reason"}
-        assert line["decision"] in {"auto", "review"} and len(line["top3"]) == 3
+        assert len(line["top3"]) == 3
+        # both codes keep one Akte per person/object and nothing names an existing one:
+        # routed to the responsible unit with a new Akte proposed
+        assert line["decision"] == "routed", line["reason"]
+        assert line["proposed_akte"]["new"] is True
+    assert kita["org_unit"] == "51" and bau["org_unit"] == "63"
+    assert {"kind": "flurstueck", "display": "Gemarkung Hagen, Flur 12, Flurstück 345"}.items() <= (
+        bau["proposed_akte"]["subject_keys"][0].items()
+    )
     assert error["file"] == str(missing) and error["error"]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.classification.filing import apply_decision
-from services.classification.policy import Decision, Suggestion
+from services.classification.policy import Decision, Outcome, Suggestion
 from services.db.models import Document
 from services.db.session import unit_of_work
 from services.ports import IndexableDocument
@@ -52,7 +52,7 @@ def queued_letter(server: UiServer, text: str, *, unit: str, code: str, confiden
         assert document is not None
         decision = Decision(
             method="model",
-            auto=False,
+            outcome=Outcome.REVIEW,
             code=code,
             confidence=confidence,
             threshold=0.9,

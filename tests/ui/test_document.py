@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from services.bootstrap import Container
 from services.classification.filing import apply_decision
-from services.classification.policy import Decision, Suggestion
+from services.classification.policy import Decision, Outcome, Suggestion
 from services.classification.references import Reference, ReferenceKind
 from services.db.models import (
     Akte,
@@ -266,7 +266,7 @@ def classify_by_reference(
         )
         decision = Decision(
             method="reference",
-            auto=True,
+            outcome=Outcome.AUTO,
             code=akte["code"],
             confidence=1.0,
             threshold=None,
