@@ -92,13 +92,11 @@ def report(results: dict[str, list[Outcome]], two_workers: dict[str, float]) -> 
 def _ratios(speed: dict[str, tuple[float, float | None]]) -> None:
     if "bare" not in speed or "eakte" not in speed:
         return
-    bare_one, bare_two = speed["bare"]
+    bare_one = speed["bare"][0]
     eakte_one, eakte_two = speed["eakte"]
     print(f"\neakte/bare pages per minute, one worker each: {eakte_one / bare_one:.2f}x")
     if eakte_two is not None:
         print(f"eakte with two workers / bare with one: {eakte_two / bare_one:.2f}x")
-        if bare_two is not None:
-            print(f"eakte with two workers / bare two at a time: {eakte_two / bare_two:.2f}x")
 
 
 def _per_kind(results: dict[str, list[Outcome]]) -> None:

@@ -105,6 +105,26 @@ class PdfiumDocument:
                 bitmap.close()
                 page.close()
 
+    def page_chars(self, index: int) -> tuple[str, list[tuple[float, float, float, float]], float]:
+        """The raw text of a page, its character boxes and the page's width.
+
+        One ``(left, bottom, right, top)`` box in points per character; no boxes for
+        rotated pages or when PDFium's text and character count disagree.
+        """
+        with _LOCK:
+            page = self._document[index]
+            textpage = page.get_textpage()
+            try:
+                text = str(textpage.get_text_range())
+                count = textpage.count_chars()
+                if page.get_rotation() % 360 or len(text) != count:
+                    return text, [], page.get_width()
+                boxes = [textpage.get_charbox(i) for i in range(count)]
+                return text, boxes, page.get_width()
+            finally:
+                textpage.close()
+                page.close()
+
     def text_boxes(self, index: int, needle: str) -> list[tuple[float, float, float, float]]:
         """Where ``needle`` stands in the page's text layer, ignoring case.
 
