@@ -40,6 +40,7 @@ from services.errors import InvalidInputError
 from services.records.akten import unit_of_code
 from services.records.file_plans import active_plan
 from services.records.subject_keys import subject_key
+from services.settings import SearchBackend
 from tests.fixtures.app import make_settings
 from tests.fixtures.pg_cluster import PostgresCluster
 
@@ -150,7 +151,9 @@ def populate(session: Session, akten: list[list[tuple[str, str]]]) -> list[Key]:
     """Insert the Akten in bulk (their near keys come from the model's column default)."""
     plan = active_plan(session)
     now = datetime.now(UTC)
-    rows, key_rows, keys = [], [], []
+    rows: list[dict[str, object]] = []
+    key_rows: list[dict[str, str]] = []
+    keys: list[Key] = []
     counters: dict[str, int] = {}
     for subject in akten:
         kind = subject[0][0]
@@ -327,7 +330,7 @@ def percentile(values: list[float], q: float) -> float:
 def run(url: str | None, akten: int, count: int, label: str) -> None:
     rng = random.Random(14)
     with tempfile.TemporaryDirectory(prefix="eakte-refs-") as workdir:
-        overrides = {"database_url": url} if url else {}
+        overrides = {"database_url": url, "search_backend": SearchBackend.POSTGRES} if url else {}
         container = build_container(make_settings(Path(workdir), **overrides))
         prepare(container, migrate=True)
         started = time.perf_counter()

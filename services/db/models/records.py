@@ -149,12 +149,11 @@ class AkteSubjectKey(Base):
     value: Mapped[str] = mapped_column(String(300))
     """Normalised, so that a letter's printed form and a typed form compare equal."""
     display: Mapped[str] = mapped_column(String(300))
-    near_key: Mapped[str | None] = mapped_column(
-        String(300), default=_near_key_of_row, onupdate=_near_key_of_row
-    )
-    """Derived from kind and value whenever a row is written (see
+    near_key: Mapped[str | None] = mapped_column(String(300), default=_near_key_of_row)
+    """Derived from kind and value when a row is inserted, by the ORM or in bulk (see
     :func:`~services.classification.references.folding.near_key`); near misses are looked
-    up by it.  The column is nullable only because migration 0014 adds it to filled tables."""
+    up by it.  Subject keys are never changed in place, only added.  Nullable only because
+    migration 0014 adds the column to filled tables (and fills it)."""
 
     akte: Mapped[Akte] = relationship(back_populates="subject_keys")
 
