@@ -86,7 +86,7 @@ class Key:
 @dataclass(frozen=True)
 class Letter:
     kind: str
-    """``exact``, ``none`` or the near-miss class (``kassenzeichen S/5``, ``person swap``)."""
+    """``exact``, ``new, far``, ``new, close`` or the near-miss class (``kassenzeichen S/5``)."""
     text: str
     akte_id: str | None
 
@@ -262,8 +262,14 @@ def _differs(key: Key, printed: str) -> bool:
 
 
 def letters(rng: random.Random, keys: list[Key], count: int) -> list[Letter]:
-    """A third exact, half near misses, the rest citing keys no Akte has."""
+    """A third exact, half near misses, the rest citing keys no Akte has.
+
+    Half of the unknown keys are far from every key; the other half are close to one
+    without being a misreading of it ("new, close"): the twin with another given name,
+    the Kassenzeichen or number with another digit.  A proposal for them is a wrong one.
+    """
     citable = [k for k in keys if k.kind != "flurstueck"]
+    taken = {subject_key(k.kind, k.display).value for k in citable}
     result: list[Letter] = []
     while len(result) < count:
         key = rng.choice(citable)
@@ -275,15 +281,30 @@ def letters(rng: random.Random, keys: list[Key], count: int) -> list[Letter]:
             if variants:
                 kind, printed = rng.choice(variants)
                 result.append(Letter(kind, cite(key.kind, printed) + FILLER, key.akte_id))
-        else:
+        elif roll < 0.91:
             unknown = {
                 "person": f"Unbekannt, {rng.choice(GIVEN)}, 01.01.1930",
                 "kassenzeichen": "7." + _kassenzeichen(rng)[2:],
                 "bauantrag": f"BV-{rng.randint(1990, 2009)}-{rng.randint(1, 999):04d}",
                 "sender_reference": f"XQ-{rng.randint(1990, 2009)}/{rng.randint(1, 999):04d}",
             }[key.kind]
-            result.append(Letter("none", cite(key.kind, unknown) + FILLER, None))
+            result.append(Letter("new, far", cite(key.kind, unknown) + FILLER, None))
+        else:
+            close = _close(rng, key)
+            if subject_key(key.kind, close).value not in taken:
+                result.append(Letter("new, close", cite(key.kind, close) + FILLER, None))
     return result
+
+
+def _close(rng: random.Random, key: Key) -> str:
+    """Another key close to ``key``: the twin, the next number."""
+    if key.kind == "person":
+        family, given, born = (p.strip() for p in key.display.split(","))
+        return f"{family}, {rng.choice([g for g in GIVEN if g != given])}, {born}"
+    digits = [i for i, c in enumerate(key.display) if c.isdigit()]
+    i = rng.choice(digits[-3:])
+    other = rng.choice([d for d in "0123456789" if d != key.display[i]])
+    return key.display[:i] + other + key.display[i + 1 :]
 
 
 # --- the run ------------------------------------------------------------------------------
@@ -361,7 +382,7 @@ def run(url: str | None, akten: int, count: int, label: str) -> None:
     rows = []
     totals = Outcome()
     for kind, o in sorted(outcomes.items()):
-        near = kind not in ("exact", "none")
+        near = kind not in ("exact", "new, far", "new, close")
         rows.append(
             [
                 kind,
