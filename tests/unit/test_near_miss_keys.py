@@ -108,3 +108,16 @@ def test_names_one_ocr_letter_apart(name: str, other: str) -> None:
 )
 def test_names_further_apart(name: str, other: str) -> None:
     assert not names_near(name, other)
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        ("Hagenbeck 11 40/3", "40/3"),
+        ("Gemarkung Hagenbeck, Flur 11, Flurstück 40/3", "40/3"),
+        ("Flur 3, 117/4", "117/4"),
+        ("Flurstück 233", "233"),
+    ],
+)
+def test_a_plot_s_near_key_is_its_flurstueck_number(typed: str, number: str) -> None:
+    assert near_key("flurstueck", subject_key("flurstueck", typed).value) == number

@@ -4,7 +4,8 @@ Two values with the same near key differ at most by characters OCR confuses (O/0
 S/5, B/8, Z/2, G/6) or by separators (dashes, dots, slashes, blanks), so a lookup for near
 misses stays an equality lookup on an indexed column.  A person's near key is the birth
 date alone: near misses of a person (a date misread, a letter of the name misread) are
-told apart by comparing the few Akten born on the candidate dates.
+told apart by comparing the few Akten born on the candidate dates.  A plot's is its
+Flurstück number, for the same reason.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import re
 
 PERSON = "person"
 BAUANTRAG = "bauantrag"
+FLURSTUECK = "flurstueck"
+_PLOT_LABELLED = re.compile(r"flurst\S*[ \t]*(?:nr\.?)?[ \t]*:?[ \t]*(\d{1,5}(?:/\d{1,4})?)")
+_PLOT_NUMBER = re.compile(r"(?<![\d/])\d{1,5}(?:/\d{1,4})?(?![\d/])")
 _TO_DIGIT = str.maketrans(
     {"O": "0", "Q": "0", "I": "1", "L": "1", "|": "1"}
     | {
@@ -49,12 +53,20 @@ def fold(value: str) -> str:
 def near_key(kind: str, value: str) -> str:
     """The value near misses of a subject key of ``kind`` are looked up by.
 
+    A person's is the birth date, a plot's the Flurstück number ("40/3" of "hagenbeck 11
+    40/3" or "gemarkung hagenbeck, flur 11, flurstück 40/3"): the few Akten with it are
+    then compared in full.
+
     A Bauantrag's near key drops its zeros: its normal form drops the leading zeros of each
     number ("BA-2026-0173" -> "BA-2026-173"), which a letter that runs two numbers together
     ("BA-20260173") keeps.  :func:`bauantrag_near` then tells the true near misses apart.
     """
     if kind == PERSON:
         return value.rsplit("|", 1)[-1]
+    if kind == FLURSTUECK:
+        labelled = _PLOT_LABELLED.search(value)
+        numbers = _PLOT_NUMBER.findall(value)
+        return labelled.group(1) if labelled else numbers[-1] if numbers else fold(value)[:300]
     if kind == BAUANTRAG:
         return fold(value).replace("0", "")[:300]
     return fold(value)[:300]
