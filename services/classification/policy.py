@@ -125,10 +125,8 @@ def decide(
     confident = _confident(ranked, model.threshold, min_margin)
     review_unit = station_org_unit or fallback_org_unit
     if matches:
-        decision = _by_reference(plan, references, matches, confident)
-        if decision is not None:
-            return decision
-    elif near_misses:
+        return _by_reference(plan, references, matches, confident)
+    if near_misses:
         return _near_miss_review(plan, references, near_misses, ranked, model, review_unit)
     return _by_model(plan, references, ranked, confident, model, propose, review_unit)
 
@@ -161,13 +159,11 @@ def _by_reference(
     references: Sequence[Reference],
     matches: Sequence[ReferenceMatch],
     confident: Suggestion | None,
-) -> Decision | None:
-    """Auto-file into the one open Akte the references identify; None: ask the model.
+) -> Decision:
+    """Auto-file into the one open Akte the references identify.
 
-    A person is the subject of Akten of many codes (a resident's registration, their
-    child's day-care place, their building application): when the only match is by person
-    and the classifier is confident of another code, the letter is about another matter
-    of that person and the model decides.
+    References come before the classifier: a short follow-up ("Nachtrag: ..., geb. ...")
+    says little for the model but names its Akte exactly.
     """
     suggestions = tuple(_akte_suggestion(plan, match) for match in matches[:TOP_N])
     if len(matches) > 1:
@@ -175,9 +171,6 @@ def _by_reference(
     match = matches[0]
     akte = match.akte
     cited = ", ".join(suggestions[0].reasons)
-    by_person_only = all(r.kind.value == "person" for r in match.references)
-    if by_person_only and confident is not None and confident.code != akte.file_plan_code:
-        return None
     if akte.status != AkteStatus.OPEN:
         return Decision(
             method="reference",

@@ -208,11 +208,12 @@ def _rows(session: Session, code: str, conditions: Sequence[Any]) -> list[tuple[
     rows: list[tuple[str, str, Akte]] = []
     for start in range(0, len(conditions), _CONDITION_CHUNK):
         chunk = conditions[start : start + _CONDITION_CHUNK]
-        rows += session.execute(
+        query = (
             select(AkteSubjectKey.kind, AkteSubjectKey.value, Akte)
             .join(Akte, Akte.id == AkteSubjectKey.akte_id)
             .where(Akte.file_plan_code == code, Akte.status == AkteStatus.OPEN, or_(*chunk))
-        ).tuples()
+        )
+        rows += [(kind, value, akte) for kind, value, akte in session.execute(query)]
     return rows
 
 
@@ -266,7 +267,11 @@ def _person_display(reference: Reference) -> str | None:
     family, given, born = reference.value.split("|")
     printed = re.findall(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*", reference.printed)
     folded = {_person_fold(word): word for word in printed}
-    family_words = [folded.get(part, part.title()) for part in family.split(" ")]
+    family_words = (
+        [folded[family]]
+        if family in folded
+        else [folded.get(part, part.title()) for part in family.split(" ")]
+    )
     given_word = next((w for w in printed if _person_fold(w).split(" ")[0] == given), given.title())
     day = date.fromisoformat(born)
     return f"{' '.join(family_words)}, {given_word}, {day:%d.%m.%Y}"

@@ -119,15 +119,20 @@ def test_a_reference_to_one_open_akte_files_it(plan: FilePlan, model: TextClassi
     assert decision.akte is target and decision.org_unit == target.org_unit
 
 
-def test_a_person_known_under_another_code_does_not_decide_the_matter(
+def test_references_to_several_akten_route_to_the_one_of_the_confident_code(
     plan: FilePlan, model: TextClassifier
 ) -> None:
-    """The child's person key is on a registration Akte: the Kita letter is still Kita."""
-    registration = akte("122.02")
+    """The child's person key is on a registration Akte too: the Kita Akte is proposed."""
+    registration, kita = akte("122.02"), akte("365.01")
     [person] = find_references(plan, KITA)
-    decision = run(plan, model, KITA, matches=[ReferenceMatch(registration, (person,))])
+    matches = [ReferenceMatch(registration, (person,)), ReferenceMatch(kita, (person,))]
+    decision = run(plan, model, KITA, matches=matches)
     assert decision.outcome is Outcome.ROUTED and decision.code == "365.01"
-    assert decision.akte is None
+    assert decision.proposal is not None and decision.proposal.akte_id == kita.id
+    assert decision.org_unit == kita.org_unit and decision.akte is None
+    closed = akte("365.01", status=AkteStatus.CLOSED)
+    matches = [ReferenceMatch(registration, (person,)), ReferenceMatch(closed, (person,))]
+    assert run(plan, model, KITA, matches=matches).outcome is Outcome.REVIEW
 
 
 def test_a_confident_per_person_letter_is_routed_with_the_existing_akte(
