@@ -45,7 +45,11 @@ HISTORY_LIMIT = 50
 """The newest events shown; the whole trail is the Verwaltung's business."""
 
 METHODS = {"reference": "Bezug gefunden", "model": "Klassifikator"}
-DECISIONS = {"auto": "Automatisch abgelegt", "review": "Zur Prüfung vorgelegt"}
+DECISIONS = {
+    "auto": "Automatisch abgelegt",
+    "routed": "An die zuständige Stelle weitergeleitet, mit Aktenvorschlag",
+    "review": "Zur Prüfung vorgelegt",
+}
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 Tasks are read through :func:`services.classification.review.list_tasks` with the
 caller's scope (their units and sub-units; the mail room and records managers see every
-queue); each open task links to its validation page ``/ui/pruefen/{task_id}``.
+queue); each open task links to its validation page ``/ui/pruefen/{task_id}``.  A routed
+letter (the classifier was sure of the code, the Akte is kept per person or object) shows
+its proposed Akte, which the validation page accepts in one step.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ def unit_choices(page: Page, plan: FilePlan) -> list[tuple[str, str]]:
 
 
 def _row(session: Session, plan: FilePlan, task: ReviewTask) -> dict[str, Any]:
-    suggestions = task_classification(session, task).suggestions
+    result = task_classification(session, task)
+    suggestions = result.suggestions
     top = suggestions[0] if suggestions else None
     code = str(top["code"]) if top else None
     return {
@@ -46,7 +49,18 @@ def _row(session: Session, plan: FilePlan, task: ReviewTask) -> dict[str, Any]:
         "code_title": plan.get(code).title if code and code in plan else "",
         "confidence": float(top["confidence"]) if top and "confidence" in top else None,
         "unit": unit_title(plan, task.org_unit),
+        "proposal": proposal_text(top) if result.decision == "routed" else None,
     }
+
+
+def proposal_text(top: dict[str, Any] | None) -> str | None:
+    """What a routed letter proposes: "Akte 122.04-3/2026" or "neue Akte: Haddad, Samir"."""
+    if not top:
+        return None
+    if top.get("aktenzeichen"):
+        return f"Akte {top['aktenzeichen']}"
+    new = top.get("new_akte")
+    return f"neue Akte: {new['title']}" if isinstance(new, dict) and new.get("title") else None
 
 
 @router.get("/ui/postkorb", response_class=HTMLResponse)

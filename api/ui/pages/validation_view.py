@@ -40,6 +40,8 @@ class SuggestionView:
     aktenzeichen: str | None
     akte_title: str | None
     reasons: list[str]
+    new_akte: str | None = None
+    """A routed letter's proposed new Akte: its title and subject keys, as shown."""
 
 
 @dataclass(frozen=True)
@@ -125,9 +127,19 @@ def _suggestions(
                 aktenzeichen=aktenzeichen,
                 akte_title=akte_title,
                 reasons=[str(r) for r in raw.get("reasons") or []],
+                new_akte=_new_akte(raw.get("new_akte")),
             )
         )
     return found
+
+
+def _new_akte(proposed: Any) -> str | None:
+    if not isinstance(proposed, dict) or not proposed.get("title"):
+        return None
+    keys = [
+        str(k.get("display")) for k in proposed.get("subject_keys") or [] if isinstance(k, dict)
+    ]
+    return str(proposed["title"]) + (f" ({'; '.join(keys)})" if keys else "")
 
 
 def _visible_akte(
