@@ -57,10 +57,12 @@ _LABEL_SOURCES = {
     _Role.BAU: BAU_LABEL,
     _Role.OURS: rf"{_I}hre?[ \t]+(?:{_ZEICHEN}|Referenz)",
     _Role.SENDER: (
-        rf"(?:[Uu]nsere?|[Mm]eine?)[ \t]+(?:{_ZEICHEN}|Referenz)|Mandant[ \t]?/[ \t]?Az\.?"
+        rf"(?:[Uu]nsere?|[Mm]eine?)[ \t]+(?:interner?[ \t]+)?(?:{_ZEICHEN}|Referenz|Vorgang)"
+        r"|Mandant[ \t]?/[ \t]?Az\.?"
+        rf"|(?:Schadens?|Prüfbericht|Objekt)[ \t]?-?[ \t]?{NR}"
     ),
     _Role.KASSE: (
-        r"Kassen[ \t]?-?[ \t]?[Zz]eichens?|Buchungszeichen"
+        r"Kassen[ \t]?-?[ \t]?[Zz]eichens?|Kassenz\.|Buchungszeichen"
         rf"|Personenkonto(?:[ \t]?-?[ \t]?{NR})?|K[Zz](?!-)\.?"
     ),
     _Role.GENERIC: _AZ,
@@ -77,7 +79,9 @@ _LABEL = re.compile(
         for role, source in _LABEL_SOURCES.items()
     )
 )
-_VALUE_LEAD = re.compile(r"[ \t]*(?:[:.]|-(?=[ \t]))?[ \t]*(?:Nr\.?[ \t]*:?)?[ \t]*")
+_VALUE_LEAD = re.compile(
+    r"(?:[ \t]+an(?=[ \t]*:))?[ \t]*(?:[:.]|-(?=[ \t]))?[ \t]*(?:Nr\.?[ \t]*:?)?[ \t]*"
+)
 # what may stand between a label and the value it labels, or between chained labels
 _LABEL_GAP = re.compile(r"[ \t:.,/\-–]*(?:(?:Nr\.?|vom)[ \t:.,/]*)?")
 
@@ -102,7 +106,10 @@ def labels_of(text: str) -> list[_Label]:
 _DATE_TOKEN = re.compile(r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})")
 _REF_TOKEN = re.compile(r"[^\W_](?:[\w./\-]*[^\W_])?")
 _CODE_TOKEN = re.compile(r"[A-ZÄÖÜ]{1,4}")
-_LEADING_CODE = re.compile(r"[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{0,3}(?:-[A-ZÄÖÜ]{1,4})*")
+# "RA", "NH-PE", "DW-KiTa/Fi", "BRÜ/mf": a unit's code, maybe with a dictation sign
+_LEADING_CODE = re.compile(
+    r"[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{0,3}(?:-[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{0,3})*(?:/[A-Za-zÄÖÜäöü]{1,4})?"
+)
 _TRAILING_CODE = re.compile(r"[A-ZÄÖÜ]{1,4}|[A-ZÄÖÜ][a-zäöü]{1,2}|[^\W\d_]{1,4}/[^\W\d_]{1,4}")
 _NOT_CODES = frozenset(
     {"Am", "Az", "Bei", "Das", "Der", "Die", "Für", "Ihr", "Im", "In", "Und", "Vom"}
@@ -196,6 +203,23 @@ def _bau_length(tokens: Sequence[Token]) -> int:
     return length if refs and _digits(tokens[:length]) >= 3 else 0
 
 
+# what a building application's number looks like where our reference stands ("Ihr Zeichen:
+# BA 2026/0219", "Az. 63/0412/2025"): a building code (BA, BV, BG) and two numbers, or three
+# numbers; "RA-2026/0815" is not one
+_BAU_NUMBER = re.compile(
+    r"B[A-Z]{0,2}[ \t]?-?[ \t]?\d{2,4}[ \t]?[-/][ \t]?\d{1,5}|\d{2,3}/\d{3,5}/\d{4}"
+)
+
+
+def _bau_number_length(tokens: Sequence[Token]) -> int:
+    """A Bauantrag number under our own reference's label, when it is not an Aktenzeichen."""
+    n = _bau_length(tokens)
+    if not n:
+        return 0
+    printed = " ".join(t.text for t in tokens[:n])
+    return n if _BAU_NUMBER.fullmatch(printed) else 0
+
+
 # --- reading ------------------------------------------------------------------------------
 
 
@@ -222,6 +246,8 @@ _READERS: dict[_Role, tuple[ReferenceKind, Callable[[Sequence[Token]], int]]] = 
     _Role.SENDER: (ReferenceKind.SENDER_REFERENCE, _sender_length),
     _Role.KASSE: (ReferenceKind.KASSENZEICHEN, _kasse_length),
     _Role.BAU: (ReferenceKind.BAUANTRAG, _bau_length),
+    _Role.OURS: (ReferenceKind.BAUANTRAG, _bau_number_length),
+    _Role.GENERIC: (ReferenceKind.BAUANTRAG, _bau_number_length),
 }
 
 

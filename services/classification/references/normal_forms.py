@@ -18,6 +18,7 @@ from services.classification.references.folding import LONE_LETTER
 NR = r"(?:Nr\.?|Nummer|nummer)"
 BAU_LABEL = (
     rf"Bauantrags?[ \t]?-?[ \t]?{NR}"
+    r"|Bauantrag(?=[ \t]+[A-ZÄÖÜ]{1,4}[ \t]?-?[ \t]?\d)"  # "Bauantrag BA-2025-0988"
     r"|Vorgangs[ \t]?-?[ \t]?Nr\.?[ \t]?\(Bauaufsicht\)"
     r"|(?:Az\.?|Aktenzeichen)[ \t]+der[ \t]+Bauaufsicht"
 )

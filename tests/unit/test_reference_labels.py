@@ -1,0 +1,48 @@
+"""Labels writers of real letters use for references, beyond the textbook ones."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.test_references import kinds_values
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Betr. Hundesteuer – Kassenz. 6.0310.228107.9", ("kassenzeichen", "603102281079")),
+        ("Unser interner Vorgang: OWI-26-04471.", ("sender_reference", "OWI-26-04471")),
+        (
+            "Bitte geben Sie unser Zeichen an: IM-2026-33018.",
+            ("sender_reference", "IM-2026-33018"),
+        ),
+        ("Schaden-Nr.: KH-26-0483317", ("sender_reference", "KH-26-0483317")),
+        ("Prüfbericht-Nr.: PB-2026-0219", ("sender_reference", "PB-2026-0219")),
+        (
+            "WEG Fasanenweg 1–5, Objekt-Nr. 5371-00882 – Behälter",
+            ("sender_reference", "5371-00882"),
+        ),
+        ("Unser Zeichen: BRÜ/mf 10455", ("sender_reference", "BRÜ/MF10455")),
+        ("Unser Zeichen: DW-KiTa/Fi 2026-08", ("sender_reference", "DW-KITA/FI2026-08")),
+        ("zu unserem Bauantrag BA-2025-0988, Anbau Wintergarten", ("bauantrag", "BA-2025-988")),
+        ("Ihr Zeichen: BA-2026-0173", ("bauantrag", "BA-2026-173")),
+        ("Ihr Zeichen: BA 2026/0219", ("bauantrag", "BA-2026-219")),
+        ("Baubeginnsanzeige – Az. 63/0412/2025, Neubau", ("bauantrag", "63-412-2025")),
+    ],
+)
+def test_labels_of_real_letters(text: str, expected: tuple[str, str]) -> None:
+    assert kinds_values(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ihr Zeichen: RA-2026/0815",  # ours by its label, but no building number
+        "Ihr Zeichen: 63.2-ks",
+        "Az.: 20.3 - VE 2026/0041",
+        "zu unserem Bauantrag vom 12.01.2026",
+        "Ihr Bauantrag 2026 ist eingegangen",
+    ],
+)
+def test_no_bauantrag_under_other_labels(text: str) -> None:
+    assert [kind for kind, _ in kinds_values(text)] != ["bauantrag"]
