@@ -46,3 +46,16 @@ def test_labels_of_real_letters(text: str, expected: tuple[str, str]) -> None:
 )
 def test_no_bauantrag_under_other_labels(text: str) -> None:
     assert [kind for kind, _ in kinds_values(text)] != ["bauantrag"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Doris Lange-Meinhardt, geb. Lange, geb. 29.01.1976", "lange meinhardt|doris|1976-01-29"),
+        ("Mustermann, Max, geb. Muster, geb. 01.02.1990", "mustermann|max|1990-02-01"),
+        ("Betreff: Ihr Vorgang zu Anna Müller, geb. 03.04.1985", "mueller|anna|1985-04-03"),
+        ("Maria de la Cruz Garcia, geb. 03.04.1985", "de la cruz garcia|maria|1985-04-03"),
+    ],
+)
+def test_persons_with_a_birth_name_or_after_a_preposition(text: str, value: str) -> None:
+    assert kinds_values(text) == [("person", value)]

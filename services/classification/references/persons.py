@@ -88,6 +88,10 @@ def _inline_person(text: str, m: re.Match[str]) -> Reference | None:
     born = _birth_date(m)
     line_start = text.rfind("\n", 0, m.start()) + 1
     words = [(w.group(), w.start()) for w in WORD.finditer(text, line_start, m.start())]
+    if len(words) >= 3 and words[-3][0].endswith(",") and words[-2][0] in ("geb.", "geborene"):
+        # "Doris Lange-Meinhardt, geb. Lange, geb. 29.01.1976": the birth name is skipped
+        name, start = words[-3]
+        words = [*words[:-3], (name.rstrip(","), start)]
     names = _name_run(words, len(words))
     while names and names[0][0] in _PARTICLES:
         names = names[1:]
