@@ -46,7 +46,10 @@ from services.classification.references.folding import (
 from services.classification.references.near_names import names_near
 from services.db.models import Akte, AkteSubjectKey
 
+_MISREAD = ReferenceKind.AKTENZEICHEN_MISREAD.value
+
 _KIND_LABEL = {
+    ReferenceKind.AKTENZEICHEN_MISREAD: "Aktenzeichen",
     ReferenceKind.KASSENZEICHEN: "Kassenzeichen",
     ReferenceKind.BAUANTRAG: "Bauantrag",
     ReferenceKind.SENDER_REFERENCE: "sender reference",
@@ -84,18 +87,7 @@ def find_near_misses(
     if not wants or limit <= 0:
         return []
     exact = {m.akte.id for m in match_references(session, references)}
-    candidates: dict[tuple[str, str | None], list[tuple[str, str, str]]] = {}
-    for kind, key, value, display, akte_id in session.execute(
-        select(
-            AkteSubjectKey.kind,
-            AkteSubjectKey.near_key,
-            AkteSubjectKey.value,
-            AkteSubjectKey.display,
-            AkteSubjectKey.akte_id,
-        ).where(keys_in(AkteSubjectKey.near_key, [(w.kind, w.key) for w in wants]))
-    ):
-        if akte_id not in exact:
-            candidates.setdefault((kind, key), []).append((value, display, akte_id))
+    candidates = _candidates(session, wants, exact)
     chosen: list[tuple[int, int, str, _Want, str]] = []
     for order, reference in enumerate(references):
         found: dict[str, tuple[int, _Want, str]] = {}
@@ -125,9 +117,41 @@ def find_near_misses(
     return proposals
 
 
+def _candidates(
+    session: Session, wants: Sequence[_Want], exact: set[str]
+) -> dict[tuple[str, str], list[tuple[str, str, str]]]:
+    """(value, display, Akte id) of the keys with a wanted near key, by (kind, near key).
+
+    A misread Aktenzeichen's candidate is the Akte with that Aktenzeichen.
+    """
+    found: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+    keyed = [(w.kind, w.key) for w in wants if w.kind != _MISREAD]
+    if keyed:
+        for kind, key, value, display, akte_id in session.execute(
+            select(
+                AkteSubjectKey.kind,
+                AkteSubjectKey.near_key,
+                AkteSubjectKey.value,
+                AkteSubjectKey.display,
+                AkteSubjectKey.akte_id,
+            ).where(keys_in(AkteSubjectKey.near_key, keyed))
+        ):
+            if akte_id not in exact and key is not None:
+                found.setdefault((kind, key), []).append((value, display, akte_id))
+    numbers = [w.key for w in wants if w.kind == _MISREAD]
+    if numbers:
+        query = select(Akte.aktenzeichen, Akte.id).where(Akte.aktenzeichen.in_(numbers))
+        for number, akte_id in session.execute(query):
+            if akte_id not in exact:
+                found.setdefault((_MISREAD, number), []).append((number, number, akte_id))
+    return found
+
+
 def _distance(want: _Want, value: str) -> int | None:
     """How near the Akte's value is to the reference, None when it is not a near miss."""
     reference = want.reference
+    if reference.kind is ReferenceKind.AKTENZEICHEN_MISREAD:
+        return want.distance
     if value == reference.value:
         return None
     if reference.kind is ReferenceKind.BAUANTRAG:
@@ -145,6 +169,8 @@ def _distance(want: _Want, value: str) -> int | None:
 
 def _wants(reference: Reference) -> list[_Want]:
     kind = reference.kind.value
+    if reference.kind is ReferenceKind.AKTENZEICHEN_MISREAD:
+        return [_Want(reference, kind, reference.value, 1, "reads with OCR's letters as digits as")]
     if reference.kind is ReferenceKind.PERSON:
         born = reference.value.rsplit("|", 1)[-1]
         wants = [_Want(reference, kind, born, 3, "has a name one letter off from")]

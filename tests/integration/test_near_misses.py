@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from services.bootstrap import Container, build_container, prepare
 from services.classification.matching import find_references, match_references
 from services.classification.near_miss import NearMiss, find_near_misses
-from services.db.models import AkteSubjectKey
+from services.db.models import Akte, AkteSubjectKey
 from services.db.session import unit_of_work
 from services.records.akten import NewAkte, create_akte
 from services.records.file_plans import active_plan
@@ -125,6 +125,23 @@ def test_an_exact_match_is_no_near_miss(
         exact, proposals = _read(session, text)
     assert exact == [ids[intended]]
     assert proposals == []
+
+
+def test_a_misread_aktenzeichen_is_proposed_and_never_matched(
+    world: tuple[Container, dict[str, str]],
+) -> None:
+    container, ids = world
+    with container.session_factory() as session:
+        akte = session.get(Akte, ids["yilmaz"])
+        assert akte is not None
+        aktenzeichen = akte.aktenzeichen  # "122.04-1/2026"
+        misread = aktenzeichen.replace("0", "O", 1)
+        exact, proposals = _read(session, f"Ihr Zeichen: {misread}")
+        assert exact == []
+        assert [p.akte.id for p in proposals] == [ids["yilmaz"]]
+        assert misread in proposals[0].reason
+        exact, proposals = _read(session, f"Ihr Zeichen: {aktenzeichen}")
+        assert (exact, proposals) == ([ids["yilmaz"]], [])
 
 
 def test_an_akte_matched_exactly_by_one_reference_is_not_proposed_by_another(

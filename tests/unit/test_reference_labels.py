@@ -59,3 +59,12 @@ def test_no_bauantrag_under_other_labels(text: str) -> None:
 )
 def test_persons_with_a_birth_name_or_after_a_preposition(text: str, value: str) -> None:
     assert kinds_values(text) == [("person", value)]
+
+
+def test_an_aktenzeichen_seen_only_with_ocr_letters_as_digits_is_a_misread_one() -> None:
+    assert kinds_values("Ihr Zeichen: 122.O4-1/2026") == [("aktenzeichen_misread", "122.04-1/2026")]
+    assert kinds_values("Ihr Zeichen: 122.04-1/2026") == [("aktenzeichen", "122.04-1/2026")]
+    assert kinds_values("Unser Zeichen: 122.O4-1/2026") == [
+        ("sender_reference", "122.O4-1/2026")
+    ]  # the sender's: no Aktenzeichen of ours either way
+    assert kinds_values("Rechnungsnummer 122.O4-311/2025") == []

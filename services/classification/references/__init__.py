@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from services.classification.references.folding import lone_letters_as_digits
 from services.classification.references.labelled import (
     OUR_ROLES,
     Reading,
@@ -66,8 +67,31 @@ def extract_references(text: str, *, find_aktenzeichen: AktenzeichenFinder) -> l
     ``find_aktenzeichen`` returns ``(canonical Aktenzeichen, start, end)`` for every
     Aktenzeichen of ours printed in a text.  One that stands under a label of the sender
     ("Unser Zeichen") is the sender's reference; under an invoice or customer number, or
-    in a Bezugszeichenzeile that reads two ways, it is dropped.
+    in a Bezugszeichenzeile that reads two ways, it is dropped.  One that the finder sees
+    only once OCR's lone letters are taken for digits ("122.O4-1/2026") is given as
+    ``AKTENZEICHEN_MISREAD``: a near miss to propose, never a match.
     """
+    found = _read(text, find_aktenzeichen)
+    folded = lone_letters_as_digits(text)
+    misread = {start for _, start, _ in find_aktenzeichen(folded)} - {
+        r.start for r in found if r.kind is ReferenceKind.AKTENZEICHEN
+    }
+    if misread:
+        for ref in _read(folded, find_aktenzeichen):
+            if ref.kind is ReferenceKind.AKTENZEICHEN and ref.start in misread:
+                printed = text[ref.start : ref.start + len(ref.printed)]
+                found.append(
+                    Reference(
+                        ReferenceKind.AKTENZEICHEN_MISREAD, ref.value, printed, ref.start, ref.label
+                    )
+                )
+    unique: dict[tuple[ReferenceKind, str], Reference] = {}
+    for ref in sorted(found, key=lambda r: r.start):
+        unique.setdefault((ref.kind, ref.value), ref)
+    return list(unique.values())
+
+
+def _read(text: str, find_aktenzeichen: AktenzeichenFinder) -> list[Reference]:
     hits = {(start, end): value for value, start, end in find_aktenzeichen(text)}
     spans = sorted(hits)
     labels = labels_of(text)
@@ -87,7 +111,4 @@ def extract_references(text: str, *, find_aktenzeichen: AktenzeichenFinder) -> l
             Reference(ReferenceKind.AKTENZEICHEN, hits[start, end], text[start:end], start, label)
         )
     reading.references.extend(read_persons(text))
-    unique: dict[tuple[ReferenceKind, str], Reference] = {}
-    for ref in sorted(reading.references, key=lambda r: r.start):
-        unique.setdefault((ref.kind, ref.value), ref)
-    return list(unique.values())
+    return reading.references

@@ -29,6 +29,9 @@ class ReferenceKind(StrEnum):
     """What a reference names; the values double as subject key kinds."""
 
     AKTENZEICHEN = "aktenzeichen"
+    AKTENZEICHEN_MISREAD = "aktenzeichen_misread"
+    """One of our Aktenzeichen, but only once OCR's lone letters are taken for digits
+    ("122.O4-1/2026"): a near miss, never matched."""
     SENDER_REFERENCE = "sender_reference"
     KASSENZEICHEN = "kassenzeichen"
     BAUANTRAG = "bauantrag"
