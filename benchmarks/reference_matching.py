@@ -162,6 +162,8 @@ def populate(session: Session, akten: list[list[tuple[str, str]]]) -> list[Key]:
         )
         number = counters[code] = counters.get(code, 0) + 1
         akte_id = str(uuid.uuid4())
+        if len(rows) % 4 == 0:  # a quarter of the letters' senders cite our Aktenzeichen
+            keys.append(Key(akte_id, "aktenzeichen", f"{code}-{number}/2025"))
         rows.append(
             {
                 "id": akte_id,
@@ -205,6 +207,8 @@ def cite(kind: str, display: str) -> str:
         )
     if kind == "kassenzeichen":
         return f"Betreff: Grundbesitzabgaben 2026\nKassenzeichen: {display}\n"
+    if kind == "aktenzeichen":
+        return f"Ihr Zeichen: {display}\nBetreff: Ihr Schreiben vom 12.01.2026\n"
     if kind == "bauantrag":
         return f"Betreff: Bauantrag Nr. {display}, Errichtung eines Carports\n"
     return f"Unser Zeichen: {display}\nBetreff: Ihr Schreiben in obiger Sache\n"
@@ -237,7 +241,7 @@ def near_variants(rng: random.Random, key: Key) -> list[tuple[str, str]]:
         if spots and not (key.kind == "kassenzeichen" and digit in "01"):
             i = rng.choice(spots)
             found.append((f"{key.kind} {letter}/{digit}", display[:i] + letter + display[i + 1 :]))
-    if "-" in display:
+    if "-" in display and key.kind != "aktenzeichen":
         found.append((f"{key.kind} dash missing", display.replace("-", "", 1)))
     if key.kind == "sender_reference":
         found.append((f"{key.kind} blank added", display.replace("-", " ", 1)))
@@ -256,9 +260,13 @@ def _differs(key: Key, printed: str) -> bool:
     if key.kind == "person" and not 1900 <= int(printed[-4:]) <= date.today().year:
         return False  # letters name no one born in 1086 or 2951: that is no birth date read
     try:
-        return subject_key(key.kind, printed).value != subject_key(key.kind, key.display).value
+        return _value(key.kind, printed) != _value(key.kind, key.display)
     except InvalidInputError:  # an impossible date is no variant
         return False
+
+
+def _value(kind: str, printed: str) -> str:
+    return printed if kind == "aktenzeichen" else subject_key(kind, printed).value
 
 
 def letters(rng: random.Random, keys: list[Key], count: int) -> list[Letter]:
@@ -269,7 +277,7 @@ def letters(rng: random.Random, keys: list[Key], count: int) -> list[Letter]:
     the Kassenzeichen or number with another digit.  A proposal for them is a wrong one.
     """
     citable = [k for k in keys if k.kind != "flurstueck"]
-    taken = {subject_key(k.kind, k.display).value for k in citable}
+    taken = {_value(k.kind, k.display) for k in citable}
     result: list[Letter] = []
     while len(result) < count:
         key = rng.choice(citable)
@@ -287,11 +295,12 @@ def letters(rng: random.Random, keys: list[Key], count: int) -> list[Letter]:
                 "kassenzeichen": "7." + _kassenzeichen(rng)[2:],
                 "bauantrag": f"BV-{rng.randint(1990, 2009)}-{rng.randint(1, 999):04d}",
                 "sender_reference": f"XQ-{rng.randint(1990, 2009)}/{rng.randint(1, 999):04d}",
+                "aktenzeichen": f"611.01-{rng.randint(1, 999)}/2019",
             }[key.kind]
             result.append(Letter("new, far", cite(key.kind, unknown) + FILLER, None))
         else:
             close = _close(rng, key)
-            if subject_key(key.kind, close).value not in taken:
+            if _value(key.kind, close) not in taken:
                 result.append(Letter("new, close", cite(key.kind, close) + FILLER, None))
     return result
 
