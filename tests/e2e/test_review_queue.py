@@ -101,7 +101,7 @@ def test_references_to_two_akten_go_to_review_with_both(service_without_workers:
     assert "2 different Akten" in result["classification"]["reason"]
 
 
-def test_unknown_letter_goes_to_the_responsible_units_queue(
+def test_a_confident_per_person_letter_is_routed_to_the_responsible_unit(
     service_without_workers: Service,
 ) -> None:
     service = service_without_workers
@@ -117,11 +117,22 @@ def test_unknown_letter_goes_to_the_responsible_units_queue(
     assert top["code"] == "365.01"
     assert len(classification["suggestions"]) == 3
     assert top["reasons"], "the model must name the terms that weighed most"
-    assert classification["decision"] == "review"
+    assert classification["decision"] == "routed", classification["reason"]
+    assert classification["proposal"]["new_akte"] is not None
     unit = unit_of(service, "365.01")
     assert result["document"]["org_unit"] == unit
     [task] = open_tasks(service)
     assert task["org_unit"] == unit and task["document"]["id"] == result["document"]["id"]
+
+
+def test_an_unsure_letter_goes_to_the_central_mail_room(service_without_workers: Service) -> None:
+    service = service_without_workers
+    result = filed(service, "Sehr geehrte Damen und Herren, anbei wie besprochen. Gruß, K. Otto")
+    classification = result["classification"]
+    assert classification["decision"] == "review" and classification["proposal"] is None
+    assert classification["confidence"] < classification["threshold"]
+    [task] = open_tasks(service)
+    assert task["org_unit"] == result["document"]["org_unit"] == "POST"
 
 
 def test_a_confident_subject_matter_letter_is_filed_into_the_sammelakte(

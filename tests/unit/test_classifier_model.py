@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from services.classification.model import IncompatibleModelError, TextClassifier
+from services.classification.model import MIN_INDEPENDENT, IncompatibleModelError, TextClassifier
 from services.classification.training_set import Example, ExampleSource, training_hash
 from services.errors import InvalidInputError
 
@@ -91,11 +91,33 @@ def test_metadata_describes_the_training(model: TextClassifier, examples: list[E
     meta = model.metadata
     assert meta.training_hash == training_hash(examples)
     assert meta.n_examples == len(examples)
-    assert meta.n_by_source == {"plan": 6, "letter": 60, "human": 0}
+    assert meta.n_by_source == {"plan": 6, "letter": 60, "independent": 0, "human": 0}
     assert meta.threshold == model.threshold
     assert meta.cv is not None
     assert meta.cv.n == 60
+    assert meta.calibrated_on == "cross-validation" and meta.independent is None
     json.dumps(meta.to_dict())
+
+
+def test_the_threshold_is_calibrated_on_independent_letters(examples: list[Example]) -> None:
+    """With enough of them, a model that learnt none of them predicts them for calibration."""
+    rng = random.Random(7)
+    independent = [
+        Example(_letter(rng, code), code, ExampleSource.INDEPENDENT)
+        for code in TOPICS
+        for _ in range(MIN_INDEPENDENT // len(TOPICS) + 1)
+    ]
+    model = TextClassifier.train([*examples, *independent], target_precision=0.9)
+    meta = model.metadata
+    assert meta.calibrated_on == "independent"
+    assert meta.independent is not None and meta.independent.n == len(independent)
+    assert meta.independent.folds == 1
+    assert meta.cv is not None and meta.cv.n == 60, "independent letters are never in folds"
+    assert model.threshold is not None
+    assert meta.independent.precision_at_threshold is not None
+    assert meta.independent.precision_at_threshold >= 0.9
+    few = TextClassifier.train([*examples, *independent[: MIN_INDEPENDENT - 1]])
+    assert few.metadata.calibrated_on == "cross-validation"
 
 
 def test_explanations_are_words_of_the_letter(model: TextClassifier) -> None:

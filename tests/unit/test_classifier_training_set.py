@@ -55,8 +55,16 @@ def test_one_pseudo_document_per_leaf_with_the_titles_down_to_it() -> None:
 
 
 def test_weights_default_by_source_and_must_be_positive() -> None:
-    plan, letter, human = (Example("x", "1", source) for source in ExampleSource)
-    assert plan.weight < letter.weight < human.weight
+    plan, letter, independent, human = (
+        Example("x", "1", source)
+        for source in (
+            ExampleSource.PLAN,
+            ExampleSource.LETTER,
+            ExampleSource.INDEPENDENT,
+            ExampleSource.HUMAN,
+        )
+    )
+    assert plan.weight < letter.weight == independent.weight < human.weight
     assert Example("x", "1", ExampleSource.HUMAN, weight=7).weight == 7.0
     with pytest.raises(ValueError, match="positive"):
         Example("x", "1", ExampleSource.HUMAN, weight=0)
