@@ -5,9 +5,11 @@ digit of a Kassenzeichen, but so may the sender have meant another file.  Exact 
 are :func:`~services.classification.matching.match_references`' job; an Akte it finds for
 the same references is never proposed here.
 
-Every lookup is an equality lookup on the indexed near key (see
-:mod:`services.classification.references.folding`):
+Every lookup is an equality lookup on an index, the near key of the subject keys (see
+:mod:`services.classification.references.folding`) or the Aktenzeichen:
 
+- Aktenzeichen: one the letter prints with OCR's letters for digits ("122.O4-1/2026",
+  read as ``AKTENZEICHEN_MISREAD``) names the Akte with that Aktenzeichen.
 - Kassenzeichen, Bauantrag, sender reference: the near key of the letter's value, and of
   the value read again after OCR's letters between digits were taken for digits
   ("S.0123.456789.0", "BA 2O26/0173"); separators never count.
@@ -155,7 +157,8 @@ def _distance(want: _Want, value: str) -> int | None:
     if value == reference.value:
         return None
     if reference.kind is ReferenceKind.BAUANTRAG:
-        readings = (reference.value, _reread(reference))
+        # the printed form: the normal form drops zeros after a misread letter ("1Z02" -> "1-Z-2")
+        readings = (reference.printed, _reread(reference))
         return want.distance if any(bauantrag_near(value, r) for r in readings) else None
     if reference.kind is not ReferenceKind.PERSON:
         return want.distance if fold(value) == want.key else None

@@ -218,3 +218,19 @@ def test_every_subject_key_gets_its_near_key(world: tuple[Container, dict[str, s
         assert ("person", "1985-04-03") in rows
         assert all(near for _, near in rows)
         session.rollback()
+
+
+def test_a_misread_letter_does_not_make_a_bauantrag_near_another(
+    world: tuple[Container, dict[str, str]],
+) -> None:
+    container, ids = world
+    with unit_of_work(container.session_factory) as session:
+        plan = active_plan(session)
+        for number in ("BA-2023-1202", "BA-2023-0122"):
+            new = NewAkte("521.01", number, subject_keys=[subject_key("bauantrag", number)])
+            ids[number] = create_akte(session, plan, new, actor="t", clock=container.clock).id
+    with container.session_factory() as session:
+        # "BA-2023-1Z02" normalises to BA-2023-1-Z-2, which drops the zero that tells them apart
+        exact, proposals = _read(session, "Bauantrag Nr. BA-2023-1Z02")
+    assert exact == []
+    assert [p.akte.id for p in proposals] == [ids["BA-2023-1202"]]
