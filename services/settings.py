@@ -68,6 +68,9 @@ class JobSettings(BaseModel):
     max_attempts: int = Field(5, ge=1)
     backoff_base_seconds: float = Field(5.0, ge=0)
     poll_interval_seconds: float = Field(1.0, gt=0)
+    worker_nice: int = Field(10, ge=0, le=19)
+    """Nice value added to job workers and the OCR processes they start, so that web
+    requests (an upload's acknowledgement) get the CPU first; 0 keeps the same priority."""
 
 
 class ClassificationSettings(BaseModel):

@@ -3,6 +3,13 @@
 OCR runs one job per process (ocrmypdf itself runs in a child process of the worker),
 so N worker processes OCR N documents at once.  With PostgreSQL, workers on several
 hosts share the queue.
+
+Workers run at a lower CPU priority (``EAKTE_JOBS__WORKER_NICE``, default 10) and so do
+the OCR processes they start, which inherit it: on cores shared with ``eakte serve`` the
+web requests -- a scanning station waiting for its acknowledgement -- get the CPU first,
+and OCR uses what is left.  A worker process lowers its own priority; an embedded worker
+thread lowers only its own thread's (on Linux the nice value belongs to a thread, and a
+child process inherits the value of the thread that started it), never the web threads'.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ import multiprocessing
 import os
 import signal
 import socket
+import sys
 import threading
 import time
 from types import FrameType
@@ -47,7 +55,10 @@ class InProcessWorkers:
                 poll_interval=self._container.settings.jobs.poll_interval_seconds,
             )
             thread = threading.Thread(
-                target=worker.run_forever, args=(self._stop,), name=f"worker-{index}", daemon=True
+                target=_run_lowered,
+                args=(worker, self._stop, self._container.settings.jobs.worker_nice),
+                name=f"worker-{index}",
+                daemon=True,
             )
             thread.start()
             self._threads.append(thread)
@@ -57,6 +68,27 @@ class InProcessWorkers:
         deadline = time.monotonic() + timeout
         for thread in self._threads:
             thread.join(max(deadline - time.monotonic(), 0.1))
+
+
+def _run_lowered(worker: Worker, stop: threading.Event, nice: int) -> None:
+    """An embedded worker thread's loop, at ``nice`` below the server's priority."""
+    lower_thread_priority(nice)
+    worker.run_forever(stop)
+
+
+def lower_thread_priority(nice: int) -> None:
+    """Add ``nice`` to the calling thread's nice value (Linux; elsewhere a no-op).
+
+    On Linux ``setpriority`` with a thread id changes that thread only.  Other systems
+    keep the nice value per process, where lowering it would slow the web requests too.
+    """
+    if nice <= 0 or not sys.platform.startswith("linux"):
+        return
+    thread = threading.get_native_id()
+    try:
+        os.setpriority(os.PRIO_PROCESS, thread, os.getpriority(os.PRIO_PROCESS, thread) + nice)
+    except OSError as exc:  # e.g. a seccomp profile without setpriority
+        log.warning("could not lower the priority of worker thread %d: %s", thread, exc)
 
 
 def run_worker_process(settings: Settings, index: int) -> None:
@@ -70,6 +102,8 @@ def run_worker_process(settings: Settings, index: int) -> None:
 
     signal.signal(signal.SIGTERM, _request_stop)
     signal.signal(signal.SIGINT, _request_stop)
+    if settings.jobs.worker_nice:
+        os.nice(settings.jobs.worker_nice)
     container = build_container(settings)
     try:
         worker = Worker(

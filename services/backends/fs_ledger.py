@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from services.db.session import held
 from services.errors import IntegrityError, StorageError
 from services.ports import Protection
 
@@ -110,6 +111,15 @@ class HistoryEntry:
     legal_hold: bool
 
 
+_gates: dict[Path, threading.RLock] = {}
+_gates_lock = threading.Lock()
+
+
+def _gate(path: Path) -> threading.RLock:
+    with _gates_lock:
+        return _gates.setdefault(path.resolve(), threading.RLock())
+
+
 class RetentionLedger:
     """The SQLite file ``root/retention-ledger.sqlite3``; created on first use."""
 
@@ -118,6 +128,7 @@ class RetentionLedger:
         self._uri = path.resolve().as_uri() + "?mode=rw"
         self._busy_timeout = busy_timeout_seconds
         self._local = threading.local()
+        self._write_gate = _gate(path)
         self._create()
 
     @property
@@ -171,8 +182,12 @@ class RetentionLedger:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[LedgerTransaction]:
-        """Hold the ledger's write lock; commit when the block ends without an error."""
-        with self._connection() as connection:
+        """Hold the ledger's write lock; commit when the block ends without an error.
+
+        Threads of this process queue on an in-process lock first (see
+        :func:`services.db.session.write_gate` for why: SQLite's busy wait oversleeps).
+        """
+        with held(self._write_gate, self._busy_timeout), self._connection() as connection:
             connection.execute("BEGIN IMMEDIATE")
             try:
                 yield LedgerTransaction(connection)
