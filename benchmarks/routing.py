@@ -6,7 +6,8 @@ The letters are the independent corpus (``benchmarks/corpus/<part>/*.json``, wri
 agents who never saw the classifier or its training letters).  A world is built in an
 embedded SQLite database with the default plan: every letter's ``existing_akte`` is opened
 with its subject keys, beside ``--distractors`` Akten of made-up persons, Kassenzeichen,
-Bauanträge and plots (some of them namesakes of the letters' persons).  Then each letter's
+Bauanträge and plots, and per person a letter names with birth date an Akte of the same
+code for a namesake born on another day.  Then each letter's
 text is classified exactly as the mail room does (:func:`classify_text`).  The text is the
 letter's fields in reading order: e-mail headers, sender, recipient, information block
 ("label: value", empty values left out), date line, subject, body, closing, footer.
@@ -41,11 +42,14 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.table import print_table
+from file_plan import FilePlan
 from file_plan.defaults import load_default_plan
 from file_plan.letters import INDEPENDENT_DIR, load_letters
 from services.classification.classify import classify_text
+from services.classification.matching import find_references
 from services.classification.model import TextClassifier
 from services.classification.policy import Decision, Outcome
+from services.classification.references import ReferenceKind
 from services.classification.training_set import shipped_examples
 from services.clock import SystemClock
 from services.db.migrate import upgrade
@@ -89,6 +93,8 @@ class Tally:
     top3: int = 0
     errors: list[str] = field(default_factory=list)
     reviews: list[str] = field(default_factory=list)
+    thresholds: list[float] = field(default_factory=list)
+    """The models' auto-filing thresholds (one per fold for the tuning part)."""
 
 
 def load_part(part: str) -> list[Letter]:
@@ -145,14 +151,33 @@ def build_world(url: str, letters: Sequence[Letter], distractors: int, seed: int
             expected[letter.id] = opened[ident]
         rng = random.Random(seed)
         codes = sorted({letter.code for letter in letters})
-        for number in range(distractors):
-            code = rng.choice(codes)
-            keys, title = _distractor_keys(rng, number)
+        made = [(rng.choice(codes), *_distractor_keys(rng, n)) for n in range(distractors)]
+        made += _namesakes(plan, letters, rng)
+        for code, keys, title in made:
             create_akte(
                 session, plan, NewAkte(code, title, subject_keys=keys),
                 actor="benchmark", clock=clock,
             )  # fmt: skip
     return expected
+
+
+def _namesakes(
+    plan: FilePlan, letters: Sequence[Letter], rng: random.Random
+) -> list[tuple[str, list[SubjectKey], str]]:
+    """Per person a letter names with birth date: an Akte of the same code for a namesake.
+
+    Same family and given name, another birth date: not the person of the letter.
+    """
+    made = []
+    for letter in letters:
+        for reference in find_references(plan, letter.text):
+            if reference.kind is not ReferenceKind.PERSON:
+                continue
+            family, given, _ = reference.value.split("|")
+            born = f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.{rng.randint(1940, 2024)}"
+            name = f"{family.title()}, {given.title()}"
+            made.append((letter.code, [subject_key("person", f"{name}, {born}")], name))
+    return made
 
 
 def _distractor_keys(rng: random.Random, number: int) -> tuple[list[SubjectKey], str]:
@@ -259,6 +284,7 @@ def run(part: str, distractors: int, folds: int, seed: int) -> Tally:
     models = models_for(letters, folds)
     settings = ClassificationSettings()
     tally = Tally()
+    tally.thresholds = sorted({m.threshold for m in models.values() if m.threshold is not None})
     with tempfile.TemporaryDirectory() as workdir:
         url = f"sqlite:///{Path(workdir) / 'routing.db'}"
         expected = build_world(url, letters, distractors, seed)
@@ -291,6 +317,7 @@ def report(part: str, tally: Tally, thresholds: str) -> None:
         ["routed, new Akte proposed", _share(tally.routed_new_right, tally.routed_new)],
         ["top-1 (classifier)", _share(tally.top1, n)],
         ["top-3 (classifier)", _share(tally.top3, n)],
+        ["threshold(s)", ", ".join(f"{t:.3f}" for t in tally.thresholds) or "none"],
     ]
     print(f"routing of the {part} corpus ({thresholds})")
     print_table(["figure", "value"], rows)
