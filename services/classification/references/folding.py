@@ -17,15 +17,8 @@ BAUANTRAG = "bauantrag"
 FLURSTUECK = "flurstueck"
 _PLOT_LABELLED = re.compile(r"flurst\S*[ \t]*(?:nr\.?)?[ \t]*:?[ \t]*(\d{1,5}(?:/\d{1,4})?)")
 _PLOT_NUMBER = re.compile(r"(?<![\d/])\d{1,5}(?:/\d{1,4})?(?![\d/])")
-_TO_DIGIT = str.maketrans(
-    {"O": "0", "Q": "0", "I": "1", "L": "1", "|": "1"}
-    | {
-        "S": "5",
-        "B": "8",
-        "Z": "2",
-        "G": "6",
-    }
-)
+# letters (upper-case) OCR makes of digits, and the digit each stands for
+_TO_DIGIT = str.maketrans("OQIL|SBZG", "001115826")
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
