@@ -2,10 +2,17 @@
 
 Builds 50,000 Akten with the subject keys a town's Akten carry (persons with birth
 dates, Kassenzeichen, Bauanträge with their Flurstück, other parties' references) in a
-fresh database, then reads short letters that cite a key exactly, cite it with one
-near miss (an OCR confusion, a separator, a date or name misread), or cite an unknown
-key.  Every letter goes the way the mail room takes it: references extracted, matched
-exactly, and only when nothing matched, near misses looked up.
+fresh database, then reads short letters that cite a key or an Akte's Aktenzeichen
+exactly, cite it with one near miss (an OCR confusion, a separator, a date or name
+misread), or cite an unknown key (far from every key, or close to one: the twin, another
+digit).  Every letter goes the way the mail room takes it: references extracted, matched
+exactly, and only when nothing matched, near misses looked up.  Flurstücke are stored
+but not cited: plots are matched by the routing (services/classification/routing.py).
+
+The letters are generated here, not written independently: the table measures speed and
+the behaviour per confusion class, not how often real letters carry each class.  SQLite
+runs without ``ANALYZE`` statistics (the lookups use their indexes either way);
+PostgreSQL is analysed after the bulk load.
 
 Reported: latency of the whole way per letter (p50/p95/p99, and p95 per step), and per
 kind of letter how many were filed exactly (for a near miss: wrongly), how often the
