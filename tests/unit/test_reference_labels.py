@@ -24,6 +24,9 @@ from tests.unit.test_references import kinds_values
         ),
         ("Unser Zeichen: BRÜ/mf 10455", ("sender_reference", "BRÜ/MF10455")),
         ("Unser Zeichen: DW-KiTa/Fi 2026-08", ("sender_reference", "DW-KITA/FI2026-08")),
+        ("Geschäfts-Nr.: 12 IN 45/26", ("sender_reference", "12IN45/26")),  # a court's
+        ("Geschäfts-Nr.: 14 F 233/26 VA", ("sender_reference", "14F233/26VA")),
+        ("Unser Zeichen: 12 IN 45/26 vom 03.03.2026", ("sender_reference", "12IN45/26")),
         ("zu unserem Bauantrag BA-2025-0988, Anbau Wintergarten", ("bauantrag", "BA-2025-988")),
         ("Ihr Zeichen: BA-2026-0173", ("bauantrag", "BA-2026-173")),
         ("Ihr Zeichen: BA 2026/0219", ("bauantrag", "BA-2026-219")),

@@ -59,7 +59,7 @@ _LABEL_SOURCES = {
     _Role.SENDER: (
         rf"(?:[Uu]nsere?|[Mm]eine?)[ \t]+(?:interner?[ \t]+)?(?:{_ZEICHEN}|Referenz|Vorgang)"
         r"|Mandant[ \t]?/[ \t]?Az\.?"
-        rf"|(?:Schadens?|Prüfbericht|Objekt)[ \t]?-?[ \t]?{NR}"
+        rf"|(?:Schadens?|Prüfbericht|Objekt|Gesch(?:ä|ae)fts)[ \t]?-?[ \t]?{NR}"
     ),
     _Role.KASSE: (
         r"Kassen[ \t]?-?[ \t]?[Zz]eichens?|Kassenz\.|Buchungszeichen"
@@ -152,12 +152,21 @@ def _run(tokens: Sequence[Token], limit: int) -> list[Token]:
     return run
 
 
+# a court's file number: chamber, register, number/year, maybe a sub-register ("14 F 233/26 VA")
+_COURT_NUMBER = re.compile(r"\d{1,3} [A-Z][A-Za-z]{0,3} \d{1,6}/\d{2}(?: [A-Z][A-Za-z]{0,3})?")
+
+
 def _sender_length(tokens: Sequence[Token]) -> int:
     """How many leading tokens form a sender reference.
 
     Numbers (with a digit), short letter codes before them ("RA", "Ms", "NH-PE") and one
     code or dictation sign after them ("Oe", "WL/sk"): "NH-PE 26/031 Sch", "233/25 WL/sk".
+    A court's file number reads whole: "12 IN 45/26", "14 F 233/26 VA".
     """
+    run = _run(tokens, 4)
+    for size in (4, 3):
+        if len(run) >= size and _COURT_NUMBER.fullmatch(" ".join(t.text for t in run[:size])):
+            return size
     n = refs = 0
     for token in _run(tokens, 5):
         code = token.text not in _NOT_CODES
