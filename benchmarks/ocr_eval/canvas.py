@@ -56,8 +56,8 @@ class Canvas:
 
     def _rule(self, page: Image.Image) -> None:
         draw = ImageDraw.Draw(page)
-        step = 8.0 if self.ruling == "lined" else 5.0
-        y = 15.0
+        step = 9.0 if self.ruling == "lined" else 5.0
+        y = 15.0 if self.ruling == "lined" else 16.0
         while y < A4_MM[1] - 5:
             draw.line([(0, self.px(y)), (page.width, self.px(y))], fill=RULING, width=1)
             y += step

@@ -136,14 +136,14 @@ def form(canvas: Canvas, letter: Letter, serif: bool) -> list[str]:
 
 def note(canvas: Canvas, letter: Letter, serif: bool) -> list[str]:
     """A handwritten note on lined or squared paper, every line on a ruling line."""
-    hand = ("script", 17.0)
-    step = 8.0 if canvas.ruling == "lined" else 10.0
+    hand = ("script", 16.0)
+    step = 9.0 if canvas.ruling == "lined" else 10.0
     canvas.y = 17.0
     lines = [*letter.sender, *letter.recipient]
     lines += [f"{label} {value}" for label, value in letter.info_block]
     lines += [letter.date_line, letter.subject] if letter.date_line or letter.subject else []
     for paragraph in letter.body:
-        lines += canvas.wrap(paragraph, hand, RIGHT - LEFT - 15.0)
+        lines += canvas.wrap(paragraph, hand, 0.8 * (RIGHT - LEFT - 15.0))  # jitter widens
     lines += [line for line in letter.closing if line.strip()]
     truth = []
     for line in (line for line in lines if line.strip()):

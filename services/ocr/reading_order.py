@@ -8,8 +8,9 @@ of the page is split in two, and a run of two or more such lines (with the lines
 that continue it directly above or below) is put out column by column: the left parts,
 then the right parts.  Everything else keeps PDFium's order.
 
-On the 24 DIN 5008 letters of the OCR tuning set this took the character error rate in
-reading order from about 10 % to ... (``benchmarks/ocr_eval``).
+On the DIN 5008 letters among the first 24 of the OCR tuning part this took the median
+character error rate in reading order of bare ocrmypdf's text from 10.8 % to 3.8 %
+(``benchmarks/ocr_eval``, which reads both pipelines' PDFs with this extraction).
 """
 
 from __future__ import annotations
@@ -65,14 +66,11 @@ def reorder(text: str, boxes: list[Box], width: float) -> str:
             out.append(lines[index].text())
             index += 1
             continue
-        end = index
-        while end + 1 < len(lines) and splits[end + 1] is not None:
-            end += 1
-        if end == index:  # one line with a wide gap is not a column
-            out.append(lines[index].text())
+        start, end = _extend(lines, splits, index, width)
+        if sum(split is not None for split in splits[start : end + 1]) < 2:
+            out.append(lines[index].text())  # one line with a wide gap is not a column
             index += 1
             continue
-        start, end = _extend(lines, splits, index, end, width)
         left_parts: list[str] = []
         right_parts: list[str] = []
         for number in range(start, end + 1):
@@ -140,30 +138,40 @@ def _split(line: _Line, width: float) -> tuple[list[_Word], list[_Word]] | None:
 def _extend(
     lines: list[_Line],
     splits: list[tuple[list[_Word], list[_Word]] | None],
-    start: int,
-    end: int,
+    index: int,
     width: float,
 ) -> tuple[int, int]:
-    """Widen the run [start, end] by the column lines directly above and below it."""
-    first = splits[start]
+    """The run of lines around the split line at ``index``.
+
+    It takes in the lines directly above that stand in the right column, and those
+    directly below that stand in either column or are split again.
+    """
+    first = splits[index]
     assert first is not None
+    start = end = index
     left_x, right_x = first[0][0].left, first[1][0].left
-    spacing = _spacing(lines, start, end)
+    spacing = _spacing(lines, index)
 
     def continues(number: int, neighbour: int) -> bool:
         line = lines[number]
-        if splits[number] is not None or abs(line.top - lines[neighbour].top) > 2 * spacing:
+        if abs(line.top - lines[neighbour].top) > 2 * spacing:
             return False
+        if splits[number] is not None:
+            return True
         near = COLUMN_TOLERANCE * width
         return abs(line.left - right_x) <= near or abs(line.left - left_x) <= near
 
-    while start > 0 and lines[start - 1].left >= RIGHT_HALF * width and continues(start - 1, start):
+    while start > 0 and splits[start - 1] is None and continues(start - 1, start):
+        if lines[start - 1].left < RIGHT_HALF * width:
+            break
         start -= 1
     while end + 1 < len(lines) and continues(end + 1, end):
         end += 1
     return start, end
 
 
-def _spacing(lines: list[_Line], start: int, end: int) -> float:
-    gaps = [abs(lines[n + 1].top - lines[n].top) for n in range(start, end)]
-    return max(gaps) if gaps else 14.0
+def _spacing(lines: list[_Line], index: int) -> float:
+    """The distance from the line at ``index`` to its next (or previous) line."""
+    if index + 1 < len(lines):
+        return abs(lines[index + 1].top - lines[index].top)
+    return abs(lines[index].top - lines[index - 1].top) if index else 14.0

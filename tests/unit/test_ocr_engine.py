@@ -286,9 +286,10 @@ def test_tuning_arguments() -> None:
     assert "--rotate-pages-threshold" not in without
 
 
-def test_default_tuning_uses_sauvola_thresholding() -> None:
+def test_default_tuning() -> None:
     assert DEFAULT_TUNING.arguments(rotate_pages=True, clean=True) == [
-        "--optimize", "1", "--tesseract-thresholding", "sauvola"
+        "--optimize", "1", "--plugin", "services.ocr.ocr_image_plugin",
+        "--rotate-pages-threshold", "3.0", "--tesseract-thresholding", "sauvola",
     ]  # fmt: skip
 
 
