@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from services.db.session import held
+from services.db.session import WriteGate
 from services.errors import IntegrityError, StorageError
 from services.ports import Protection
 
@@ -111,13 +111,13 @@ class HistoryEntry:
     legal_hold: bool
 
 
-_gates: dict[Path, threading.RLock] = {}
+_gates: dict[Path, WriteGate] = {}
 _gates_lock = threading.Lock()
 
 
-def _gate(path: Path) -> threading.RLock:
+def _gate(path: Path) -> WriteGate:
     with _gates_lock:
-        return _gates.setdefault(path.resolve(), threading.RLock())
+        return _gates.setdefault(path.resolve(), WriteGate())
 
 
 class RetentionLedger:
@@ -187,7 +187,7 @@ class RetentionLedger:
         Threads of this process queue on an in-process lock first (see
         :func:`services.db.session.write_gate` for why: SQLite's busy wait oversleeps).
         """
-        with held(self._write_gate, self._busy_timeout), self._connection() as connection:
+        with self._write_gate.held(self._busy_timeout), self._connection() as connection:
             connection.execute("BEGIN IMMEDIATE")
             try:
                 yield LedgerTransaction(connection)

@@ -26,10 +26,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, or_, select, tuple_
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from file_plan import FilePlan
+from services.classification.matching import keys_in
 from services.classification.references import (
     Reference,
     ReferenceKind,
@@ -160,7 +161,7 @@ def find_candidates(
     persons = [r for r in references if r.kind is ReferenceKind.PERSON]
     firm_conditions = _birth_conditions(persons) + _plot_conditions(keys)
     if printed := _printed_keys(text):
-        firm_conditions.append(tuple_(AkteSubjectKey.kind, AkteSubjectKey.value).in_(printed))
+        firm_conditions.append(keys_in(AkteSubjectKey.value, printed))
     loose: list[Akte] = []
     firm: list[Akte] = []
     for kind, value, akte in _rows(session, code, firm_conditions):
@@ -185,7 +186,7 @@ def _birth_conditions(persons: Sequence[Reference]) -> list[Any]:
     return [
         and_(
             AkteSubjectKey.kind == SubjectKeyKind.PERSON.value,
-            AkteSubjectKey.value.like("%|" + r.value.rsplit("|", 1)[1]),
+            AkteSubjectKey.near_key == r.value.rsplit("|", 1)[1],
         )
         for r in persons
     ]
@@ -205,16 +206,32 @@ def _same_person(value: str, persons: Sequence[Reference]) -> bool:
 
 
 def _rows(session: Session, code: str, conditions: Sequence[Any]) -> list[tuple[str, str, Akte]]:
-    rows: list[tuple[str, str, Akte]] = []
+    """(kind, value, Akte) of the subject keys meeting any condition, open Akten of ``code``.
+
+    The keys are looked up first and their Akten second, so that the subject key indexes
+    drive the search: joined in one query, SQLite without statistics starts from the
+    Akten's status index and reads every open Akte.
+    """
+    keys: list[tuple[str, str, str]] = []
     for start in range(0, len(conditions), _CONDITION_CHUNK):
         chunk = conditions[start : start + _CONDITION_CHUNK]
-        query = (
-            select(AkteSubjectKey.kind, AkteSubjectKey.value, Akte)
-            .join(Akte, Akte.id == AkteSubjectKey.akte_id)
-            .where(Akte.file_plan_code == code, Akte.status == AkteStatus.OPEN, or_(*chunk))
+        query = select(AkteSubjectKey.kind, AkteSubjectKey.value, AkteSubjectKey.akte_id)
+        keys += [
+            (kind, value, akte_id)
+            for kind, value, akte_id in session.execute(query.where(or_(*chunk)))
+        ]
+    if not keys:
+        return []
+    wanted = sorted({akte_id for _, _, akte_id in keys})
+    akten: dict[str, Akte] = {}
+    for start in range(0, len(wanted), _CONDITION_CHUNK):
+        query = select(Akte).where(
+            Akte.id.in_(wanted[start : start + _CONDITION_CHUNK]),
+            Akte.file_plan_code == code,
+            Akte.status == AkteStatus.OPEN,
         )
-        rows += [(kind, value, akte) for kind, value, akte in session.execute(query)]
-    return rows
+        akten.update((akte.id, akte) for akte in session.scalars(query))
+    return [(kind, value, akten[akte_id]) for kind, value, akte_id in keys if akte_id in akten]
 
 
 def _first(akten: Iterable[Akte]) -> list[Akte]:
@@ -310,7 +327,7 @@ def _plot_conditions(keys: Sequence[SubjectKey]) -> list[Any]:
     return [
         and_(
             AkteSubjectKey.kind == SubjectKeyKind.FLURSTUECK.value,
-            AkteSubjectKey.value.contains(number),
+            AkteSubjectKey.near_key == number,
         )
         for number in numbers
         if number

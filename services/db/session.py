@@ -76,35 +76,56 @@ def unit_of_work(factory: sessionmaker[Session], *, write: bool = True) -> Itera
 
 
 _BUSY_TIMEOUT_SECONDS = 30  # as the connections' own busy timeout
-_gates: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+
+
+class WriteGate:
+    """A queue for the writing transactions of one process's threads on one SQLite file.
+
+    Not a ``threading.RLock``: a request's write session may be opened on one thread and
+    closed on another (FastAPI runs a generator dependency's two halves on any threads of
+    its pool), and an RLock may only be released by the thread that took it.  A thread
+    that already holds the gate goes on without waiting, so that a nested write
+    transaction meets SQLite's own lock and fails as before instead of waiting for itself.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._holder: int | None = None
+
+    @contextmanager
+    def held(self, timeout: float) -> Iterator[None]:
+        """Hold the gate if it comes free within ``timeout`` seconds, else go on without it."""
+        if self._holder == threading.get_ident():
+            yield
+            return
+        acquired = self._lock.acquire(timeout=timeout)
+        if acquired:
+            self._holder = threading.get_ident()
+        try:
+            yield
+        finally:
+            if acquired:
+                self._holder = None
+                self._lock.release()
+
+
+_gates: weakref.WeakKeyDictionary[Engine, WriteGate] = weakref.WeakKeyDictionary()
 _gates_lock = threading.Lock()
 
 
 def write_gate(bind: Engine | Connection) -> AbstractContextManager[object]:
-    """For SQLite: the lock this process's writing transactions on that engine queue on.
+    """For SQLite: the gate this process's writing transactions on that engine queue on.
 
     SQLite lets a writer that finds the database locked sleep and retry (1, 2, 5 ... up
     to 100 ms at a time), so a waiting writer often sleeps on long after the lock was
     released: under eight concurrent uploads that added 100-200 ms to the slowest
-    acknowledgements.  Threads of one process queue on this lock instead and go on as
-    soon as the previous transaction ends; other processes still meet SQLite's lock.
-    Reentrant, and given up after the busy timeout, so that a write transaction that
-    waits for another one in the same process fails as before instead of hanging.
-    PostgreSQL: no gate.
+    acknowledgements.  Threads of one process queue on a :class:`WriteGate` instead and go
+    on as soon as the previous transaction ends; other processes still meet SQLite's lock.
+    The gate is given up after the busy timeout, so that a write transaction that waits
+    for a stuck one fails as before instead of hanging.  PostgreSQL: no gate.
     """
     if bind.dialect.name != "sqlite":
         return nullcontext()
     with _gates_lock:
-        gate = _gates.setdefault(bind.engine, threading.RLock())
-    return held(gate, _BUSY_TIMEOUT_SECONDS)
-
-
-@contextmanager
-def held(lock: threading.RLock, timeout: float) -> Iterator[None]:
-    """Hold ``lock`` if it comes free within ``timeout`` seconds, else go on without it."""
-    acquired = lock.acquire(timeout=timeout)
-    try:
-        yield
-    finally:
-        if acquired:
-            lock.release()
+        gate = _gates.setdefault(bind.engine, WriteGate())
+    return gate.held(_BUSY_TIMEOUT_SECONDS)
