@@ -215,22 +215,22 @@ def _rows(session: Session, code: str, conditions: Sequence[Any]) -> list[tuple[
     keys: list[tuple[str, str, str]] = []
     for start in range(0, len(conditions), _CONDITION_CHUNK):
         chunk = conditions[start : start + _CONDITION_CHUNK]
-        query = select(AkteSubjectKey.kind, AkteSubjectKey.value, AkteSubjectKey.akte_id)
+        found = select(AkteSubjectKey.kind, AkteSubjectKey.value, AkteSubjectKey.akte_id)
         keys += [
             (kind, value, akte_id)
-            for kind, value, akte_id in session.execute(query.where(or_(*chunk)))
+            for kind, value, akte_id in session.execute(found.where(or_(*chunk)))
         ]
     if not keys:
         return []
     wanted = sorted({akte_id for _, _, akte_id in keys})
     akten: dict[str, Akte] = {}
     for start in range(0, len(wanted), _CONDITION_CHUNK):
-        query = select(Akte).where(
+        open_akten = select(Akte).where(
             Akte.id.in_(wanted[start : start + _CONDITION_CHUNK]),
             Akte.file_plan_code == code,
             Akte.status == AkteStatus.OPEN,
         )
-        akten.update((akte.id, akte) for akte in session.scalars(query))
+        akten.update((akte.id, akte) for akte in session.scalars(open_akten))
     return [(kind, value, akten[akte_id]) for kind, value, akte_id in keys if akte_id in akten]
 
 
