@@ -85,6 +85,10 @@ class ClassificationSettings(BaseModel):
     min_margin: float = Field(0.0, ge=0.0, lt=1.0)
     """A confident top code must also lead the second by this much calibrated confidence
     before a letter is filed or routed without the mail room."""
+    min_german_share: float = Field(0.05, ge=0.0, le=1.0)
+    """Only a letter with at least this share of German function words (and more German
+    than English ones) is filed or routed by the classifier; see
+    :mod:`services.classification.language` (German letters: 8.8 % and more)."""
 
 
 class RetentionSettings(BaseModel):

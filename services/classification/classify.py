@@ -45,4 +45,5 @@ def classify_text(
         near_misses=near_misses,
         station_org_unit=station_org_unit,
         min_margin=settings.min_margin,
+        min_german_share=settings.min_german_share,
     )

@@ -32,6 +32,7 @@ from enum import StrEnum
 from typing import Any
 
 from file_plan import FilePlan
+from services.classification.language import LanguageReading, read_language
 from services.classification.matching import ReferenceMatch
 from services.classification.model import TextClassifier
 from services.classification.near_miss import NearMiss
@@ -114,6 +115,7 @@ def decide(
     near_misses: Sequence[NearMiss] = (),
     station_org_unit: str | None = None,
     min_margin: float = 0.0,
+    min_german_share: float = 0.0,
 ) -> Decision:
     """Decide where a letter goes (see the module docstring).
 
@@ -128,7 +130,35 @@ def decide(
         return _by_reference(plan, references, matches, confident)
     if near_misses:
         return _near_miss_review(plan, references, near_misses, ranked, model, review_unit)
+    language = read_language(text)
+    if confident is not None and not language.reads_as_german(min_german_share):
+        return _not_german(references, ranked, model, review_unit, language)
     return _by_model(plan, references, ranked, confident, model, propose, review_unit)
+
+
+def _not_german(
+    references: Sequence[Reference],
+    ranked: tuple[Suggestion, ...],
+    model: TextClassifier,
+    review_unit: str,
+    language: LanguageReading,
+) -> Decision:
+    """The classifier knows German letters only: its confidence says nothing here."""
+    top = ranked[0]
+    return Decision(
+        method="model",
+        outcome=Outcome.REVIEW,
+        code=top.code,
+        confidence=top.confidence,
+        threshold=model.threshold,
+        reason=f"classifier: {top.code} {top.title} with confidence {top.confidence:.1%}, "
+        f"but the text does not read as a German letter ({language.german_share:.1%} German "
+        f"and {language.english_share:.1%} English function words), which is all the "
+        f"classifier knows{_unmatched_note(references)}",
+        org_unit=review_unit,
+        suggestions=ranked,
+        references=tuple(references),
+    )
 
 
 def _ranked(plan: FilePlan, text: str, model: TextClassifier) -> tuple[Suggestion, ...]:

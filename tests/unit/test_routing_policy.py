@@ -33,6 +33,12 @@ WASTE = (
     "schicken Sie uns den neuen Abfuhrkalender für die Sperrmüllabholung.\n"
     "Mit freundlichen Grüßen\nKarl Otto"
 )
+ENGLISH_ADVERT = (
+    "Dear Sir or Madam, our company offers cloud software for your IT department. We would "
+    "be happy to present our server and network solutions, data protection and helpdesk "
+    "services to you. Please contact us for a free demo of the software licence. Kind "
+    "regards, the sales team"
+)
 VAGUE = "Sehr geehrte Damen und Herren, anbei wie besprochen. Gruß, K. Otto"
 
 
@@ -85,6 +91,7 @@ def run(
         fallback_org_unit=ClassificationSettings().fallback_org_unit,
         near_misses=near_misses or [],
         station_org_unit=station,
+        min_german_share=ClassificationSettings().min_german_share,
     )
     if decision.outcome is Outcome.ROUTED and decision.method == "model":
         assert asked == [decision.code], "the proposal is asked for the decided code"
@@ -185,3 +192,16 @@ def test_a_near_miss_is_reviewed_with_the_nearly_matching_akte_first(
     assert decision.suggestions[0].akte_id == near.id
     assert "birth date 2023 vs 2032" in decision.suggestions[0].reasons
     assert decision.org_unit == "POST", "never routed into the nearly matching Akte"
+
+
+def test_a_confident_code_for_a_text_that_is_no_german_letter_goes_to_review(
+    plan: FilePlan, model: TextClassifier
+) -> None:
+    """The model is sure of 111.05 for an English advert, but it knows German letters only."""
+    assert model.predict(ENGLISH_ADVERT).top.code == "111.05"
+    assert model.threshold is not None
+    assert model.predict(ENGLISH_ADVERT).top.probability >= model.threshold
+    decision = run(plan, model, ENGLISH_ADVERT)
+    assert decision.outcome is Outcome.REVIEW and not decision.auto
+    assert decision.code == "111.05" and "does not read as a German letter" in decision.reason
+    assert decision.org_unit == ClassificationSettings().fallback_org_unit
