@@ -1,6 +1,6 @@
 """Routing of independent letters: how many are filed or routed without the mail room, how right.
 
-    python -m benchmarks.routing [--part tuning|heldback] [--distractors 400] [--errors]
+    python -m benchmarks.routing [--part tuning|heldback] [--distractors 400] [--errors] [--quick]
 
 The letters are the independent corpus (``benchmarks/corpus/<part>/*.json``, written by
 agents who never saw the classifier or its training letters).  A world is built in an
@@ -329,6 +329,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--distractors", type=int, default=400)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--quick", action="store_true", help="2 folds, 100 distractor Akten")
     parser.add_argument(
         "--errors", action="store_true", help="list the wrong decisions and the reviewed letters"
     )
@@ -341,6 +342,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.write_training_letters:
         print(f"wrote {write_independent_letters()} independent letters")
         return
+    if args.quick:
+        args.folds, args.distractors = 2, 100
     started = time.monotonic()
     tally = run(args.part, args.distractors, args.folds, args.seed)
     report(

@@ -30,6 +30,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=PARTS, default="tuning")
     parser.add_argument("--limit", type=int, help="only the first N letters (by id hash)")
+    parser.add_argument("--quick", action="store_true", help="only the first 4 letters")
     parser.add_argument("--workers", default="1,2", choices=("1", "2", "1,2"))
     parser.add_argument("--tuning", nargs="*", default=[], metavar="FIELD=VALUE",
                         help="override fields of eakte's OcrTuning (experiments)")  # fmt: skip
@@ -39,7 +40,7 @@ def main() -> None:
     parser.add_argument("--only-eakte", action="store_true", help="skip bare ocrmypdf")
     args = parser.parse_args()
     overrides = dict(item.split("=", 1) for item in args.tuning)
-    letters = load(args.part, args.limit)
+    letters = load(args.part, 4 if args.quick else args.limit)
     if args.ids:
         letters = [letter for letter in letters if letter.id in args.ids.split(",")]
     work = args.keep or Path(tempfile.mkdtemp(prefix="eakte-ocr-eval-"))
