@@ -111,18 +111,26 @@ def normalise(text: str) -> str:
 
 
 def levenshtein(a: str, b: str) -> int:
-    """Edit distance with Myers'/Hyyrö's bit-parallel algorithm on Python integers."""
+    """Edit distance between ``a`` and ``b``."""
     if len(a) < len(b):
         a, b = b, a
-    if not b:
-        return len(a)
-    full = (1 << len(b)) - 1
-    last = 1 << (len(b) - 1)
+    return myers_distance(b, a)
+
+
+def myers_distance(pattern: str, text: str, *, anywhere: bool = False) -> int:
+    """Edit distance of ``pattern`` to ``text``, or with ``anywhere`` to the substring of
+    ``text`` it is closest to; Myers'/Hyyrö's bit-parallel algorithm on Python integers."""
+    if not pattern:
+        return 0 if anywhere else len(text)
+    full = (1 << len(pattern)) - 1
+    last = 1 << (len(pattern) - 1)
     peq: dict[str, int] = {}
-    for i, char in enumerate(b):
+    for i, char in enumerate(pattern):
         peq[char] = peq.get(char, 0) | (1 << i)
-    pv, mv, score = full, 0, len(b)
-    for char in a:
+    carry = 0 if anywhere else 1  # 0: a match may start anywhere in the text for free
+    pv, mv, score = full, 0, len(pattern)
+    best = score
+    for char in text:
         eq = peq.get(char, 0)
         xv = eq | mv
         xh = (((eq & pv) + pv) ^ pv) | eq
@@ -132,11 +140,12 @@ def levenshtein(a: str, b: str) -> int:
             score += 1
         elif mh & last:
             score -= 1
-        ph = ((ph << 1) | 1) & full
+        ph = ((ph << 1) | carry) & full
         mh = (mh << 1) & full
         pv = mh | (~(xv | ph) & full)
         mv = ph & xv
-    return score
+        best = min(best, score)
+    return best if anywhere else score
 
 
 def cer(ocr: str, truth: str) -> float:

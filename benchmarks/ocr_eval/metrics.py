@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from benchmarks.ocr_eval.corpus import Letter
-from benchmarks.ocr_quality import levenshtein, normalise
+from benchmarks.ocr_quality import levenshtein, myers_distance, normalise
 
 _WORD = re.compile(r"[\wÄÖÜäöüß./-]+")
 
@@ -39,31 +39,7 @@ def bag_cer(ocr: str, truth: str) -> float:
 
 def best_substring_distance(pattern: str, text: str) -> int:
     """Smallest edit distance between ``pattern`` and any substring of ``text``."""
-    if not pattern:
-        return 0
-    full = (1 << len(pattern)) - 1
-    last = 1 << (len(pattern) - 1)
-    peq: dict[str, int] = {}
-    for i, char in enumerate(pattern):
-        peq[char] = peq.get(char, 0) | (1 << i)
-    pv, mv, score = full, 0, len(pattern)
-    best = score
-    for char in text:
-        eq = peq.get(char, 0)
-        xv = eq | mv
-        xh = (((eq & pv) + pv) ^ pv) | eq
-        ph = mv | (~(xh | pv) & full)
-        mh = pv & xh
-        if ph & last:
-            score += 1
-        elif mh & last:
-            score -= 1
-        ph = (ph << 1) & full  # no carry in: a match may start anywhere in the text
-        mh = (mh << 1) & full
-        pv = mh | (~(xv | ph) & full)
-        mv = ph & xv
-        best = min(best, score)
-    return best
+    return myers_distance(pattern, text, anywhere=True)
 
 
 def distinctive_word(letter: Letter, truth: str) -> str:
