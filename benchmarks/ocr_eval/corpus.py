@@ -7,9 +7,11 @@ Parts (``--part``):
 * ``heldback``: ``benchmarks/corpus/heldback/*.json``; read only by the final evaluation run,
   after the defaults are frozen.  It uses a fixed sample of :data:`HELDBACK_SAMPLE` letters:
   the first ones when the ids are sorted by the SHA-256 of the id, so that the sample does
-  not depend on who wrote which letters or on their numbering.  40 rather than the planned
+  not depend on who wrote which letters or on their numbering.  45 rather than the planned
   90, because on the shared 2-core machine (load average 4-5 from other work) one letter
-  through both pipelines took about 35 s, and the run had to fit into half an hour.
+  through both pipelines took about 35 s, and the run had to fit into half an hour; with
+  the 105 tuning letters the OCR evaluation has the 150 letters issue 14 asks for.  (The
+  first held-back run took 40; the five more were added, not chosen, by the same order.)
 * ``training``: ``file_plan/data/letters/*/*.txt``, the classifier's training letters
   (plain text, no structure); allowed for tuning while the tuning part is missing.
 
@@ -28,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "benchmarks" / "corpus"
 TRAINING = ROOT / "file_plan" / "data" / "letters"
 PARTS = ("tuning", "heldback", "training")
-HELDBACK_SAMPLE = 40
+HELDBACK_SAMPLE = 45
 KINDS = ("din5008", "private", "email", "form", "fax", "note")
 
 
