@@ -21,7 +21,9 @@
 "Confident" means that the calibrated confidence of the top code reaches the model's
 threshold (estimated for the target precision, see
 :mod:`services.classification.calibration` for how it generalises to letters of other
-authors) and leads the second code by at least ``min_margin``.
+authors), leads the second code by at least ``min_margin``, and the text reads as a
+German letter (:mod:`services.classification.language`).  The same test decides which of
+several Akten named by references a letter is routed to.
 """
 
 from __future__ import annotations
@@ -124,41 +126,15 @@ def decide(
     needs review goes to that unit's queue rather than to the central mail room.
     """
     ranked = _ranked(plan, text, model)
-    confident = _confident(ranked, model.threshold, min_margin)
+    confident, doubt = _confident(
+        ranked, model.threshold, min_margin, read_language(text), min_german_share
+    )
     review_unit = station_org_unit or fallback_org_unit
     if matches:
         return _by_reference(plan, references, matches, confident)
     if near_misses:
         return _near_miss_review(plan, references, near_misses, ranked, model, review_unit)
-    language = read_language(text)
-    if confident is not None and not language.reads_as_german(min_german_share):
-        return _not_german(references, ranked, model, review_unit, language)
-    return _by_model(plan, references, ranked, confident, model, propose, review_unit)
-
-
-def _not_german(
-    references: Sequence[Reference],
-    ranked: tuple[Suggestion, ...],
-    model: TextClassifier,
-    review_unit: str,
-    language: LanguageReading,
-) -> Decision:
-    """The classifier knows German letters only: its confidence says nothing here."""
-    top = ranked[0]
-    return Decision(
-        method="model",
-        outcome=Outcome.REVIEW,
-        code=top.code,
-        confidence=top.confidence,
-        threshold=model.threshold,
-        reason=f"classifier: {top.code} {top.title} with confidence {top.confidence:.1%}, "
-        f"but the text does not read as a German letter ({language.german_share:.1%} German "
-        f"and {language.english_share:.1%} English function words), which is all the "
-        f"classifier knows{_unmatched_note(references)}",
-        org_unit=review_unit,
-        suggestions=ranked,
-        references=tuple(references),
-    )
+    return _by_model(plan, references, ranked, confident, doubt, model, propose, review_unit)
 
 
 def _ranked(plan: FilePlan, text: str, model: TextClassifier) -> tuple[Suggestion, ...]:
@@ -175,13 +151,39 @@ def _ranked(plan: FilePlan, text: str, model: TextClassifier) -> tuple[Suggestio
 
 
 def _confident(
-    ranked: Sequence[Suggestion], threshold: float | None, min_margin: float
-) -> Suggestion | None:
-    """The top suggestion if it reaches the threshold and leads the next by the margin."""
-    if not ranked or threshold is None or ranked[0].confidence < threshold:
-        return None
+    ranked: Sequence[Suggestion],
+    threshold: float | None,
+    min_margin: float,
+    language: LanguageReading,
+    min_german_share: float,
+) -> tuple[Suggestion | None, str]:
+    """The top suggestion if the classifier may decide by it, else None and why not.
+
+    It must reach the threshold, lead the next by the margin, and the text must read as
+    German: the classifier knows German letters only, so its confidence says nothing
+    about other text.
+    """
+    if not ranked:
+        return None, "the classifier has no suggestion"
+    top = ranked[0]
+    scored = f"{top.code} {top.title} with confidence {top.confidence:.1%}"
+    if threshold is None:
+        return None, (
+            f"{scored}; the model has no auto-filing threshold "
+            "(the target precision was not reached in training)"
+        )
+    if top.confidence < threshold:
+        return None, f"{scored} is below the threshold {threshold:.1%}"
     runner_up = ranked[1].confidence if len(ranked) > 1 else 0.0
-    return ranked[0] if ranked[0].confidence - runner_up >= min_margin else None
+    if top.confidence - runner_up < min_margin:
+        return None, f"{scored} reaches the threshold {threshold:.1%} but leads too narrowly"
+    if not language.reads_as_german(min_german_share):
+        return None, (
+            f"{scored}, but the text does not read as a German letter "
+            f"({language.german_share:.1%} German and {language.english_share:.1%} English "
+            "function words), which is all the classifier knows"
+        )
+    return top, ""
 
 
 def _by_reference(
@@ -328,19 +330,20 @@ def _by_model(
     references: Sequence[Reference],
     ranked: tuple[Suggestion, ...],
     confident: Suggestion | None,
+    doubt: str,
     model: TextClassifier,
     propose: Proposer,
     review_unit: str,
 ) -> Decision:
+    """``doubt`` says why the classifier is not ``confident`` (see :func:`_confident`)."""
     unmatched = _unmatched_note(references)
-    threshold = model.threshold
     base = Decision(
         method="model",
         outcome=Outcome.REVIEW,
         code=None,
         confidence=None,
-        threshold=threshold,
-        reason="the classifier has no suggestion" + unmatched,
+        threshold=model.threshold,
+        reason=doubt + unmatched,
         org_unit=review_unit,
         suggestions=ranked,
         references=tuple(references),
@@ -349,20 +352,10 @@ def _by_model(
         return base
     top = ranked[0]
     terms = ", ".join(top.reasons) or "none"
-    scored = f"{top.code} {top.title} with confidence {top.confidence:.1%}"
     base = replace(base, code=top.code, confidence=top.confidence)
-    if threshold is None:
-        verdict = (
-            f"{scored}; the model has no auto-filing threshold "
-            "(the target precision was not reached in training)"
-        )
-    elif confident is None and top.confidence < threshold:
-        verdict = f"{scored} is below the threshold {threshold:.1%}"
-    elif confident is None:
-        verdict = f"{scored} reaches the threshold {threshold:.1%} but leads too narrowly"
-    else:
-        return _confident_decision(plan, references, ranked, model, propose, base, terms)
-    return replace(base, reason=f"classifier: {verdict}; top terms: {terms}{unmatched}")
+    if confident is None:
+        return replace(base, reason=f"classifier: {doubt}; top terms: {terms}{unmatched}")
+    return _confident_decision(plan, references, ranked, model, propose, base, terms)
 
 
 def _confident_decision(
