@@ -16,12 +16,7 @@ from services.db.models import Akte, Document, FilePlanEntry, FilePlanVersion, F
 from services.db.session import unit_of_work
 from services.errors import InvalidInputError
 from services.search.filters import SearchFilters
-from tests.contract.test_search_index import (  # noqa: F401 (fixtures)
-    Backend,
-    _sqlite_template,
-    backend,
-    unit_scope,
-)
+from tests.contract.search_backends import Backend, unit_scope
 
 NOW = datetime(2026, 3, 3, 12, tzinfo=UTC)
 
@@ -76,7 +71,7 @@ def _ids(store: Backend, filters: SearchFilters, *, scope_units: str | None = No
     return ids
 
 
-def test_filters_narrow_hits_and_totals(backend: Backend) -> None:  # noqa: F811
+def test_filters_narrow_hits_and_totals(backend: Backend) -> None:
     bau = _akte(backend, "521.01", "521.01-0001/2026", "63")
     sub = _akte(backend, "521.01.1", "521.01.1-0001/2026", "63")
     other = _akte(backend, "122.04", "122.04-0001/2026", "32")

@@ -1,121 +1,18 @@
-"""One contract for every SearchIndex backend: SQLite FTS5 and PostgreSQL."""
+"""One contract for every SearchIndex backend (see :mod:`tests.contract.search_backends`)."""
 
 from __future__ import annotations
 
-import shutil
-import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pytest
 from sqlalchemy import delete, text
-from sqlalchemy.orm import Session, sessionmaker
 
-from services.access.confidentiality import Confidentiality, readable_levels
-from services.access.principal import Principal, PrincipalKind
-from services.access.roles import Permission
-from services.access.scope import Scope, system_scope
-from services.backends.postgres_search import PostgresSearchIndex
-from services.backends.sqlite_search import SqliteFtsSearchIndex
-from services.db.migrate import upgrade
-from services.db.models import Document, IntakeItem
-from services.db.session import make_engine, make_session_factory, unit_of_work
+from services.access.scope import system_scope
+from services.db.models import Document
+from services.db.session import make_engine, unit_of_work
 from services.errors import InvalidInputError
-from services.ports import IndexableDocument, SearchIndex, SearchPage
+from services.ports import IndexableDocument, SearchPage
 from services.search.german_stopwords import GERMAN_STOPWORDS
 from services.search.german_text import normalize_word, stem
-
-
-@dataclass
-class Backend:
-    index: SearchIndex
-    sessions: sessionmaker[Session]
-
-    def add(
-        self, title: str, body: str = "", metadata: str = "", *pages: str, org_unit: str = "10"
-    ) -> str:
-        """Create the document rows and index them; return the document id."""
-        with unit_of_work(self.sessions) as session:
-            document_id = add_document_rows(session, title, org_unit)
-            document = IndexableDocument(document_id, title, metadata, [body, *pages])
-            self.index.index_document(session, document)
-        return document_id
-
-    def reindex(self, document_id: str, title: str, body: str, metadata: str = "") -> None:
-        with unit_of_work(self.sessions) as session:
-            document = IndexableDocument(document_id, title, metadata, [body])
-            self.index.index_document(session, document)
-
-    def search(
-        self, query: str, *, limit: int = 20, offset: int = 0, scope: Scope | None = None
-    ) -> SearchPage:
-        with self.sessions() as session:
-            return self.index.search(
-                session, scope or system_scope(), query, limit=limit, offset=offset
-            )
-
-    def ids(self, query: str) -> list[str]:
-        return [hit.document_id for hit in self.search(query, limit=100).hits]
-
-
-def add_document_rows(session: Session, title: str, org_unit: str = "10") -> str:
-    """Minimal intake item and document rows that the search tables refer to."""
-    now = datetime.now(UTC)
-    item = IntakeItem(
-        sha256=uuid.uuid4().hex * 2,
-        blob_key="blob",
-        size=1,
-        media_type="application/pdf",
-        page_count=1,
-        received_at=now,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(item)
-    session.flush()
-    document = Document(
-        item_id=item.id,
-        part_index=0,
-        first_page=1,
-        last_page=1,
-        title=title,
-        org_unit=org_unit,
-        content_blob_key="blob",
-        content_sha256="0" * 64,
-        content_size=1,
-        content_media_type="application/pdf",
-        page_count=1,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(document)
-    session.flush()
-    return document.id
-
-
-@pytest.fixture(scope="session")
-def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("search-template") / "template.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    engine.dispose()
-    return path
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
-    index: SearchIndex
-    if request.param == "sqlite":
-        path = tmp_path / "eakte.db"
-        shutil.copy(request.getfixturevalue("_sqlite_template"), path)
-        url, index = f"sqlite:///{path}", SqliteFtsSearchIndex()
-    else:
-        url, index = request.getfixturevalue("postgres_url"), PostgresSearchIndex()
-    engine = make_engine(url)
-    yield Backend(index, make_session_factory(engine))
-    engine.dispose()
+from tests.contract.search_backends import Backend, add_document_rows, unit_scope
 
 
 def test_backend_names(backend: Backend) -> None:
@@ -433,28 +330,6 @@ def test_python_words_match_postgres_german_configuration(postgres_url: str) -> 
 
     expected = {w: "" if w in GERMAN_STOPWORDS else stem(w) for w in words}
     assert by_postgres == expected
-
-
-def unit_scope(*units: str, clearance: Confidentiality = Confidentiality.OFFEN) -> Scope:
-    principal = Principal(
-        id="k",
-        kind=PrincipalKind.KEY,
-        name="Sachbearbeitung",
-        roles=frozenset({"caseworker"}),
-        org_units=frozenset(units),
-        clearance=clearance,
-    )
-    return Scope(
-        principal=principal,
-        permissions=frozenset({Permission.SEARCH}),
-        all_units=False,
-        units=frozenset(units),
-        unfiled_mail=False,
-        reads_content=True,
-        levels=readable_levels(clearance),
-        shared_read=frozenset(),
-        shared_write=frozenset(),
-    )
 
 
 def test_hits_and_totals_count_only_what_the_scope_admits(backend: Backend) -> None:
