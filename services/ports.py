@@ -233,7 +233,12 @@ class SearchHit:
 @dataclass(frozen=True)
 class SearchPage:
     total: int
+    """Visible hits; a lower bound when ``total_is_lower_bound`` ("more than N")."""
     hits: list[SearchHit] = field(default_factory=list)
+    total_is_lower_bound: bool = False
+    """True when counting stopped at the backend's bound: there are more than ``total``."""
+    did_you_mean: str | None = None
+    """A query from the index's own vocabulary that finds more, offered when few hits."""
 
 
 class SearchIndex(Protocol):
