@@ -71,6 +71,11 @@ class JobSettings(BaseModel):
     worker_nice: int = Field(10, ge=0, le=19)
     """Nice value added to job workers and the OCR processes they start, so that web
     requests (an upload's acknowledgement) get the CPU first; 0 keeps the same priority."""
+    shutdown_grace_seconds: float = Field(20.0, ge=0)
+    """On SIGTERM a worker takes no new job and lets a running one finish for this long;
+    then it gives the job back to the queue for another worker.  The process manager must
+    wait longer before it kills (Compose ``stop_grace_period``, 10 s by default; Kubernetes
+    ``terminationGracePeriodSeconds``, 30 s by default)."""
 
 
 class ClassificationSettings(BaseModel):

@@ -10,6 +10,12 @@ web requests -- a scanning station waiting for its acknowledgement -- get the CP
 and OCR uses what is left.  A worker process lowers its own priority; an embedded worker
 thread lowers only its own thread's (on Linux the nice value belongs to a thread, and a
 child process inherits the value of the thread that started it), never the web threads'.
+
+Shutdown (SIGTERM/SIGINT, or the server's shutdown in embedded mode): no new job is
+taken; a running job may finish within ``EAKTE_JOBS__SHUTDOWN_GRACE_SECONDS``, after which
+it is released to the queue so that another worker takes it over at once.  A worker
+process interrupts its handler (the OCR process group is killed); an embedded thread
+cannot be interrupted, so its job is released and the thread ends with the process.
 """
 
 from __future__ import annotations
@@ -25,11 +31,14 @@ import time
 from types import FrameType
 
 from services.bootstrap import Container, build_container
-from services.jobs.runner import Worker
+from services.jobs.runner import ShutdownInterrupt, Worker
 from services.log_redaction import install_redaction
 from services.settings import Settings
 
 log = logging.getLogger(__name__)
+
+_RELEASE_MARGIN_SECONDS = 10.0
+"""Time after the grace period for a worker to release its job and close its connections."""
 
 
 def worker_id(suffix: str) -> str:
@@ -44,6 +53,7 @@ class InProcessWorkers:
         self._count = count
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._workers: list[Worker] = []
 
     def start(self) -> None:
         handlers = self._container.handlers()
@@ -62,12 +72,22 @@ class InProcessWorkers:
             )
             thread.start()
             self._threads.append(thread)
+            self._workers.append(worker)
 
-    def stop(self, timeout: float = 30.0) -> None:
+    def stop(self, grace: float | None = None) -> None:
+        """Take no new jobs; wait up to ``grace`` seconds, then release the unfinished ones."""
+        if grace is None:
+            grace = self._container.settings.jobs.shutdown_grace_seconds
         self._stop.set()
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + grace
         for thread in self._threads:
-            thread.join(max(deadline - time.monotonic(), 0.1))
+            thread.join(max(deadline - time.monotonic(), 0.0))
+        for worker in self._workers:
+            if worker.busy:
+                try:
+                    worker.release_current()
+                except Exception:  # the database may be gone; the lease then runs out
+                    log.exception("worker %s: could not release its job", worker.worker_id)
 
 
 def _run_lowered(worker: Worker, stop: threading.Event, nice: int) -> None:
@@ -92,16 +112,15 @@ def lower_thread_priority(nice: int) -> None:
 
 
 def run_worker_process(settings: Settings, index: int) -> None:
-    """Entry point of one worker process: one job at a time until SIGTERM/SIGINT."""
+    """Entry point of one worker process: one job at a time until SIGTERM/SIGINT.
+
+    The worker loop runs in the main thread, where signal handlers run: SIGTERM stops
+    the loop and starts the grace period; when it ends during a job, the handler is
+    interrupted and the job released.
+    """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     install_redaction()
     stop = threading.Event()
-
-    def _request_stop(signum: int, _frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, _request_stop)
-    signal.signal(signal.SIGINT, _request_stop)
     if settings.jobs.worker_nice:
         os.nice(settings.jobs.worker_nice)
     container = build_container(settings)
@@ -112,13 +131,41 @@ def run_worker_process(settings: Settings, index: int) -> None:
             worker_id(f"p{index}"),
             poll_interval=settings.jobs.poll_interval_seconds,
         )
-        worker.run_forever(stop)
+        _install_shutdown(worker, stop, settings.jobs.shutdown_grace_seconds)
+        try:
+            worker.run_forever(stop)
+        except ShutdownInterrupt:
+            log.info("worker %s: grace period over; its job was released", worker.worker_id)
     finally:
         container.close()
 
 
+def _install_shutdown(worker: Worker, stop: threading.Event, grace: float) -> None:
+    """SIGTERM/SIGINT: stop taking jobs; interrupt a running one after ``grace`` seconds."""
+
+    def _request_stop(signum: int, _frame: FrameType | None) -> None:
+        if stop.is_set():
+            return
+        stop.set()
+        if worker.busy:
+            log.info("worker %s: stopping; %.0f s to finish its job", worker.worker_id, grace)
+            signal.setitimer(signal.ITIMER_REAL, max(grace, 0.001))
+
+    def _grace_over(signum: int, _frame: FrameType | None) -> None:
+        if worker.busy:
+            raise ShutdownInterrupt
+
+    signal.signal(signal.SIGALRM, _grace_over)
+    signal.signal(signal.SIGTERM, _request_stop)
+    signal.signal(signal.SIGINT, _request_stop)
+
+
 def supervise(settings: Settings, count: int) -> None:
-    """Run ``count`` worker processes and restart any that dies, until SIGTERM/SIGINT."""
+    """Run ``count`` worker processes and restart any that dies, until SIGTERM/SIGINT.
+
+    On shutdown every worker process gets SIGTERM and the grace period (plus a margin
+    to release its job and close its connections); one that is still alive then is killed.
+    """
     context = multiprocessing.get_context("spawn")
     stopping = threading.Event()
 
@@ -137,8 +184,14 @@ def supervise(settings: Settings, count: int) -> None:
                 processes[index] = _spawn(context, settings, index)
     for process in processes.values():
         process.terminate()
+    deadline = time.monotonic() + settings.jobs.shutdown_grace_seconds + _RELEASE_MARGIN_SECONDS
     for process in processes.values():
-        process.join(60)
+        process.join(max(deadline - time.monotonic(), 0.0))
+    for process in processes.values():
+        if process.is_alive():
+            log.warning("worker process %s did not stop in time; killing it", process.pid)
+            process.kill()
+            process.join()
 
 
 def _spawn(

@@ -151,10 +151,13 @@ class JobQueue:
             return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     def complete(self, job_id: int, worker_id: str) -> None:
+        """Mark the job done, unless its lease has passed to another worker meanwhile."""
         with unit_of_work(self._factory) as session:
             session.execute(
                 update(Job)
-                .where(Job.id == job_id, Job.locked_by == worker_id)
+                .where(
+                    Job.id == job_id, Job.locked_by == worker_id, Job.status == JobStatus.RUNNING
+                )
                 .values(
                     status=JobStatus.DONE,
                     finished_at=self._clock.now(),
@@ -162,6 +165,29 @@ class JobQueue:
                     last_error=None,
                 )
             )
+
+    def release(self, job_id: int, worker_id: str) -> bool:
+        """Give a running job back at once: due now, this attempt not counted.
+
+        A worker that shuts down calls this for the job it cannot finish within its grace
+        period, so that another worker takes it over without waiting for the lease to run
+        out.  False when the job was no longer ours.
+        """
+        with unit_of_work(self._factory) as session:
+            result = session.execute(
+                update(Job)
+                .where(
+                    Job.id == job_id, Job.locked_by == worker_id, Job.status == JobStatus.RUNNING
+                )
+                .values(
+                    status=JobStatus.QUEUED,
+                    attempts=Job.attempts - 1,  # a running job's claim counted one
+                    run_after=self._clock.now(),
+                    lease_expires_at=None,
+                    locked_by=None,
+                )
+            )
+            return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     def fail(self, job: ClaimedJob, worker_id: str, error: str, *, permanent: bool) -> JobOutcome:
         """Record a failed attempt: back off and retry, or give up for good."""

@@ -2,6 +2,13 @@
 
 A failing job never stops the loop: every exception is caught and recorded on the job,
 and handlers record permanent failures on their own rows (``on_give_up``).
+
+Shutting down: once ``stop`` is set the loop takes no new job.  A job that is still
+running when the shutdown grace period ends is released (:meth:`JobQueue.release`):
+either the handler is interrupted by :class:`ShutdownInterrupt` (a worker process's
+main thread) or, for a thread that cannot be interrupted, :meth:`Worker.release_current`
+gives the job back while the handler is abandoned with its process.  Handlers are
+idempotent, so the worker that takes the job over finishes it exactly once.
 """
 
 from __future__ import annotations
@@ -44,6 +51,15 @@ class JobHandler(Protocol):
         ...
 
 
+class ShutdownInterrupt(BaseException):
+    """Raised into a running handler when the shutdown grace period is over.
+
+    A ``BaseException`` so that handlers' ``except Exception`` do not swallow it; their
+    ``finally`` blocks and transactions' rollbacks still run (and ``run_in_process_group``
+    kills the OCR process group it was waiting for).
+    """
+
+
 def is_permanent(exc: BaseException) -> bool:
     if isinstance(exc, OcrError):
         return exc.permanent
@@ -63,6 +79,30 @@ class Worker:
         self._handlers = handlers
         self._worker_id = worker_id
         self._poll_interval = poll_interval
+        self._current: ClaimedJob | None = None
+
+    @property
+    def worker_id(self) -> str:
+        return self._worker_id
+
+    @property
+    def busy(self) -> bool:
+        """Whether a handler is running now."""
+        return self._current is not None
+
+    def release_current(self) -> bool:
+        """Give the running job back to the queue (shutdown of a thread that cannot be stopped).
+
+        The handler may still finish afterwards; its outcome is then not recorded by this
+        worker (the lease is no longer ours), and the next worker's run finds the work done.
+        """
+        job = self._current
+        if job is None:
+            return False
+        released = self._queue.release(job.id, self._worker_id)
+        if released:
+            log.warning("job %s (%s) released at shutdown", job.id, job.kind)
+        return released
 
     def run_forever(self, stop: threading.Event) -> None:
         while not stop.is_set():
@@ -88,10 +128,19 @@ class Worker:
         heartbeat = _LeaseHeartbeat(self._queue, job.id, self._worker_id)
         heartbeat.start()
         try:
+            self._current = job
             handler.run(job.payload)
+            self._current = None
         except Exception as exc:
+            self._current = None
             heartbeat.stop()
             self._record_failure(handler, job, exc)
+        except BaseException:  # ShutdownInterrupt, KeyboardInterrupt: not the job's fault
+            self._current = None
+            heartbeat.stop()
+            if self._queue.release(job.id, self._worker_id):
+                log.warning("job %s (%s) interrupted by shutdown; released", job.id, job.kind)
+            raise
         else:
             heartbeat.stop()
             self._queue.complete(job.id, self._worker_id)
