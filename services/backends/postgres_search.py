@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from services.access.scope import Scope
 from services.ports import IndexableDocument, SearchHit, SearchPage
+from services.search.compounds import index_parts, vocabulary
 from services.search.filters import NO_FILTERS, SearchFilters
 from services.search.german_text import is_stopword, normalized_words, prepare, stem
 from services.search.query import SearchQuery, check_page, parse_query
@@ -28,22 +29,30 @@ RANK_NORMALIZATION = 1
 """``ts_rank_cd`` divides by 1 + log(document length), so long documents do not win by
 size alone (bm25 on SQLite normalises for length too)."""
 
-TSVECTOR_BUDGET = 900_000
+TSVECTOR_BUDGET = 800_000
 """Estimated bytes of body lexemes we allow; PostgreSQL refuses a tsvector over 1 MiB."""
+PARTS_BUDGET = 100_000
+"""The same for the compound parts, which share the tsvector."""
+
+TSV_SQL = (
+    "setweight(to_tsvector('german', CAST(:title_words AS text)), 'A')"
+    " || setweight(to_tsvector('german', CAST(:metadata_words AS text)), 'B')"
+    " || setweight(to_tsvector('german', CAST(:body_words AS text)), 'C')"
+    " || setweight(to_tsvector('german', CAST(:parts_words AS text)), 'D')"
+)
+"""The weighted tsvector: title A, metadata B, body C, compound parts D (lowest)."""
 
 _UPSERT = text(
-    """
+    f"""
     INSERT INTO search_documents (document_id, title, metadata_text, body, tsv)
-    VALUES (
-        :document_id, :title, :metadata_text, :body,
-        setweight(to_tsvector('german', CAST(:title_words AS text)), 'A')
-        || setweight(to_tsvector('german', CAST(:metadata_words AS text)), 'B')
-        || setweight(to_tsvector('german', CAST(:body_words AS text)), 'C')
-    )
+    VALUES (:document_id, :title, :metadata_text, :body, {TSV_SQL})
     ON CONFLICT (document_id) DO UPDATE SET
         title = excluded.title, metadata_text = excluded.metadata_text,
         body = excluded.body, tsv = excluded.tsv
     """
+)
+_INSERT_WORDS = text(
+    "INSERT INTO search_words (word) SELECT unnest(CAST(:words AS text[])) ON CONFLICT DO NOTHING"
 )
 _DELETE = text("DELETE FROM search_documents WHERE document_id = :document_id")
 
@@ -63,11 +72,12 @@ class PostgresSearchIndex:
                 "title": title,
                 "metadata_text": metadata,
                 "body": body,
-                "title_words": " ".join(normalized_words(title)),
-                "metadata_words": " ".join(normalized_words(metadata)),
-                "body_words": " ".join(fit_tsvector(normalized_words(body))),
+                **tsv_params(title, metadata, body),
             },
         )
+        # Sorted, so concurrent indexers take the words' index locks in one order.
+        found = sorted(set().union(vocabulary(title), vocabulary(metadata), vocabulary(body)))
+        session.execute(_INSERT_WORDS, {"words": found})
 
     def remove_document(self, session: Session, document_id: str) -> None:
         session.execute(_DELETE, {"document_id": document_id})
@@ -132,6 +142,18 @@ class PostgresSearchIndex:
             for row in rows
         ]
         return SearchPage(total=total, hits=hits)
+
+
+def tsv_params(title: str, metadata: str, body: str) -> dict[str, str]:
+    """Bind parameters of :data:`TSV_SQL` for one document's prepared texts."""
+    return {
+        "title_words": " ".join(normalized_words(title)),
+        "metadata_words": " ".join(normalized_words(metadata)),
+        "body_words": " ".join(fit_tsvector(normalized_words(body))),
+        "parts_words": " ".join(
+            fit_tsvector(index_parts("\n".join((title, metadata, body))).split(), PARTS_BUDGET)
+        ),
+    }
 
 
 def fit_tsvector(words: list[str], budget: int = TSVECTOR_BUDGET) -> list[str]:

@@ -7,11 +7,14 @@ snippets; see migration ``0002_search_index``.
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from services.access.scope import Scope
 from services.ports import IndexableDocument, SearchHit, SearchPage
+from services.search.compounds import index_parts, vocabulary
 from services.search.filters import NO_FILTERS, SearchFilters
 from services.search.german_text import (
     STOPWORD_PLACEHOLDER,
@@ -24,15 +27,19 @@ from services.search.query import SearchQuery, check_page, parse_query
 from services.search.scoping import visibility_condition
 from services.search.snippets import make_snippet
 
-BM25_WEIGHTS = (5.0, 2.0, 1.0)
-"""Column weights for title, metadata and body (the same ratios as Postgres' A, B, C)."""
+BM25_WEIGHTS = (5.0, 2.0, 1.0, 0.5)
+"""Column weights for title, metadata, body and compound parts (Postgres' A, B, C, D)."""
 
 _INSERT_ORIGINAL = text(
     "INSERT INTO search_documents (document_id, title, metadata_text, body) "
     "VALUES (:document_id, :title, :metadata_text, :body) RETURNING id"
 )
 _INSERT_STEMS = text(
-    "INSERT INTO search_fts (rowid, title, metadata, body) VALUES (:id, :title, :metadata, :body)"
+    "INSERT INTO search_fts (rowid, title, metadata, body, parts) "
+    "VALUES (:id, :title, :metadata, :body, :parts)"
+)
+_INSERT_WORDS = text(
+    "INSERT OR IGNORE INTO search_words (word) SELECT value FROM json_each(:words)"
 )
 # The trigger search_documents_delete_fts removes the FTS row.
 _DELETE = text("DELETE FROM search_documents WHERE document_id = :document_id")
@@ -75,15 +82,8 @@ class SqliteFtsSearchIndex:
                 "body": body,
             },
         ).scalar_one()
-        session.execute(
-            _INSERT_STEMS,
-            {
-                "id": row_id,
-                "title": stemmed_text(title),
-                "metadata": stemmed_text(metadata),
-                "body": stemmed_text(body),
-            },
-        )
+        session.execute(_INSERT_STEMS, {"id": row_id, **fts_columns(title, metadata, body)})
+        session.execute(_INSERT_WORDS, {"words": words_json(title, metadata, body)})
 
     def remove_document(self, session: Session, document_id: str) -> None:
         session.execute(_DELETE, {"document_id": document_id})
@@ -128,6 +128,21 @@ class SqliteFtsSearchIndex:
             for row in rows
         ]
         return SearchPage(total=total, hits=hits)
+
+
+def fts_columns(title: str, metadata: str, body: str) -> dict[str, str]:
+    """The FTS5 columns of one document's prepared texts (also used by migrations)."""
+    return {
+        "title": stemmed_text(title),
+        "metadata": stemmed_text(metadata),
+        "body": stemmed_text(body),
+        "parts": stemmed_text(index_parts("\n".join((title, metadata, body)))),
+    }
+
+
+def words_json(*texts: str) -> str:
+    """The "did you mean" vocabulary of texts as a JSON array (for ``json_each``)."""
+    return json.dumps(sorted(set().union(*(vocabulary(text) for text in texts))))
 
 
 def to_fts5(query: SearchQuery) -> str:
