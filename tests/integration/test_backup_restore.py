@@ -1,0 +1,290 @@
+"""Backup and restore: a pg_dump restored into a fresh cluster, against the same S3 bucket.
+
+The installation is the production combination (PostgreSQL, PostgreSQL search, SeaweedFS
+S3 with Object Lock).  Data is made through the service as users make it (intake,
+documents, filing, reads, a new version), the audit head is anchored and the day's
+evidence sealed; then the database is dumped with ``pg_dump -Fc`` and restored with
+``pg_restore`` into a cluster that ``initdb`` has just created.  The restored database
+is checked the way an operator would: ``eakte audit verify`` and ``eakte fixity check
+--all`` as processes, then the service itself on the restored database.
+
+The unhappy case is what an operator meets after a real disaster: work done after the
+dump.  Its blobs and anchors are in the write-once store, the restored database does
+not know them.  See docs/backup.md, which quotes what these tests show.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from minio import Minio
+from sqlalchemy import select
+
+from api.app import create_app
+from services.audit.jobs import ANCHOR_AUDIT
+from services.bootstrap import Container, build_container, prepare
+from services.db.models import AuditEvent
+from services.db.session import unit_of_work
+from services.evidence.records import document_evidence_record, verify_record
+from services.evidence.sealing import seal_days, utc_day
+from services.ports import IndexableDocument
+from services.settings import Settings
+from tests.fixtures.app import Service, make_settings, start_service
+from tests.fixtures.documents import BAUANTRAG, letter_image, letter_pdf, png_bytes
+from tests.fixtures.pg_cluster import ClusterUnavailable, PostgresCluster
+from tests.fixtures.records import insert_document
+from tests.fixtures.seaweed import S3ServerInfo
+from tests.fixtures.server import REPO, eakte_env
+
+pytestmark = [pytest.mark.postgres, pytest.mark.s3]
+
+CORRECTED_PAGE = png_bytes(letter_image(["Bauantrag Gartenstraße 12, Seite 2"], dpi=50))
+
+
+@pytest.fixture(scope="module")
+def restore_cluster() -> Iterator[PostgresCluster]:
+    """A second cluster, created by initdb for the restores: nothing in it but the dumps."""
+    try:
+        cluster = PostgresCluster()
+        cluster.start()
+    except ClusterUnavailable as exc:
+        pytest.fail(f"no second PostgreSQL cluster: {exc}", pytrace=False)
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@dataclass
+class Installation:
+    """What an operator configures: a database URL and the bucket, nothing else."""
+
+    s3: S3ServerInfo
+    bucket: str
+    data_dir: Path
+
+    def settings(self, database_url: str) -> Settings:
+        return make_settings(
+            self.data_dir,
+            database_url=database_url,
+            search_backend="postgres",
+            storage_backend="s3",
+            s3_endpoint=self.s3.endpoint,
+            s3_access_key=self.s3.access_key,
+            s3_secret_key=self.s3.secret_key,
+            s3_region=self.s3.region,
+            s3_bucket=self.bucket,
+            s3_secure=False,
+        )
+
+    def env(self, database_url: str) -> dict[str, str]:
+        return eakte_env(
+            self.data_dir,
+            EAKTE_DATABASE_URL=database_url,
+            EAKTE_SEARCH_BACKEND="postgres",
+            EAKTE_STORAGE_BACKEND="s3",
+            EAKTE_S3_ENDPOINT=self.s3.endpoint,
+            EAKTE_S3_ACCESS_KEY=self.s3.access_key,
+            EAKTE_S3_SECRET_KEY=self.s3.secret_key,
+            EAKTE_S3_REGION=self.s3.region,
+            EAKTE_S3_BUCKET=self.bucket,
+            EAKTE_S3_SECURE="false",
+        )
+
+    def eakte(self, database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "api.cli", *args],
+            env=self.env(database_url),
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+
+@pytest.fixture
+def installation(tmp_path: Path, s3_server: S3ServerInfo, s3_client: Minio) -> Installation:
+    bucket = f"eakte-backup-{uuid.uuid4().hex[:8]}"
+    s3_client.make_bucket(bucket, object_lock=True)
+    return Installation(s3=s3_server, bucket=bucket, data_dir=tmp_path / "data")
+
+
+def client_tool(cluster: PostgresCluster, name: str) -> str:
+    """pg_dump/pg_restore of the server's own version (the bindir may hold symlinks only)."""
+    server_bindir = (cluster.bindir / "initdb").resolve().parent
+    for candidate in (cluster.bindir / name, server_bindir / name):
+        if candidate.is_file():
+            return str(candidate)
+    pytest.fail(f"{name} not found next to {cluster.bindir / 'initdb'}", pytrace=False)
+
+
+def pg_dump(cluster: PostgresCluster, database_url: str, target: Path) -> None:
+    """``pg_dump -Fc``: one consistent snapshot (a repeatable-read transaction)."""
+    database = database_url.rsplit("/", 1)[1]
+    _run(
+        [
+            client_tool(cluster, "pg_dump"),
+            "--format=custom",
+            "--host=127.0.0.1", f"--port={cluster.port}", "--username=eakte",
+            f"--dbname={database}",
+            f"--file={target}",
+        ]
+    )  # fmt: skip
+
+
+def pg_restore(cluster: PostgresCluster, dump: Path, database: str) -> str:
+    """Restore ``dump`` into a new database of ``cluster``; return its URL."""
+    url = cluster.create_database(database)
+    _run(
+        [
+            client_tool(cluster, "pg_restore"),
+            "--exit-on-error", "--single-transaction", "--no-owner",
+            "--host=127.0.0.1", f"--port={cluster.port}", "--username=eakte",
+            f"--dbname={database}",
+            str(dump),
+        ]
+    )  # fmt: skip
+    return url
+
+
+def _run(args: list[str]) -> None:
+    result = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, f"{Path(args[0]).name} failed:\n{result.stderr}"
+
+
+def anchor_now(service: Service) -> None:
+    service.container.handlers()[ANCHOR_AUDIT].run({})
+
+
+def seal_today(service: Service) -> None:
+    container = service.container
+    with unit_of_work(container.session_factory) as session:
+        seal_days(
+            session,
+            container.store,
+            container.clock,
+            through=utc_day(container.clock.now()) + timedelta(days=1),
+        )
+
+
+def file_documents(service: Service, code: str, title: str, *texts: str) -> list[str]:
+    """Documents with known text, filed in a new Akte through the API, and read once."""
+    akte = service.client.post("/api/v1/akten", json={"code": code, "title": title})
+    assert akte.status_code == 201, akte.text
+    documents = []
+    for text in texts:
+        document_id = insert_document(service.container, text)
+        index(service.container, document_id, text)
+        filed = service.client.put(
+            f"/api/v1/documents/{document_id}/filing",
+            json={"akte_id": akte.json()["id"], "reason": "Posteingang"},
+        )
+        assert filed.status_code == 200, filed.text
+        read = service.client.get(f"/api/v1/documents/{document_id}/content")
+        assert read.status_code == 200 and read.content == text.encode()
+        documents.append(document_id)
+    return documents
+
+
+def index(container: Container, document_id: str, text: str) -> None:
+    """What the OCR pipeline does at the end (insert_document does not)."""
+    with unit_of_work(container.session_factory) as session:
+        container.search.index_document(
+            session,
+            IndexableDocument(
+                document_id=document_id, title="Brief", metadata_text="", pages=[text]
+            ),
+        )
+
+
+def receive_scan(service: Service) -> str:
+    """A scan through the intake API; without workers it waits, received, in the queue."""
+    response = service.client.post(
+        "/api/v1/intake",
+        files=[("files", ("bauantrag.pdf", letter_pdf(BAUANTRAG)))],
+        data={"station_id": "scanner-1"},
+    )
+    assert response.status_code == 202, response.text
+    item_id: str = response.json()["items"][0]["id"]
+    return item_id
+
+
+@contextmanager
+def restored_service(settings: Settings, admin_key: str) -> Iterator[tuple[Container, TestClient]]:
+    """The service on a restored database: it migrates nothing, and the old keys work."""
+    container = build_container(settings)
+    try:
+        assert prepare(container, migrate=True) is None, "the restored database has its keys"
+        app = create_app(container, run_workers=False)
+        with TestClient(app, headers={"Authorization": f"Bearer {admin_key}"}) as client:
+            yield container, client
+    finally:
+        container.close()
+
+
+def head_seq(service: Service) -> int:
+    with unit_of_work(service.container.session_factory, write=False) as session:
+        seq = session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
+    assert seq is not None
+    return seq
+
+
+def test_a_dump_restored_into_a_fresh_cluster_passes_audit_and_fixity(
+    tmp_path: Path,
+    postgres_empty_url: str,
+    postgres_server: PostgresCluster,
+    restore_cluster: PostgresCluster,
+    installation: Installation,
+) -> None:
+    settings = installation.settings(postgres_empty_url)
+    for service in start_service(settings, run_workers=False):
+        documents = file_documents(
+            service, "122.04", "Bauantrag Gartenstraße 12", "Bauantrag Gartenstraße", "Lageplan"
+        )
+        added = service.client.post(
+            f"/api/v1/documents/{documents[0]}/versions",
+            files={"file": ("neu.png", CORRECTED_PAGE, "image/png")},
+            data={"comment": "Seite 2 neu gescannt"},
+        )
+        assert added.status_code == 202, added.text
+        item_id = receive_scan(service)
+        seal_today(service)
+        anchor_now(service)
+        dumped_head = head_seq(service)
+        admin_key = service.admin_key
+        dump = tmp_path / "eakte.dump"
+        pg_dump(postgres_server, postgres_empty_url, dump)
+
+    restored_url = pg_restore(restore_cluster, dump, "eakte_restored")
+
+    verified = installation.eakte(restored_url, "audit", "verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert verified.stdout.startswith("audit trail OK:"), verified.stdout
+    assert f"{dumped_head} events" in verified.stdout
+    fixity = installation.eakte(restored_url, "fixity", "check", "--all")
+    assert fixity.returncode == 0, fixity.stdout + fixity.stderr
+    assert fixity.stdout.startswith("checked ") and ", 0 failed" in fixity.stdout, fixity.stdout
+    assert "orphan" not in fixity.stdout
+
+    with restored_service(installation.settings(restored_url), admin_key) as (container, client):
+        current = client.get(f"/api/v1/documents/{documents[0]}/content")
+        assert current.content == CORRECTED_PAGE
+        first = client.get(f"/api/v1/documents/{documents[0]}/versions/1/content")
+        assert first.content == "Bauantrag Gartenstraße".encode()
+        assert client.get(f"/api/v1/intake/items/{item_id}").json()["status"] == "received"
+        hits = client.get("/api/v1/search", params={"q": "Lageplan"}).json()
+        assert [hit["document_id"] for hit in hits["hits"]] == [documents[1]]
+        with unit_of_work(container.session_factory, write=False) as session:
+            record = document_evidence_record(session, container.store, documents[1])
+        proof = verify_record(b"Lageplan", record, store=container.store)
+        assert proof.valid, proof.reason
