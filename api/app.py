@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from api.cmis import install_cmis
 from api.errors import install_error_handlers
 from api.middleware import install_middleware
+from api.middleware.request_id import RequestIdMiddleware
 from api.routers import (
     akten,
     archive,
@@ -30,6 +31,7 @@ from api.routers import (
     health,
     intake,
     keys,
+    metrics,
     page_images,
     pagework,
     persons,
@@ -41,6 +43,7 @@ from api.routers import (
 )
 from api.ui import install_ui
 from services.bootstrap import Container
+from services.observability.setup import observability_for
 from workers.pool import InProcessWorkers
 
 
@@ -52,16 +55,23 @@ def create_app(container: Container, *, run_workers: bool | None = None) -> Fast
     """
     start_workers = container.settings.embedded_workers if run_workers is None else run_workers
 
+    observability = observability_for(container)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # uvicorn has installed its signal handlers by now: readiness turns 503 on SIGTERM
+        # while uvicorn lets the requests in flight finish.
+        stop_watching = observability.draining.watch_signals()
         pool = InProcessWorkers(container, max(container.settings.workers, 1))
         if start_workers:
             pool.start()
         try:
             yield
         finally:
+            observability.draining.begin()
             if start_workers:
                 pool.stop()
+            stop_watching()
 
     app = FastAPI(
         title="eakte",
@@ -73,8 +83,11 @@ def create_app(container: Container, *, run_workers: bool | None = None) -> Fast
         redoc_url=None,
     )
     app.state.container = container
+    app.state.observability = observability
     install_error_handlers(app)
     install_middleware(app, container)
+    # Outermost, so that its request id is on every log line, refusals included.
+    app.add_middleware(RequestIdMiddleware, metrics=observability.requests)
     routers = (
         intake,
         documents,
@@ -103,9 +116,11 @@ def create_app(container: Container, *, run_workers: bool | None = None) -> Fast
         fixity,
         disposition,
         archive,
+        metrics,
     )
     for module in routers:
         app.include_router(module.router)
+    app.include_router(health.probes)
     install_cmis(app)
     install_ui(app)
     return app

@@ -285,6 +285,23 @@ class ArchiveSettings(BaseModel):
     write it in place)."""
 
 
+class LogSettings(BaseModel):
+    """The service's own log lines (``eakte serve``; workers that call the same setup)."""
+
+    format: str = Field("text", pattern="^(text|json)$")
+    """``json``: one JSON object per line with the request id, for log collectors."""
+
+
+class MonitoringSettings(BaseModel):
+    """``/metrics`` and ``/health/ready`` (see docs/monitoring.md)."""
+
+    cache_seconds: float = Field(10.0, ge=0)
+    """Database figures and dependency checks are reused for this long by ``/metrics``,
+    so that several scrapers (an HA pair of Prometheus servers) cost one computation."""
+    check_timeout_seconds: float = Field(5.0, gt=0)
+    """A dependency that has not answered a readiness check within this counts as down."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="EAKTE_", env_nested_delimiter="__", extra="ignore", populate_by_name=True
@@ -334,6 +351,8 @@ class Settings(BaseSettings):
     http: HttpSettings = Field(default_factory=HttpSettings)
     cmis: CmisSettings = Field(default_factory=CmisSettings)
     archive: ArchiveSettings = Field(default_factory=ArchiveSettings)
+    log: LogSettings = Field(default_factory=LogSettings)
+    monitoring: MonitoringSettings = Field(default_factory=MonitoringSettings)
     einvoice_inbox: Path | None = Field(
         None, validation_alias=AliasChoices("EAKTE_EINVOICE_INBOX", "einvoice_inbox")
     )

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import text
 
@@ -13,10 +13,14 @@ from api.schemas.storage import StorageHealthOut
 from services.access.roles import Permission
 from services.access.scope import Scope
 from services.errors import StorageError
+from services.observability.setup import READY_MAX_AGE_SECONDS, Observability
 from services.storage.fixity import storage_health
 from services.storage.orphans import reported_orphans
 
 router = APIRouter(prefix="/api/v1/health", tags=["health"])
+probes = APIRouter(prefix="/health", tags=["health"])
+"""For orchestrators (Kubernetes probes, a load balancer): no credentials, and answers
+that say which check failed but nothing about why (the reason goes to the server log)."""
 
 
 class HealthOut(BaseModel):
@@ -87,3 +91,42 @@ def storage(
         for o in reported_orphans(session)
     ]
     return StorageReportOut(**out.model_dump(), orphans=orphans)
+
+
+class LivenessOut(BaseModel):
+    status: Literal["alive"]
+
+
+class CheckOut(BaseModel):
+    status: Literal["ok", "failed"]
+
+
+class ReadinessOut(BaseModel):
+    status: Literal["ready", "not_ready", "shutting_down"]
+    checks: dict[str, CheckOut]
+    """database, store, object_lock (the store can enforce retention), search."""
+
+
+@probes.get("/live", response_model=LivenessOut, summary="The process answers (no checks)")
+async def live() -> LivenessOut:
+    # async: answered on the event loop itself, so it also shows the loop is not stuck.
+    return LivenessOut(status="alive")
+
+
+@probes.get(
+    "/ready",
+    response_model=ReadinessOut,
+    summary="Whether this process can serve: 200, or 503 naming the failed checks",
+    responses={503: {"model": ReadinessOut, "description": "a check failed, or shutting down"}},
+)
+def ready(request: Request, response: Response) -> ReadinessOut:
+    observability: Observability = request.app.state.observability
+    if observability.draining.active:
+        response.status_code = 503
+        return ReadinessOut(status="shutting_down", checks={})
+    results = observability.checks.latest(READY_MAX_AGE_SECONDS)
+    checks = {r.name: CheckOut(status="ok" if r.ok else "failed") for r in results}
+    if all(r.ok for r in results):
+        return ReadinessOut(status="ready", checks=checks)
+    response.status_code = 503
+    return ReadinessOut(status="not_ready", checks=checks)

@@ -38,6 +38,8 @@ class Permission(StrEnum):
     MANAGE_TYPES = "manage_types"
     """Define document and folder types and their properties (CMIS type mutability): what
     a specialist procedure needs once to keep its own metadata, without the file plan."""
+    READ_METRICS = "read_metrics"
+    """Scrape ``/metrics``: counts and states of the service, no content (Prometheus)."""
 
 
 class Reach(StrEnum):
@@ -56,6 +58,7 @@ class Role(StrEnum):
     RECORDS_MANAGER = "records_manager"
     AUDITOR = "auditor"
     DATA_PROTECTION = "data_protection"
+    MONITORING = "monitoring"
     ADMIN = "admin"
 
 
@@ -100,6 +103,9 @@ BUILTIN_ROLES: Mapping[str, RoleDefinition] = {
         frozenset({Permission.READ_AUDIT, Permission.PRIVACY_REPORTS}),
         reach=Reach.ALL,
         reads_content=False,
+    ),
+    Role.MONITORING: RoleDefinition(
+        frozenset({Permission.READ_METRICS}), reach=Reach.ALL, reads_content=False
     ),
     Role.ADMIN: RoleDefinition(frozenset(Permission), reach=Reach.ALL, unfiled_mail=True),
 }

@@ -51,6 +51,7 @@ PERMITTED: dict[str, set[str]] = {
     "manage_keys": {"admin"},
     "configure": {"admin", "records_manager"},
     "privacy": {"admin", "data_protection"},
+    "metrics": {"admin"},
     "any": set(PRINCIPALS),
     "session": set(),
 }
@@ -413,6 +414,10 @@ ROUTES: dict[str, Route] = {
     "GET /api/v1/health/storage": Route(
         "global", "read_items", build=get("/api/v1/health/storage")
     ),
+    # operations (docs/monitoring.md): probes for orchestrators, metrics for Prometheus
+    "GET /health/live": Route("public", "any"),
+    "GET /health/ready": Route("public", "any"),
+    "GET /metrics": Route("global", "metrics", build=get("/metrics")),
 }
 
 

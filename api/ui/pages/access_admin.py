@@ -25,6 +25,7 @@ ROLE_LABELS = {
     "records_manager": "Registratur",
     "auditor": "Prüfung",
     "data_protection": "Datenschutz",
+    "monitoring": "Überwachung (Prometheus)",
     "admin": "Administration",
 }
 """German names of the built-in roles; a deployment's own roles show their key."""
