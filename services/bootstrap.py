@@ -55,6 +55,8 @@ class Container:
     search: SearchIndex
     ocr: OcrEngine
     clock: Clock
+    search_catch_up: JobHandler | None = None
+    """The periodic delivery of a search backend with an outbox (OpenSearch)."""
     queue: JobQueue = field(init=False)
     models: ModelProvider = field(init=False)
     audit_policy: AuditPolicy = field(init=False)
@@ -102,6 +104,10 @@ class Container:
                 timedelta(seconds=settings.retention.protect_interval_seconds),
             ),
         ]
+        if self.search_catch_up is not None:
+            periodic.append(
+                (self.search_catch_up, timedelta(seconds=settings.opensearch.catch_up_seconds))
+            )
         periodic.append(
             (
                 PollArchiveHandler(self.archive_context),
@@ -170,8 +176,19 @@ def build_store(settings: Settings, clock: Clock) -> BlobStore:
     return FsBlobStore(settings.blob_dir, clock)
 
 
-def build_search(settings: Settings) -> SearchIndex:
-    # An OpenSearch backend (later issue) gets its own SearchBackend member and branch here.
+def build_search(
+    settings: Settings, factory: sessionmaker[Session]
+) -> tuple[SearchIndex, JobHandler | None]:
+    """The search index, and the periodic job it needs (OpenSearch: outbox catch-up)."""
+    if settings.search_backend is SearchBackend.OPENSEARCH:
+        from services.backends.opensearch import build_opensearch
+
+        backend = build_opensearch(settings.opensearch, factory)
+        return backend.index, backend.catch_up
+    return _build_sql_search(settings), None
+
+
+def _build_sql_search(settings: Settings) -> SearchIndex:
     if settings.search_backend is SearchBackend.POSTGRES:
         from services.backends.postgres_search import PostgresSearchIndex
 
@@ -193,14 +210,16 @@ def build_container(settings: Settings, *, clock: Clock | None = None) -> Contai
     clock = clock or SystemClock()
     factory = make_session_factory(engine)
     install_transfer_guard(factory)
+    search, search_catch_up = build_search(settings, factory)
     return Container(
         settings=settings,
         engine=engine,
         session_factory=factory,
         store=build_store(settings, clock),
-        search=build_search(settings),
+        search=search,
         ocr=build_ocr(settings),
         clock=clock,
+        search_catch_up=search_catch_up,
     )
 
 

@@ -28,7 +28,7 @@ class StorageBackend(StrEnum):
 class SearchBackend(StrEnum):
     SQLITE = "sqlite"
     POSTGRES = "postgres"
-    # OPENSEARCH = "opensearch"  -> later issue; add a member and a branch in bootstrap.
+    OPENSEARCH = "opensearch"
 
 
 class Environment(StrEnum):
@@ -302,6 +302,43 @@ class MonitoringSettings(BaseModel):
     """A dependency that has not answered a readiness check within this counts as down."""
 
 
+class OpenSearchSettings(BaseModel):
+    """The OpenSearch cluster for ``EAKTE_SEARCH_BACKEND=opensearch`` (docs/opensearch.md)."""
+
+    urls: list[str] = Field(default_factory=lambda: ["http://127.0.0.1:9200"], min_length=1)
+    """Nodes of the cluster (``EAKTE_OPENSEARCH__URLS='["https://os1:9200"]'``)."""
+    alias: str = Field("eakte-documents", pattern=r"^[a-z0-9][a-z0-9_-]{0,200}$")
+    """The alias searches go through; physical indices are ``<alias>-<timestamp>``."""
+    username: str | None = None
+    password: SecretStr | None = None
+    verify_certs: bool = True
+    """Check the cluster's TLS certificate (``https://`` URLs)."""
+    ca_certs: Path | None = None
+    """CA bundle for a cluster certificate signed by the town's own CA."""
+    bulk_size: int = Field(500, ge=1, le=10_000)
+    """Documents per bulk request (outbox delivery and reindex)."""
+    timeout_seconds: float = Field(10.0, gt=0, le=600)
+    """Per request; a dead cluster costs a commit at most this long (then the outbox waits)."""
+    catch_up_seconds: int = Field(30, ge=1)
+    """How often a worker delivers what the outbox still holds (after an outage)."""
+
+    @model_validator(mode="after")
+    def _check_cluster(self) -> OpenSearchSettings:
+        loopback = ("http://127.0.0.1", "http://localhost", "http://[::1]")
+        for url in self.urls:
+            if not url.startswith(("http://", "https://")):
+                raise ValueError(f"EAKTE_OPENSEARCH__URLS: {url!r} is not an http(s):// URL")
+            plain = not url.startswith("https://")
+            on_loopback = any(url == p or url.startswith((p + ":", p + "/")) for p in loopback)
+            if plain and self.password is not None and not on_loopback:
+                raise ValueError(
+                    "EAKTE_OPENSEARCH__PASSWORD is sent only over https:// (http only on loopback)"
+                )
+        if (self.username is None) != (self.password is None):
+            raise ValueError("EAKTE_OPENSEARCH__USERNAME and __PASSWORD go together")
+        return self
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="EAKTE_", env_nested_delimiter="__", extra="ignore", populate_by_name=True
@@ -321,6 +358,7 @@ class Settings(BaseSettings):
     s3_secure: bool = True
 
     search_backend: SearchBackend = SearchBackend.SQLITE
+    opensearch: OpenSearchSettings = Field(default_factory=OpenSearchSettings)
 
     workers: int = Field(2, ge=0, le=64)
     """Worker processes for ``eakte worker``; in embedded mode the number of in-process threads."""

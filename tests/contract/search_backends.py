@@ -3,11 +3,18 @@
 The contract tests (``test_search_index``, ``test_search_filters``) use only
 :class:`Backend`; the ``backend`` fixture in this folder's ``conftest`` makes one per
 backend, so a new backend is added there.
+
+OpenSearch runs against the in-memory ``osmem-server`` on 127.0.0.1 (a clone of one
+empty base per test), or against a real cluster when ``EAKTE_TEST_OPENSEARCH_URL`` is
+set (a fresh alias per test, its indices deleted afterwards).
 """
 
 from __future__ import annotations
 
+import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -26,6 +33,12 @@ from services.ports import IndexableDocument, SearchIndex, SearchPage
 class Backend:
     index: SearchIndex
     sessions: sessionmaker[Session]
+    transactional: bool = True
+    """The index sees the writes of the caller's open transaction (the SQL backends).
+
+    OpenSearch is told of a write after its commit (the outbox): an open transaction
+    cannot search what it indexed itself, and a rolled-back one never reaches the index.
+    """
 
     def add(
         self, title: str, body: str = "", metadata: str = "", *pages: str, org_unit: str = "10"
@@ -109,3 +122,51 @@ def unit_scope(*units: str, clearance: Confidentiality = Confidentiality.OFFEN) 
         shared_read=frozenset(),
         shared_write=frozenset(),
     )
+
+
+TEST_OPENSEARCH_URL = "EAKTE_TEST_OPENSEARCH_URL"
+
+
+class OpenSearchCluster:
+    """Where OpenSearch tests send their requests: osmem, or a real cluster if configured."""
+
+    def __init__(self) -> None:
+        self.real_url = os.environ.get(TEST_OPENSEARCH_URL) or None
+        self._osmem: object | None = None
+
+    @property
+    def kind(self) -> str:
+        return "opensearch" if self.real_url else "osmem"
+
+    def start(self) -> None:
+        if self.real_url:
+            return
+        from osmem_server import OsmemServer
+
+        self._osmem = OsmemServer.start(japanese=False, addr="127.0.0.1:0")
+
+    def stop(self) -> None:
+        if self._osmem is not None:
+            self._osmem.close()  # type: ignore[attr-defined]
+
+    @contextmanager
+    def fresh(self) -> Iterator[tuple[str, str]]:
+        """(url, alias) of an empty cluster (osmem clone) or an unused alias (real)."""
+        alias = f"eakte-test-{uuid.uuid4().hex[:12]}"
+        if self.real_url:
+            try:
+                yield self.real_url, alias
+            finally:
+                from opensearchpy import OpenSearch
+
+                OpenSearch(hosts=[self.real_url]).indices.delete(
+                    index=f"{alias}-*", params={"ignore_unavailable": "true"}
+                )
+            return
+        assert self._osmem is not None
+        clone = self._osmem.clone()  # type: ignore[attr-defined]
+        assert clone.url.startswith("http://127.0.0.1:"), clone.url
+        try:
+            yield clone.url, alias
+        finally:
+            clone.close()
