@@ -12,7 +12,7 @@ import yaml
 
 from services.access.roles import Role
 from services.errors import ConfigurationError
-from services.settings import Environment, StorageBackend
+from services.settings import Environment, SearchBackend, StorageBackend
 from tests.deploy.files import (
     DEPLOY,
     PLACEHOLDER,
@@ -66,6 +66,29 @@ def test_the_filled_in_example_is_a_production_configuration(
     assert settings.embedded_workers is False
     assert settings.oidc.issuer is not None and settings.oidc.issuer.startswith("https://")
     assert settings.http.trust_forwarded_for, "behind the proxy"
+    assert settings.search_backend is SearchBackend.OPENSEARCH
+
+
+def test_workers_get_the_time_to_finish_a_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compose kills a worker after stop_grace_period; the worker must give its job back first."""
+    settings = settings_from(_eakte_env(with_secrets_filled(EXAMPLE)), monkeypatch)
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    grace = _seconds(compose["services"]["worker"]["stop_grace_period"])
+    assert grace > settings.jobs.shutdown_grace_seconds + 10
+
+
+def _seconds(duration: str) -> float:
+    """A compose duration such as ``2m`` or ``1m30s``."""
+    units = {"h": 3600, "m": 60, "s": 1}
+    total, number = 0.0, ""
+    for char in duration:
+        if char.isdigit() or char == ".":
+            number += char
+        else:
+            total += float(number) * units[char]
+            number = ""
+    assert number == "", f"unit missing in {duration!r}"
+    return total
 
 
 def test_values_given_twice_agree() -> None:
@@ -83,6 +106,9 @@ def test_values_given_twice_agree() -> None:
     assert "-s3.port=8333" in " ".join(compose["services"]["s3"]["command"])
     assert EXAMPLE["EAKTE_S3_ACCESS_KEY"] == EXAMPLE["S3_ACCESS_KEY"]
     assert EXAMPLE["EAKTE_S3_SECRET_KEY"] == EXAMPLE["S3_SECRET_KEY"]
+    for node in json.loads(EXAMPLE["EAKTE_OPENSEARCH__URLS"]):
+        assert (urlsplit(node).hostname, urlsplit(node).port) == ("opensearch", 9200)
+    assert "opensearch" in compose["services"]
     public = f"https://{EXAMPLE['PUBLIC_HOST']}"
     assert EXAMPLE["EAKTE_OIDC__REDIRECT_URL"] == f"{public}/auth/callback"
     assert EXAMPLE["EAKTE_OIDC__POST_LOGOUT_REDIRECT_URL"] == f"{public}/"

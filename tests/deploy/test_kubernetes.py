@@ -140,6 +140,10 @@ def test_configuration_passes_the_settings_validator(
     assert settings.environment.value == "production"
     assert not settings.embedded_workers, "workers run in their own Deployment"
     assert settings.s3_secure, "TLS to an S3 store outside the cluster"
+    worker = _of_kind(resources, "Deployment")["eakte-worker"]["spec"]["template"]["spec"]
+    assert worker["terminationGracePeriodSeconds"] > settings.jobs.shutdown_grace_seconds + 10, (
+        "Kubernetes would kill a worker before it has given its job back"
+    )
 
 
 def test_probes_service_and_ingress_reach_the_api(
