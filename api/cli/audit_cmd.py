@@ -34,6 +34,8 @@ def verify(
             f"audit trail OK: {report.events} events, {report.anchors} anchors, "
             f"head {report.head_hash or '-'}"
         )
+        for restore in report.restores:
+            typer.echo(f"  {restore}")
     else:
         first = report.first_break
         assert first is not None

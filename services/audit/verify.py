@@ -8,6 +8,10 @@ Three kinds of tampering, three checks:
   the end: the chain disagrees with an anchor in the write-once store, or an anchor
   names a position that no longer exists.
 
+A database restored from a backup looks like the last case until the restore is
+acknowledged with a marker in the store (:mod:`services.audit.restores`); the gap the
+marker declares is then reported as a restore, not as a break.
+
 The anchors are read from the store itself, not from the ``audit_anchors`` table: the
 table lives in the database that is in doubt.  The table is only checked against the
 store (an anchor row whose object is missing is reported too).
@@ -24,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from services.audit.anchors import AnchorDocument, anchor_name, stored_anchor_names
 from services.audit.chain import GENESIS_HASH, ChainFields, chain_hash, normal_time
+from services.audit.restores import RestoreMarker, read_markers
 from services.db.models import AuditAnchor, AuditEvent
 from services.errors import EAkteError
 from services.ports import BlobStore
@@ -44,7 +49,7 @@ class Break:
     """The row concerned, when there is one (a deleted event has none)."""
     problem: str
     """altered | missing | link | unchained | anchor_mismatch | anchor_beyond_head |
-    anchor_unreadable | anchor_object_missing"""
+    anchor_unreadable | anchor_object_missing | restore_mismatch"""
     detail: str
 
     def describe(self) -> str:
@@ -62,6 +67,8 @@ class VerificationReport:
     head_hash: str | None = None
     last_anchored_seq: int | None = None
     breaks: list[Break] = field(default_factory=list)
+    restores: list[str] = field(default_factory=list)
+    """Acknowledged restores the chain agrees with: events lost, said openly, not breaks."""
 
     @property
     def ok(self) -> bool:
@@ -89,6 +96,7 @@ class VerificationReport:
             "last_anchored_seq": self.last_anchored_seq,
             "first_break": _break_dict(first) if first else None,
             "breaks": [_break_dict(b) for b in self.breaks],
+            "restores": list(self.restores),
         }
 
 
@@ -106,7 +114,10 @@ def verify_trail(session: Session, store: BlobStore) -> VerificationReport:
     report = VerificationReport()
     anchors = _read_store_anchors(store, report)
     report.anchors = sum(len(found) for found in anchors.values())
-    _check_chain(session, anchors, report)
+    markers, unreadable = read_markers(store)
+    for problem in unreadable:
+        report.add(Break(None, None, "anchor_unreadable", problem))
+    _check_chain(session, anchors, markers, report)
     _check_unchained(session, report)
     _check_anchor_rows(session, store, report)
     return report
@@ -141,12 +152,14 @@ def _read_store_anchors(
 def _check_chain(
     session: Session,
     anchors: dict[int, list[tuple[str, AnchorDocument]]],
+    markers: dict[int, RestoreMarker],
     report: VerificationReport,
 ) -> None:
     expected_seq = 1
     prev_hash = GENESIS_HASH
     last_good_anchor = 0
     seen_anchors: set[int] = set()
+    lost_in_restore: set[int] = set()
     query = (
         select(
             AuditEvent.id,
@@ -167,7 +180,22 @@ def _check_chain(
     for row in session.execute(query):
         event_id, seq = row.id, row.seq
         report.events += 1
-        if seq > expected_seq:
+        marker = markers.pop(seq, None)
+        if marker is not None and _declared_gap(marker, expected_seq, prev_hash, row.prev_hash):
+            report.restores.append(marker.describe())
+            lost_in_restore.update(s for s in anchors if expected_seq <= s < seq)
+        elif marker is not None:
+            report.add(
+                Break(
+                    seq,
+                    event_id,
+                    "restore_mismatch",
+                    f"restore marker {marker.name} says the database was restored at seq "
+                    f"{marker.restored_seq} ({marker.restored_hash}) and resumed here, but the "
+                    "chain does not agree: the marker does not explain this part of the trail",
+                )
+            )
+        if seq > expected_seq and marker is None:
             what = (
                 "the event is missing"
                 if seq == expected_seq + 1
@@ -219,7 +247,7 @@ def _check_chain(
         prev_hash = row.event_hash or ""
         report.head_seq, report.head_hash = seq, row.event_hash
     last_seq = report.head_seq or 0
-    for seq in sorted(set(anchors) - seen_anchors):
+    for seq in sorted(set(anchors) - seen_anchors - lost_in_restore):
         names = ", ".join(name for name, _ in anchors[seq])
         if seq > last_seq:
             report.add(
@@ -228,7 +256,9 @@ def _check_chain(
                     None,
                     "anchor_beyond_head",
                     f"the trail ends at seq {last_seq} but anchor {names} names seq {seq}: "
-                    "events were removed from the end",
+                    "events were removed from the end, or the database was restored from a "
+                    f"backup taken at seq {last_seq} and the events written after it are lost "
+                    "(then say so: 'eakte backup acknowledge-restore', see docs/backup.md)",
                 )
             )
         else:
@@ -240,7 +270,29 @@ def _check_chain(
                     f"anchor {names} names seq {seq}, which is no longer in the trail",
                 )
             )
+    for marker in markers.values():
+        report.add(
+            Break(
+                marker.resume_seq,
+                None,
+                "restore_mismatch",
+                f"restore marker {marker.name} says the trail resumes at seq "
+                f"{marker.resume_seq} after a restore at seq {marker.restored_seq}, but the "
+                "trail has no such event",
+            )
+        )
     report.last_anchored_seq = max(seen_anchors) if seen_anchors else None
+
+
+def _declared_gap(
+    marker: RestoreMarker, expected_seq: int, prev_hash: str, row_prev_hash: str | None
+) -> bool:
+    """The chain continues at the marker's resume position from the restored head."""
+    return (
+        marker.restored_seq == expected_seq - 1
+        and marker.restored_hash == prev_hash
+        and row_prev_hash == prev_hash
+    )
 
 
 def _recompute(row: Any) -> str:

@@ -32,12 +32,13 @@ from sqlalchemy import select
 from api.app import create_app
 from services.audit.jobs import ANCHOR_AUDIT
 from services.bootstrap import Container, build_container, prepare
-from services.db.models import AuditEvent
+from services.db.models import AuditEvent, StoredObject
 from services.db.session import unit_of_work
 from services.evidence.records import document_evidence_record, verify_record
 from services.evidence.sealing import seal_days, utc_day
 from services.ports import IndexableDocument
 from services.settings import Settings
+from services.storage.orphans import find_orphans
 from tests.fixtures.app import Service, make_settings, start_service
 from tests.fixtures.documents import BAUANTRAG, letter_image, letter_pdf, png_bytes
 from tests.fixtures.pg_cluster import ClusterUnavailable, PostgresCluster
@@ -232,6 +233,11 @@ def restored_service(settings: Settings, admin_key: str) -> Iterator[tuple[Conta
         container.close()
 
 
+def stored_objects(container: Container) -> list[StoredObject]:
+    with unit_of_work(container.session_factory, write=False) as session:
+        return list(session.scalars(select(StoredObject)))
+
+
 def head_seq(service: Service) -> int:
     with unit_of_work(service.container.session_factory, write=False) as session:
         seq = session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
@@ -265,7 +271,7 @@ def test_a_dump_restored_into_a_fresh_cluster_passes_audit_and_fixity(
         dump = tmp_path / "eakte.dump"
         pg_dump(postgres_server, postgres_empty_url, dump)
 
-    restored_url = pg_restore(restore_cluster, dump, "eakte_restored")
+    restored_url = pg_restore(restore_cluster, dump, f"eakte_{uuid.uuid4().hex[:12]}")
 
     verified = installation.eakte(restored_url, "audit", "verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr
@@ -288,3 +294,66 @@ def test_a_dump_restored_into_a_fresh_cluster_passes_audit_and_fixity(
             record = document_evidence_record(session, container.store, documents[1])
         proof = verify_record(b"Lageplan", record, store=container.store)
         assert proof.valid, proof.reason
+
+
+def test_work_after_the_dump_is_reported_lost_and_the_restore_acknowledged(
+    tmp_path: Path,
+    postgres_empty_url: str,
+    postgres_server: PostgresCluster,
+    restore_cluster: PostgresCluster,
+    installation: Installation,
+) -> None:
+    for service in start_service(installation.settings(postgres_empty_url), run_workers=False):
+        file_documents(service, "122.04", "Vor der Sicherung", "Bauantrag Lindenweg")
+        anchor_now(service)
+        dumped_head = head_seq(service)
+        admin_key = service.admin_key
+        dump = tmp_path / "eakte.dump"
+        pg_dump(postgres_server, postgres_empty_url, dump)
+        (lost_document,) = file_documents(service, "122.04", "Danach", "Widerspruch Gebühren")
+        receive_scan(service)
+        seal_today(service)
+        anchor_now(service)
+        lost_head = head_seq(service)
+        lost_blobs = {obj.blob_key for obj in stored_objects(service.container)}
+    restored_url = pg_restore(restore_cluster, dump, f"eakte_{uuid.uuid4().hex[:12]}")
+    lost_anchor = f"anchors/audit/{lost_head:012d}.json"
+
+    verified = installation.eakte(restored_url, "audit", "verify")
+    assert verified.returncode == 1, verified.stdout
+    assert f"anchor {lost_anchor} names seq {lost_head}" in verified.stderr
+    assert f"restored from a backup taken at seq {dumped_head}" in verified.stderr
+    assert "eakte backup acknowledge-restore" in verified.stderr
+    fixity = installation.eakte(restored_url, "fixity", "check", "--all")
+    assert fixity.returncode == 0, fixity.stdout + fixity.stderr
+
+    with restored_service(installation.settings(restored_url), admin_key) as (container, client):
+        gone = client.get(f"/api/v1/documents/{lost_document}")
+        assert gone.status_code == 404
+        known = {obj.blob_key for obj in stored_objects(container)}
+        with unit_of_work(container.session_factory, write=False) as session:
+            an_hour_later = container.clock.now() + timedelta(hours=1)
+            orphans = find_orphans(session, container.store, now=an_hour_later)
+        assert {o.key for o in orphans} == lost_blobs - known
+        assert len(lost_blobs - known) == 2, "the letter and the scan received after the dump"
+
+    acknowledged = installation.eakte(restored_url, "backup", "acknowledge-restore")
+    assert acknowledged.returncode == 0, acknowledged.stdout + acknowledged.stderr
+    assert f"restored at seq {dumped_head}" in acknowledged.stdout
+    again = installation.eakte(restored_url, "backup", "acknowledge-restore")
+    assert again.returncode == 1 and "nothing to acknowledge" in again.stderr
+
+    with restored_service(installation.settings(restored_url), admin_key) as (container, client):
+        service = Service(container=container, client=client, admin_key=admin_key)
+        file_documents(service, "122.04", "Nach der Wiederherstellung", "Neu 1", "Neu 2")
+        anchor_now(service)
+        seal_today(service)
+        assert head_seq(service) > lost_head + 1
+    verified = installation.eakte(restored_url, "audit", "verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert verified.stdout.startswith("audit trail OK:")
+    assert f"the database was restored at seq {dumped_head}" in verified.stdout
+    assert f"events {dumped_head + 1}..{lost_head}" in verified.stdout
+    assert lost_anchor in verified.stdout
+    fixity = installation.eakte(restored_url, "fixity", "check", "--all")
+    assert fixity.returncode == 0, fixity.stdout + fixity.stderr

@@ -1,0 +1,1 @@
+"""Backup and restore: what an operator runs after restoring the database."""
