@@ -15,6 +15,7 @@ import typer
 from api.cli.archive_cmd import app as archive_app
 from api.cli.audit_cmd import audit_app
 from api.cli.backends import Backend, HttpBackend, LocalBackend
+from api.cli.backup import backup_app
 from api.cli.classify_cmd import classifier_app, classify
 from api.cli.context import cli_errors, fail, local_container, settings_or_fail
 from api.cli.disposition_cmd import app as disposition_app
@@ -51,6 +52,7 @@ app.add_typer(einvoice_app, name="einvoice")
 app.add_typer(privacy_app, name="privacy")
 app.add_typer(disposition_app, name="disposition")
 app.add_typer(archive_app, name="archive")
+app.add_typer(backup_app, name="backup")
 app.command()(classify)
 app.command("import")(import_legacy)
 
