@@ -13,6 +13,7 @@ throwaway cluster on loopback, ANALYZEd after the build as autovacuum would.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import tempfile
@@ -234,9 +235,19 @@ def insert_document_rows(factory: sessionmaker[Session], size: int) -> None:
 
 
 def run(backend: SearchIndex, url: str, size: int, query_mix: list[tuple[str, str]]) -> Result:
+    """Build the corpus at ``url`` (unless a kept database already holds it) and query it."""
     engine = make_engine(url)
     upgrade(engine)
     factory = make_session_factory(engine)
+    with factory() as session:
+        held = session.execute(text("SELECT count(*) FROM search_documents")).scalar_one()
+    if held == size:
+        print(f"reusing the {size:,} documents kept at {engine.url!r}", flush=True)
+        latencies = measure(backend, factory, query_mix)
+        engine.dispose()
+        return Result(backend.name, size, float("nan"), latencies)
+    if held:
+        raise SystemExit(f"{engine.url!r} holds {held:,} documents, not {size:,}")
     insert_document_rows(factory, size)
     vocab = build_vocabulary()
     rng = random.Random(size)
@@ -253,6 +264,15 @@ def run(backend: SearchIndex, url: str, size: int, query_mix: list[tuple[str, st
         with unit_of_work(factory) as session:
             session.execute(text("ANALYZE search_documents"))
         build_seconds += time.perf_counter() - started
+    latencies = measure(backend, factory, query_mix)
+    engine.dispose()
+    return Result(backend.name, size, build_seconds, latencies)
+
+
+def measure(
+    backend: SearchIndex, factory: sessionmaker[Session], query_mix: list[tuple[str, str]]
+) -> dict[str, list[float]]:
+    """Milliseconds per query, by kind, after a warm-up with every 20th query."""
     latencies: dict[str, list[float]] = {}
     everything = system_scope()  # the cost of scoping: benchmarks/access_scoping.py
     with factory() as session:
@@ -262,18 +282,27 @@ def run(backend: SearchIndex, url: str, size: int, query_mix: list[tuple[str, st
             began = time.perf_counter()
             backend.search(session, everything, query, limit=20, offset=0)
             latencies.setdefault(kind, []).append((time.perf_counter() - began) * 1000)
-    engine.dispose()
-    return Result(backend.name, size, build_seconds, latencies)
+    return latencies
 
 
-def run_all(backends: list[str], sizes: list[int], query_count: int) -> Iterator[Result]:
+def run_all(
+    backends: list[str],
+    sizes: list[int],
+    query_count: int,
+    *,
+    sqlite_dir: str | None = None,
+    postgres_url: str | None = None,
+) -> Iterator[Result]:
     query_mix = queries(build_vocabulary(), query_count)
     if "sqlite" in backends:
         with tempfile.TemporaryDirectory(prefix="eakte-bench-") as workdir:
             for size in sizes:
-                url = f"sqlite:///{Path(workdir) / f'search-{size}.db'}"
+                url = f"sqlite:///{Path(sqlite_dir or workdir) / f'search-{size}.db'}"
                 yield run(SqliteFtsSearchIndex(), url, size, query_mix)
-    if "postgres" in backends:
+    if "postgres" in backends and postgres_url:
+        for size in sizes:
+            yield run(PostgresSearchIndex(), postgres_url, size, query_mix)
+    elif "postgres" in backends:
         with PostgresCluster() as cluster:
             for size in sizes:
                 url = cluster.create_database(f"search_{size}")
@@ -293,17 +322,32 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--backends", default="sqlite,postgres", help="sqlite and/or postgres")
     parser.add_argument("--queries", type=int, default=200, help="queries per run")
     parser.add_argument("--quick", action="store_true", help="1,000 documents, 50 queries")
+    parser.add_argument(
+        "--sqlite-dir", help="keep the SQLite files here and reuse them (for repeated runs)"
+    )
+    parser.add_argument(
+        "--postgres-url", help="build in (or reuse) this database instead of a throwaway cluster"
+    )
     args = parser.parse_args(argv)
+    if args.postgres_url and len(args.sizes.split(",")) > 1 and not args.quick:
+        parser.error("--postgres-url takes one size")
     sizes = [1000] if args.quick else [int(size) for size in args.sizes.split(",")]
     query_count = 50 if args.quick else args.queries
     backends = [name.strip() for name in args.backends.split(",")]
 
+    load_before = os.getloadavg()[0]
     results = []
-    for result in run_all(backends, sizes, query_count):
+    runs = run_all(
+        backends, sizes, query_count, sqlite_dir=args.sqlite_dir, postgres_url=args.postgres_url
+    )
+    for result in runs:
         results.append(result)
         print(f"done: {result.backend} {result.size} docs", flush=True)
 
-    print("\nSearch latency (limit 20, with total and snippets)")
+    print(
+        f"\nSearch latency (limit 20, with total and snippets; load average "
+        f"{load_before:.2f} at start, {os.getloadavg()[0]:.2f} at end, {os.cpu_count()} CPUs)"
+    )
     print_table(
         ["backend", "docs", "build s", "docs/s", "p50 ms", "p95 ms", "max ms"],
         [

@@ -15,9 +15,12 @@ from api.urls import document_url
 from services.access.roles import Permission
 from services.access.scope import Scope
 from services.documents.reading import record_snippets_shown
+from services.ports import SearchPage
 from services.search.filters import SearchFilters
 
 router = APIRouter(prefix="/api/v1/search", tags=["search"])
+
+MAX_OFFSET = 10_000
 
 
 @router.get("", response_model=SearchOut, summary="Full-text search with German stemming")
@@ -27,7 +30,7 @@ def search(
     scope: Annotated[Scope, requires(Permission.SEARCH)],
     q: Annotated[str, Query(min_length=1, max_length=500)],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     code: Annotated[
         str | None, Query(max_length=50, description="file-plan code; sub-codes match too")
     ] = None,
@@ -52,9 +55,11 @@ def search(
     return SearchOut(
         query=q,
         total=page.total,
+        total_is_lower_bound=page.total_is_lower_bound,
         limit=limit,
         offset=offset,
-        next_offset=next_offset(limit=limit, offset=offset, total=page.total),
+        next_offset=_next_offset(limit, offset, page),
+        did_you_mean=page.did_you_mean,
         hits=[
             SearchHitOut(
                 document_id=hit.document_id,
@@ -66,3 +71,10 @@ def search(
             for hit in page.hits
         ],
     )
+
+
+def _next_offset(limit: int, offset: int, page: SearchPage) -> int | None:
+    """As for any list; past a bounded total ("more than N") there is always a next page."""
+    if page.total_is_lower_bound and offset + limit >= page.total:
+        return offset + limit if offset + limit <= MAX_OFFSET else None
+    return next_offset(limit=limit, offset=offset, total=page.total)

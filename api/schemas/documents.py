@@ -113,10 +113,14 @@ class SearchHitOut(BaseModel):
 class SearchOut(BaseModel):
     query: str
     total: int
+    total_is_lower_bound: bool = False
+    """True when counting stopped at the backend's bound: "more than ``total``" hits."""
     limit: int
     offset: int
     next_offset: int | None
     hits: list[SearchHitOut]
+    did_you_mean: str | None = None
+    """A query from the index's vocabulary that finds more (e.g. an OCR slip undone)."""
 
 
 class LetterDatesIn(BaseModel):

@@ -11,6 +11,7 @@ words than fit into 1 MiB is cut (see :func:`fit_tsvector`).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import text
@@ -19,11 +20,12 @@ from sqlalchemy.orm import Session
 from services.access.scope import Scope
 from services.ports import IndexableDocument, SearchHit, SearchPage
 from services.search.compounds import index_parts, vocabulary
+from services.search.did_you_mean import suggest
 from services.search.filters import NO_FILTERS, SearchFilters
 from services.search.german_text import is_stopword, normalized_words, prepare, stem
-from services.search.query import SearchQuery, check_page, parse_query
+from services.search.query import SearchQuery, bounded_total, check_page, parse_query
 from services.search.scoping import visibility_condition
-from services.search.snippets import make_snippet
+from services.search.snippets import SNIPPET_SOURCE_CHARS, make_snippet
 
 RANK_NORMALIZATION = 1
 """``ts_rank_cd`` divides by 1 + log(document length), so long documents do not win by
@@ -55,6 +57,42 @@ _INSERT_WORDS = text(
     "INSERT INTO search_words (word) SELECT unnest(CAST(:words AS text[])) ON CONFLICT DO NOTHING"
 )
 _DELETE = text("DELETE FROM search_documents WHERE document_id = :document_id")
+_KNOWN = text("SELECT word FROM search_words WHERE word = ANY(CAST(:words AS text[]))")
+_COUNT = """
+    SELECT count(*) FROM (
+        SELECT 1 FROM search_documents WHERE tsv @@ {tsquery} AND {visible} LIMIT :bound
+    ) AS found
+"""
+# The snippet reads the first SNIPPET_SOURCE_CHARS of a body only: a long body is not
+# de-TOASTed whole for each hit.
+_PAGE = f"""
+    SELECT d.document_id, d.title, substr(d.metadata_text, 1, {SNIPPET_SOURCE_CHARS})
+           AS metadata_text, substr(d.body, 1, {SNIPPET_SOURCE_CHARS}) AS body, r.score
+    FROM ranked AS r JOIN search_documents AS d USING (document_id)
+    ORDER BY r.score DESC, r.document_id
+"""
+_RANK_ALL = (
+    """
+    WITH ranked AS MATERIALIZED (
+        SELECT document_id, ts_rank_cd(tsv, {tsquery}, {norm}) AS score
+        FROM search_documents WHERE tsv @@ {tsquery} AND {visible}
+        ORDER BY score DESC, document_id LIMIT :limit OFFSET :offset
+    )"""
+    + _PAGE
+)
+# More hits than the bound: ts_rank_cd (which reads each row's whole tsvector) runs over
+# a bounded set of candidates, the first matches in storage order.
+_RANK_CANDIDATES = (
+    """
+    WITH candidates AS MATERIALIZED (
+        SELECT document_id, tsv FROM search_documents
+        WHERE tsv @@ {tsquery} AND {visible} LIMIT :candidates
+    ), ranked AS MATERIALIZED (
+        SELECT document_id, ts_rank_cd(tsv, {tsquery}, {norm}) AS score FROM candidates
+        ORDER BY score DESC, document_id LIMIT :limit OFFSET :offset
+    )"""
+    + _PAGE
+)
 
 
 class PostgresSearchIndex:
@@ -96,41 +134,26 @@ class PostgresSearchIndex:
         parsed = parse_query(query)
         if parsed.is_empty:
             return SearchPage(total=0)
-        tsquery, params = to_tsquery_sql(parsed)
         visible, visible_params = visibility_condition(
             scope, "document_id", filters, session.get_bind().dialect
         )
-        params.update(visible_params)
-        rows = session.execute(
-            text(
-                f"""
-                -- Rank in a narrow materialised set: a window over the table itself
-                -- would copy every matching tsvector and take twice as long.
-                WITH matches AS MATERIALIZED (
-                    SELECT document_id,
-                           ts_rank_cd(tsv, {tsquery}, {RANK_NORMALIZATION}) AS score
-                    FROM search_documents
-                    WHERE tsv @@ {tsquery} AND {visible}
-                ), ranked AS (
-                    SELECT document_id, score, count(*) OVER () AS total FROM matches
-                    ORDER BY score DESC, document_id LIMIT :limit OFFSET :offset
-                )
-                SELECT d.document_id, d.title, d.metadata_text, d.body, r.score, r.total
-                FROM ranked AS r JOIN search_documents AS d USING (document_id)
-                ORDER BY r.score DESC, r.document_id
-                """
-            ),
-            {**params, "limit": limit, "offset": offset},
-        ).all()
-        if rows:
-            total = int(rows[0].total)
-        elif offset or not limit:  # no row to read the window count from
-            total = session.execute(
-                text(f"SELECT count(*) FROM search_documents WHERE tsv @@ {tsquery} AND {visible}"),
-                params,
-            ).scalar_one()
-        else:
-            total = 0
+        total = bounded_total(offset + limit)
+
+        def count(candidate: SearchQuery) -> int:
+            tsquery, params = to_tsquery_sql(candidate)
+            return int(
+                session.execute(
+                    text(_COUNT.format(tsquery=tsquery, visible=visible)),
+                    {**params, **visible_params, "bound": total + 1},
+                ).scalar_one()
+            )
+
+        found = count(parsed)
+        tsquery, params = to_tsquery_sql(parsed)
+        template = _RANK_CANDIDATES if found > total else _RANK_ALL
+        sql = template.format(tsquery=tsquery, visible=visible, norm=RANK_NORMALIZATION)
+        window = {**params, **visible_params, "limit": limit, "offset": offset}
+        rows = session.execute(text(sql), window | {"candidates": total}).all() if limit else []
         stems = parsed.stems
         hits = [
             SearchHit(
@@ -141,7 +164,16 @@ class PostgresSearchIndex:
             )
             for row in rows
         ]
-        return SearchPage(total=total, hits=hits)
+
+        def known(words: Collection[str]) -> set[str]:
+            return set(session.scalars(_KNOWN, {"words": sorted(words)}))
+
+        return SearchPage(
+            total=min(found, total),
+            hits=hits,
+            total_is_lower_bound=found > total,
+            did_you_mean=suggest(parsed, found, known, count),
+        )
 
 
 def tsv_params(title: str, metadata: str, body: str) -> dict[str, str]:

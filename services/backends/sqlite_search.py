@@ -8,6 +8,7 @@ snippets; see migration ``0002_search_index``.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from services.access.scope import Scope
 from services.ports import IndexableDocument, SearchHit, SearchPage
 from services.search.compounds import index_parts, vocabulary
+from services.search.did_you_mean import suggest
 from services.search.filters import NO_FILTERS, SearchFilters
 from services.search.german_text import (
     STOPWORD_PLACEHOLDER,
@@ -23,9 +25,9 @@ from services.search.german_text import (
     stem,
     stemmed_text,
 )
-from services.search.query import SearchQuery, check_page, parse_query
+from services.search.query import SearchQuery, bounded_total, check_page, parse_query
 from services.search.scoping import visibility_condition
-from services.search.snippets import make_snippet
+from services.search.snippets import SNIPPET_SOURCE_CHARS, make_snippet
 
 BM25_WEIGHTS = (5.0, 2.0, 1.0, 0.5)
 """Column weights for title, metadata, body and compound parts (Postgres' A, B, C, D)."""
@@ -43,25 +45,46 @@ _INSERT_WORDS = text(
 )
 # The trigger search_documents_delete_fts removes the FTS row.
 _DELETE = text("DELETE FROM search_documents WHERE document_id = :document_id")
-_SEARCH = """
-    WITH matches AS MATERIALIZED (  -- bm25() cannot run inside a window query
-        SELECT rowid AS id, bm25(search_fts, {weights}) AS rank
-        FROM search_fts WHERE search_fts MATCH :query
-    ), visible AS MATERIALIZED (
-        SELECT m.id, m.rank FROM matches AS m JOIN search_documents AS d ON d.id = m.id
-        WHERE {visible}
-    ), ranked AS (
-        SELECT id, rank, count(*) OVER () AS total FROM visible
-        ORDER BY rank, id LIMIT :limit OFFSET :offset
-    )
-    SELECT d.document_id, d.title, d.metadata_text, d.body, ranked.rank, ranked.total
-    FROM ranked JOIN search_documents AS d ON d.id = ranked.id
-    ORDER BY ranked.rank, ranked.id
-"""
 _COUNT = """
-    SELECT count(*) FROM search_fts JOIN search_documents AS d ON d.id = search_fts.rowid
-    WHERE search_fts MATCH :query AND {visible}
+    SELECT count(*) FROM (
+        SELECT 1 FROM search_fts JOIN search_documents AS d ON d.id = search_fts.rowid
+        WHERE search_fts MATCH :query AND {visible} LIMIT :bound
+    )
 """
+_RANK_ALL = """
+    SELECT search_fts.rowid AS id, bm25(search_fts, {weights}) AS rank
+    FROM search_fts JOIN search_documents AS d ON d.id = search_fts.rowid
+    WHERE search_fts MATCH :query AND {visible}
+    ORDER BY rank, id LIMIT :limit OFFSET :offset
+"""
+# More hits than the bound: rank the newest matches and the newest title/metadata
+# matches (those rank highest); bm25 is then computed for these rows only.
+_RANK_CANDIDATES = """
+    WITH candidates AS (
+        SELECT id FROM (
+            SELECT search_fts.rowid AS id
+            FROM search_fts JOIN search_documents AS d ON d.id = search_fts.rowid
+            WHERE search_fts MATCH :query AND {visible}
+            ORDER BY search_fts.rowid DESC LIMIT :candidates
+        )
+        UNION
+        SELECT id FROM (
+            SELECT search_fts.rowid AS id
+            FROM search_fts JOIN search_documents AS d ON d.id = search_fts.rowid
+            WHERE search_fts MATCH :head_query AND {visible}
+            ORDER BY search_fts.rowid DESC LIMIT :candidates
+        )
+    )
+    SELECT rowid AS id, bm25(search_fts, {weights}) AS rank
+    FROM search_fts WHERE search_fts MATCH :query AND rowid IN (SELECT id FROM candidates)
+    ORDER BY rank, id LIMIT :limit OFFSET :offset
+"""
+_HITS = """
+    SELECT id, document_id, title, substr(metadata_text, 1, :chars) AS metadata_text,
+           substr(body, 1, :chars) AS body
+    FROM search_documents WHERE id IN (SELECT value FROM json_each(:ids))
+"""
+_KNOWN = "SELECT word FROM search_words WHERE word IN (SELECT value FROM json_each(:words))"
 
 
 class SqliteFtsSearchIndex:
@@ -105,29 +128,60 @@ class SqliteFtsSearchIndex:
         visible, params = visibility_condition(
             scope, "d.document_id", filters, session.get_bind().dialect
         )
-        params["query"] = to_fts5(parsed)
-        weights = ", ".join(map(str, BM25_WEIGHTS))
-        rows = session.execute(
-            text(_SEARCH.format(weights=weights, visible=visible)),
-            {**params, "limit": limit, "offset": offset},
-        ).all()
-        if rows:
-            total = int(rows[0].total)
-        elif offset or not limit:  # no row to read the window count from
-            total = session.execute(text(_COUNT.format(visible=visible)), params).scalar_one()
-        else:
-            total = 0
-        stems = parsed.stems
-        hits = [
-            SearchHit(
-                document_id=row.document_id,
-                score=-float(row.rank),
-                title=row.title,
-                snippet=make_snippet((row.body, row.metadata_text), stems),
+        total = bounded_total(offset + limit)
+
+        def count(candidate: SearchQuery) -> int:
+            return int(
+                session.execute(
+                    text(_COUNT.format(visible=visible)),
+                    {**params, "query": to_fts5(candidate), "bound": total + 1},
+                ).scalar_one()
             )
-            for row in rows
+
+        found = count(parsed)
+        weights = ", ".join(map(str, BM25_WEIGHTS))
+        window = {**params, "query": to_fts5(parsed), "limit": limit, "offset": offset}
+        if found > total:
+            sql = _RANK_CANDIDATES.format(weights=weights, visible=visible)
+            window |= {"head_query": to_fts5(parsed, "{title metadata}"), "candidates": total}
+        else:
+            sql = _RANK_ALL.format(weights=weights, visible=visible)
+        ranked = session.execute(text(sql), window).all() if limit else []
+        hits = self._hits(session, [(row.id, -float(row.rank)) for row in ranked], parsed)
+
+        def known(words: Collection[str]) -> set[str]:
+            rows = session.scalars(text(_KNOWN), {"words": json.dumps(sorted(words))})
+            return set(rows)
+
+        return SearchPage(
+            total=min(found, total),
+            hits=hits,
+            total_is_lower_bound=found > total,
+            did_you_mean=suggest(parsed, found, known, count),
+        )
+
+    @staticmethod
+    def _hits(
+        session: Session, ranked: list[tuple[int, float]], parsed: SearchQuery
+    ) -> list[SearchHit]:
+        """The hits in rank order, with snippets from the start of their texts."""
+        if not ranked:
+            return []
+        ids = json.dumps([row_id for row_id, _ in ranked])
+        rows = {
+            row.id: row
+            for row in session.execute(text(_HITS), {"ids": ids, "chars": SNIPPET_SOURCE_CHARS})
+        }
+        stems = parsed.stems
+        return [
+            SearchHit(
+                document_id=rows[row_id].document_id,
+                score=score,
+                title=rows[row_id].title,
+                snippet=make_snippet((rows[row_id].body, rows[row_id].metadata_text), stems),
+            )
+            for row_id, score in ranked
         ]
-        return SearchPage(total=total, hits=hits)
 
 
 def fts_columns(title: str, metadata: str, body: str) -> dict[str, str]:
@@ -145,7 +199,7 @@ def words_json(*texts: str) -> str:
     return json.dumps(sorted(set().union(*(vocabulary(text) for text in texts))))
 
 
-def to_fts5(query: SearchQuery) -> str:
+def to_fts5(query: SearchQuery, columns: str = "") -> str:
     """FTS5 MATCH expression: every group is a quoted phrase of stems, ANDed together.
 
     Stems contain only letters and digits, and each is quoted anyway, so no user input
@@ -155,4 +209,7 @@ def to_fts5(query: SearchQuery) -> str:
         " ".join(STOPWORD_PLACEHOLDER if is_stopword(word) else stem(word) for word in group)
         for group in query.groups
     )
-    return " AND ".join('"' + phrase.replace('"', '""') + '"' for phrase in phrases)
+    return " AND ".join(
+        columns + ' : "' + phrase.replace('"', '""') + '"' if columns else f'"{phrase}"'
+        for phrase in phrases
+    )

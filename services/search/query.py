@@ -17,6 +17,10 @@ from services.search.german_text import is_stopword, normalize_word, stem, words
 
 MAX_QUERY_LENGTH = 1000
 MAX_QUERY_WORDS = 32
+TOTAL_BOUND = 1000
+"""Hits are counted up to here (or to the end of the page asked for, if further); past
+it the total is reported as "more than N", as search engines do, and the SQL backends
+rank a bounded set of candidates (see docs/search.md)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,15 @@ def parse_query(raw: str) -> SearchQuery:
 
 def check_page(limit: int, offset: int) -> None:
     check_window(limit=limit, offset=offset)
+
+
+def bounded_total(page_end: int) -> int:
+    """The count above which a total is reported as "more than" it.
+
+    A page ending past :data:`TOTAL_BOUND` (at ``page_end``) moves the bound, so that it
+    still learns whether it has a successor.
+    """
+    return max(TOTAL_BOUND, page_end)
 
 
 def _strip_stopwords(group: list[str]) -> tuple[str, ...]:

@@ -1,6 +1,7 @@
 """Build the snippet shown with a search hit, identically for every backend.
 
-The snippet is cut from the original (unstemmed) text around the first matching word.
+The snippet is cut from the original (unstemmed) text around the first matching word;
+a compound matches when one of its parts does ("Baugenehmigung" for "Genehmigung").
 All of the text is HTML-escaped and only the ``<mark>`` tags are ours, so a client may
 insert the snippet into a page as HTML.
 """
@@ -10,9 +11,14 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from services.search.compounds import compound_parts
 from services.search.german_text import is_stopword, iter_words, normalize_word, prepare, stem
 
 SNIPPET_CHARS = 240
+SNIPPET_SOURCE_CHARS = 20_000
+"""Backends read at most this much of a body for its snippet: a match further in is not
+shown (the snippet is then the letter's beginning), but a 300-page scan is not read
+for every search."""
 LEAD_CHARS = 60
 """Context shown before the first match."""
 ELLIPSIS = "…"
@@ -34,7 +40,9 @@ def make_snippet(texts: Sequence[str], stems: frozenset[str]) -> str:
 
 def _matches(word: str, stems: frozenset[str]) -> bool:
     # Stop words are not indexed, so they are never a match, whatever their stem.
-    return stem(word) in stems and not is_stopword(normalize_word(word))
+    if is_stopword(normalize_word(word)):
+        return False
+    return stem(word) in stems or any(stem(part) in stems for part in compound_parts(word))
 
 
 def _window(text: str, anchor: int, stems: frozenset[str]) -> str:

@@ -11,6 +11,7 @@ import html
 import re
 from datetime import date
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
@@ -53,6 +54,11 @@ def highlight(snippet: str) -> Markup:
     if inside:
         result += Markup("</mark>")
     return result
+
+
+def _query_url(form: dict[str, str | None]) -> str:
+    """The search page for ``form`` (blank fields dropped)."""
+    return "/ui/suche?" + urlencode({key: value for key, value in form.items() if value})
 
 
 def _day(value: str | None, what: str, errors: list[str]) -> date | None:
@@ -106,6 +112,11 @@ def search_page(
             documents = hit_documents(session, page.scope, ids)
             results = {
                 "total": found.total,
+                "more": found.total_is_lower_bound,
+                "did_you_mean": found.did_you_mean,
+                "did_you_mean_url": _query_url({**form, "q": found.did_you_mean})
+                if found.did_you_mean
+                else None,
                 "hits": [
                     {
                         "hit": hit,
