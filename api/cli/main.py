@@ -27,6 +27,7 @@ from api.cli.import_cmd import import_legacy
 from api.cli.ingest import run_ingest
 from api.cli.keys_cmd import keys_app
 from api.cli.privacy_cmd import app as privacy_app
+from api.cli.search import app as search_app
 from services.bootstrap import build_container, ensure_schema, prepare
 from services.db.migrate import current_revision, upgrade
 from services.errors import EAkteError
@@ -52,6 +53,7 @@ app.add_typer(einvoice_app, name="einvoice")
 app.add_typer(privacy_app, name="privacy")
 app.add_typer(disposition_app, name="disposition")
 app.add_typer(archive_app, name="archive")
+app.add_typer(search_app, name="search")
 app.add_typer(backup_app, name="backup")
 app.command()(classify)
 app.command("import")(import_legacy)

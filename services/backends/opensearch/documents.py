@@ -7,12 +7,12 @@ visibility rule and the search filters run inside the OpenSearch query.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.backends.opensearch.tables import search_texts
@@ -75,17 +75,16 @@ def entries(session: Session, document_ids: Iterable[str]) -> list[Entry]:
     return [found.get(document_id, Entry(document_id, None)) for document_id in wanted]
 
 
-def all_entries(session: Session, batch: int) -> Iterator[list[Entry]]:
-    """Every indexed document's entry, in batches in id order (for a full reindex)."""
-    last = ""
-    while True:
-        rows = session.execute(
-            _joined().where(Document.id > last).order_by(Document.id).limit(batch)
-        ).all()
-        if not rows:
-            return
-        yield [Entry(row.id, _source(row)) for row in rows]
-        last = rows[-1].id
+def entries_after(session: Session, last: str, batch: int) -> list[Entry]:
+    """Up to ``batch`` indexed documents' entries with ids after ``last``, in id order."""
+    rows = session.execute(
+        _joined().where(Document.id > last).order_by(Document.id).limit(batch)
+    ).all()
+    return [Entry(row.id, _source(row)) for row in rows]
+
+
+def indexed_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(search_texts)) or 0
 
 
 def documents_of_akten(session: Session, akte_ids: Sequence[str]) -> list[str]:
