@@ -31,13 +31,12 @@ from services.search.compounds import vocabulary
 from services.search.did_you_mean import suggest
 from services.search.filters import NO_FILTERS, SearchFilters
 from services.search.german_text import prepare
-from services.search.query import SearchQuery, check_page, parse_query
+from services.search.query import SearchQuery, bounded_total, check_page, parse_query
 from services.search.snippets import make_snippet
 
-COUNT_BOUND = 10_000
-"""Totals are counted exactly up to here, then reported as "more than" (OpenSearch's
-default for ``track_total_hits``)."""
 SUGGESTION_COUNT_BOUND = 100
+MAX_TRACKED = 2**31 - 1
+"""The largest ``track_total_hits`` OpenSearch takes (a Java int)."""
 """Candidate queries of "did you mean" are counted up to here."""
 
 _words = table("search_words", column("word"))
@@ -90,7 +89,9 @@ class OpenSearchIndex:
             return SearchPage(total=0)
         start = min(offset, MAX_RESULT_WINDOW)
         size = max(0, min(limit, MAX_RESULT_WINDOW - start))
-        body = search_body(parsed, scope, filters, size=size, offset=start, count_bound=COUNT_BOUND)
+        # Counted up to the shared bound (``track_total_hits``), then "more than" it.
+        bound = min(bounded_total(offset + limit), MAX_TRACKED)
+        body = search_body(parsed, scope, filters, size=size, offset=start, count_bound=bound)
         answer = self._search(body)
         found = answer["hits"]
         total = int(found["total"]["value"])
