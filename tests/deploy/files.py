@@ -110,6 +110,18 @@ def settings_from(env: Mapping[str, str], monkeypatch: Any) -> Settings:
 
 def cli_command(args: list[str]) -> str | None:
     """The name of the ``eakte`` subcommand that ``args`` runs, None when there is none."""
+    found = _resolve(args)
+    return None if found is None else found[0]
+
+
+def cli_options(args: list[str]) -> set[str]:
+    """The options (``--all``, ``-n``) the subcommand that ``args`` runs accepts."""
+    found = _resolve(args)
+    assert found is not None, args
+    return {opt for param in found[1].params for opt in (*param.opts, *param.secondary_opts)}
+
+
+def _resolve(args: list[str]) -> tuple[str, Any] | None:
     from api.cli.main import app
 
     command: Any = typer.main.get_command(app)
@@ -121,7 +133,7 @@ def cli_command(args: list[str]) -> str | None:
         if command is None:
             return None
         path.append(arg)
-    return None if hasattr(command, "commands") else " ".join(path)
+    return None if hasattr(command, "commands") else (" ".join(path), command)
 
 
 def url_path(url: str) -> str:
