@@ -43,14 +43,19 @@ TSV_SQL = (
     " || setweight(to_tsvector('german', CAST(:parts_words AS text)), 'D')"
 )
 """The weighted tsvector: title A, metadata B, body C, compound parts D (lowest)."""
+HEAD_TSV_SQL = (
+    "setweight(to_tsvector('german', CAST(:title_words AS text)), 'A')"
+    " || setweight(to_tsvector('german', CAST(:metadata_words AS text)), 'B')"
+)
+"""Title and metadata alone: their matches are always ranked (see ``_RANK_CANDIDATES``)."""
 
 _UPSERT = text(
     f"""
-    INSERT INTO search_documents (document_id, title, metadata_text, body, tsv)
-    VALUES (:document_id, :title, :metadata_text, :body, {TSV_SQL})
+    INSERT INTO search_documents (document_id, title, metadata_text, body, tsv, head_tsv)
+    VALUES (:document_id, :title, :metadata_text, :body, {TSV_SQL}, {HEAD_TSV_SQL})
     ON CONFLICT (document_id) DO UPDATE SET
         title = excluded.title, metadata_text = excluded.metadata_text,
-        body = excluded.body, tsv = excluded.tsv
+        body = excluded.body, tsv = excluded.tsv, head_tsv = excluded.head_tsv
     """
 )
 _INSERT_WORDS = text(
@@ -81,14 +86,19 @@ _RANK_ALL = (
     + _PAGE
 )
 # More hits than the bound: ts_rank_cd (which reads each row's whole tsvector) runs over
-# a bounded set of candidates, the first matches in storage order.
+# a bounded set of candidates: every match in title or metadata (these rank highest; up
+# to the bound) and the first matches in storage order.
 _RANK_CANDIDATES = (
     """
     WITH candidates AS MATERIALIZED (
-        SELECT document_id, tsv FROM search_documents
-        WHERE tsv @@ {tsquery} AND {visible} LIMIT :candidates
+        (SELECT document_id FROM search_documents
+         WHERE head_tsv @@ {tsquery} AND {visible} LIMIT :candidates)
+        UNION
+        (SELECT document_id FROM search_documents
+         WHERE tsv @@ {tsquery} AND {visible} LIMIT :candidates)
     ), ranked AS MATERIALIZED (
-        SELECT document_id, ts_rank_cd(tsv, {tsquery}, {norm}) AS score FROM candidates
+        SELECT document_id, ts_rank_cd(tsv, {tsquery}, {norm}) AS score
+        FROM search_documents JOIN candidates USING (document_id)
         ORDER BY score DESC, document_id LIMIT :limit OFFSET :offset
     )"""
     + _PAGE

@@ -11,12 +11,13 @@ from services.db.session import make_engine, unit_of_work
 from services.errors import InvalidInputError
 from services.ports import IndexableDocument, SearchPage
 from services.search.german_stopwords import GERMAN_STOPWORDS
+from services.search import query as search_query
 from services.search.german_text import normalize_word, stem
 from tests.contract.search_backends import Backend, add_document_rows, unit_scope
 
 
 def test_backend_names(backend: Backend) -> None:
-    assert backend.index.name in {"sqlite", "postgres"}
+    assert backend.index.name in {"sqlite", "postgres", "opensearch"}
 
 
 def test_german_stemming_conflates_inflections(backend: Backend) -> None:
@@ -343,3 +344,76 @@ def test_hits_and_totals_count_only_what_the_scope_admits(backend: Backend) -> N
     assert beyond.total == 3 and beyond.hits == []
     assert backend.search("Baugenehmigung", scope=unit_scope("61")).total == 0
     assert backend.search("Baugenehmigung", limit=100).total == 28
+
+
+def test_compound_is_found_by_its_parts(backend: Backend) -> None:
+    compound = backend.add("Schreiben", "Die Baugenehmigung wird hiermit erteilt.")
+    plain = backend.add("Schreiben", "Die Genehmigung liegt vor.")
+    backend.add("Schreiben", "Der Antrag wurde abgelehnt.")
+
+    assert set(backend.ids("Genehmigung")) == {compound, plain}
+    assert backend.ids("Bau") == [compound]
+    hit = next(h for h in backend.search("Genehmigung").hits if h.document_id == compound)
+    assert "<mark>Baugenehmigung</mark>" in hit.snippet
+
+
+def test_inflected_compound_is_found_by_its_head(backend: Backend) -> None:
+    plural = backend.add("Schreiben", "Alle Bauanträge liegen vor.")
+    linked = backend.add("Schreiben", "Bitte wenden Sie sich an das Ordnungsamt.")
+
+    assert backend.ids("Antrag") == [plural]
+    assert backend.ids("Anträge") == [plural]
+    assert backend.ids("Ordnung") == [linked]
+
+
+def test_phrases_still_match_next_to_a_split_compound(backend: Backend) -> None:
+    document = backend.add("Schreiben", "Die Baugenehmigung wird hiermit erteilt.")
+    backend.add("Schreiben", "Die Genehmigung wird später erteilt.")
+
+    assert backend.ids('"Baugenehmigung wird hiermit"') == [document]
+    assert backend.ids('"Genehmigung wird hiermit"') == []
+
+
+def test_umlaut_and_sharp_s_variants_in_compounds(backend: Backend) -> None:
+    document = backend.add("Bescheid", "Festsetzung der Strassenbaubeiträge für die Massnahme.")
+
+    assert backend.ids("Straßenbau") == [document]
+    assert backend.ids("Beitraege") == [document]
+    assert backend.ids("Maßnahme") == [document]
+
+
+def test_did_you_mean_undoes_an_ocr_confusion(backend: Backend) -> None:
+    for n in range(3):
+        backend.add(f"Bescheid {n}", "Ihre Genehmigung ist erteilt.")
+
+    page = backend.search("Genehrnigung")
+    assert page.total == 0 and page.did_you_mean == "genehmigung"
+    assert backend.search("Genehmigunq erteilt").did_you_mean == "genehmigung erteilt"
+    assert backend.search("Genehmigung").did_you_mean is None
+
+
+def test_did_you_mean_suggests_only_what_the_scope_can_find(backend: Backend) -> None:
+    backend.add("Vermerk", "Die Vollstreckung ist eingeleitet.", org_unit="20")
+
+    assert backend.search("Vollstreckunq").did_you_mean == "vollstreckung"
+    assert backend.search("Vollstreckunq", scope=unit_scope("63")).did_you_mean is None
+
+
+def test_total_above_the_bound_is_a_lower_bound(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_query, "TOTAL_BOUND", 5)
+    for n in range(9):
+        backend.add(f"Schreiben {n}", "Die Zahlung ist eingegangen.")
+    in_title = backend.add("Zahlung Grundsteuer", "Hinweis.")
+    exact = backend.add("Schreiben", "Die Mahnung ist zugestellt.")
+
+    page = backend.search("Zahlung", limit=3)
+    assert (page.total, page.total_is_lower_bound, len(page.hits)) == (5, True, 3)
+    assert page.hits[0].document_id == in_title
+    further = backend.search("Zahlung", limit=3, offset=6)
+    assert (further.total, further.total_is_lower_bound, len(further.hits)) == (9, True, 3)
+    last = backend.search("Zahlung", limit=5, offset=5)
+    assert (last.total, last.total_is_lower_bound, len(last.hits)) == (10, False, 5)
+    assert backend.search("Mahnung") == SearchPage(total=1, hits=backend.search("Mahnung").hits)
+    assert backend.ids("Mahnung") == [exact]

@@ -2,9 +2,10 @@
 
 Both backends index the parts of compounds ("Baugenehmigung" -> bau, genehmigung) in a
 field of their own: SQLite gets a fourth FTS5 column ``parts`` (FTS5 tables cannot gain
-a column, so ``search_fts`` is rebuilt), PostgreSQL a fourth tsvector weight D.  The new
-table ``search_words`` holds every indexed word once.  Existing rows are re-derived from
-the text kept in ``search_documents``.
+a column, so ``search_fts`` is rebuilt), PostgreSQL a fourth tsvector weight D and a
+small ``head_tsv`` of title and metadata (their matches are always ranked when a query
+has more hits than are counted).  The new table ``search_words`` holds every indexed
+word once.  Existing rows are re-derived from the text kept in ``search_documents``.
 
 Revision ID: 0015_search_words
 Revises: 0014_subject_key_fold
@@ -17,8 +18,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
-from services.backends.postgres_search import TSV_SQL, tsv_params
+from services.backends.postgres_search import HEAD_TSV_SQL, TSV_SQL, tsv_params
 from services.backends.sqlite_search import fts_columns, words_json
 
 revision = "0015_search_words"
@@ -43,7 +45,10 @@ def downgrade() -> None:
     op.drop_table("search_words")
     if op.get_bind().dialect.name != "postgresql":
         _rebuild_sqlite(_FTS_COLUMNS)
-    # PostgreSQL keeps the D-weighted parts: 0014's code ranks them like body words.
+        return
+    op.drop_index("ix_search_documents_head_tsv", table_name="search_documents")
+    op.drop_column("search_documents", "head_tsv")
+    # The D-weighted parts stay in tsv: 0014's code ranks them like body words.
 
 
 def _rebuild_sqlite(columns: str) -> None:
@@ -73,7 +78,14 @@ def _rebuild_sqlite(columns: str) -> None:
 
 
 def _rederive_postgresql() -> None:
-    update = sa.text(f"UPDATE search_documents SET tsv = {TSV_SQL} WHERE document_id = :id")
+    op.add_column(
+        "search_documents",
+        sa.Column("head_tsv", postgresql.TSVECTOR(), nullable=False, server_default=""),
+    )
+    update = sa.text(
+        f"UPDATE search_documents SET tsv = {TSV_SQL}, head_tsv = {HEAD_TSV_SQL} "
+        "WHERE document_id = :id"
+    )
     words = sa.text(
         "INSERT INTO search_words (word) SELECT value FROM "
         "json_array_elements_text(CAST(:w AS json)) AS value ON CONFLICT DO NOTHING"
@@ -85,6 +97,10 @@ def _rederive_postgresql() -> None:
         )
         for _, title, metadata, body in rows:
             connection.execute(words, {"w": words_json(title, metadata, body)})
+    op.alter_column("search_documents", "head_tsv", server_default=None)
+    op.create_index(
+        "ix_search_documents_head_tsv", "search_documents", ["head_tsv"], postgresql_using="gin"
+    )
 
 
 def _batches(key: str) -> Iterator[list[tuple[Any, str, str, str]]]:
