@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -345,10 +345,30 @@ def test_work_after_the_dump_is_reported_lost_and_the_restore_acknowledged(
 
     with restored_service(installation.settings(restored_url), admin_key) as (container, client):
         service = Service(container=container, client=client, admin_key=admin_key)
+        (scan_key,) = [o.key for o in orphans if container.store.get(o.key).startswith(b"%PDF")]
+        resent = client.post(
+            "/api/v1/intake",
+            files=[("files", ("wieder.pdf", container.store.get(scan_key)))],
+            data={"station_id": "scanner-1"},
+        )
+        assert resent.status_code == 202, resent.text
+        with unit_of_work(container.session_factory, write=False) as session:
+            left = find_orphans(session, container.store, now=an_hour_later)
+        assert {o.key for o in left} == lost_blobs - known - {scan_key}, "received again: adopted"
         file_documents(service, "122.04", "Nach der Wiederherstellung", "Neu 1", "Neu 2")
         anchor_now(service)
         seal_today(service)
         assert head_seq(service) > lost_head + 1
+    today = utc_day(datetime.now(UTC)).isoformat()
+    evidence = [
+        o.object_name
+        for o in installation.s3.client().list_objects(
+            installation.bucket, prefix="anchors/evidence/", recursive=True
+        )
+    ]
+    assert len(evidence) == 2 and f"anchors/evidence/{today}.json" in evidence, evidence
+    (resealed,) = set(evidence) - {f"anchors/evidence/{today}.json"}
+    assert resealed.startswith(f"anchors/evidence/{today}.") and len(resealed) > 64
     verified = installation.eakte(restored_url, "audit", "verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert verified.stdout.startswith("audit trail OK:")
