@@ -10,8 +10,8 @@ from services.db.models import Document
 from services.db.session import make_engine, unit_of_work
 from services.errors import InvalidInputError
 from services.ports import IndexableDocument, SearchPage
-from services.search.german_stopwords import GERMAN_STOPWORDS
 from services.search import query as search_query
+from services.search.german_stopwords import GERMAN_STOPWORDS
 from services.search.german_text import normalize_word, stem
 from tests.contract.search_backends import Backend, add_document_rows, unit_scope
 
