@@ -11,6 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,6 +19,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from services.einvoice import acceptance as einvoice_acceptance
 from services.errors import ConfigurationError
 from services.ports import OcrOptions
+
+_DEFAULT_SECRETS = frozenset({"minioadmin", "changeme", "secret"})
+"""Refused as secrets in production (the examples in deploy/ use ``changeme``)."""
 
 
 class StorageBackend(StrEnum):
@@ -470,12 +474,18 @@ class Settings(BaseSettings):
                 problems.append("production needs PostgreSQL (EAKTE_DATABASE_URL)")
             if self.storage_backend is StorageBackend.FS:
                 problems.append("production needs EAKTE_STORAGE_BACKEND=s3 with Object Lock")
-            if self.s3_secret_key and self.s3_secret_key.get_secret_value() in {
-                "minioadmin",
-                "changeme",
-                "secret",
-            }:
-                problems.append("EAKTE_S3_SECRET_KEY is a well-known default secret")
+            secrets = {
+                "EAKTE_S3_SECRET_KEY": self.s3_secret_key,
+                "EAKTE_OIDC__CLIENT_SECRET": self.oidc.client_secret,
+                "EAKTE_OPENSEARCH__PASSWORD": self.opensearch.password,
+            }
+            problems.extend(
+                f"{name} is a well-known default secret"
+                for name, secret in secrets.items()
+                if secret and secret.get_secret_value() in _DEFAULT_SECRETS
+            )
+            if urlsplit(url).password in _DEFAULT_SECRETS:
+                problems.append("EAKTE_DATABASE_URL has a well-known default password")
         if problems:
             raise ConfigurationError("Invalid configuration: " + "; ".join(problems))
         return self

@@ -56,6 +56,24 @@ def test_the_unchanged_example_is_refused(monkeypatch: pytest.MonkeyPatch) -> No
         settings_from(_eakte_env(EXAMPLE), monkeypatch)
 
 
+@pytest.mark.parametrize(
+    ("left", "message"),
+    [
+        ("EAKTE_S3_SECRET_KEY", "EAKTE_S3_SECRET_KEY is a well-known default secret"),
+        ("EAKTE_OIDC__CLIENT_SECRET", "EAKTE_OIDC__CLIENT_SECRET is a well-known default"),
+        ("EAKTE_DATABASE_URL", "EAKTE_DATABASE_URL has a well-known default password"),
+    ],
+)
+def test_each_secret_left_unchanged_is_refused(
+    left: str, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compose hands the same value to PostgreSQL or Keycloak, so a forgotten placeholder
+    would work, and stay: the validator must catch each one on its own."""
+    env = {**with_secrets_filled(EXAMPLE), left: EXAMPLE[left]}
+    with pytest.raises(ConfigurationError, match=message):
+        settings_from(_eakte_env(env), monkeypatch)
+
+
 def test_the_filled_in_example_is_a_production_configuration(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

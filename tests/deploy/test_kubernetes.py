@@ -14,6 +14,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from services.errors import ConfigurationError
 from tests.deploy.files import (
     KUBERNETES,
     cli_command,
@@ -129,6 +130,17 @@ def test_configuration_is_settings_and_references_exist(
 
 def _secret_example() -> Any:
     return KUBERNETES / "secret.env.example"
+
+
+def test_the_unchanged_secret_example_is_refused(
+    resources: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _of_kind(resources, "ConfigMap")["eakte-config"]["data"]
+    with pytest.raises(ConfigurationError) as refused:
+        settings_from({**data, **read_env_file(_secret_example())}, monkeypatch)
+    for name in ("EAKTE_DATABASE_URL", "EAKTE_S3_SECRET_KEY", "EAKTE_OIDC__CLIENT_SECRET"):
+        assert name in refused.value.detail
+    assert "EAKTE_OPENSEARCH__PASSWORD" in refused.value.detail
 
 
 def test_configuration_passes_the_settings_validator(
