@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng ghostscript qpdf unpaper \
-	pngquant libmagic1 poppler-utils fonts-dejavu-core fonts-urw-base35 postgresql openssl
+	pngquant libmagic1 poppler-utils fonts-dejavu-core fonts-urw-base35 postgresql openssl wngerman
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 OIDC_FIXTURE := tests/fixtures/oidc
@@ -12,7 +12,7 @@ AXE_FIXTURE := tests/fixtures/axe
 
 .PHONY: install install-test system-deps browser-deps node-deps run worker test lint bench clean
 
-system-deps: ## Debian packages: OCR tools, libmagic, fonts, PostgreSQL (tests)
+system-deps: ## Debian packages: OCR tools, libmagic, fonts, German word list (search), PostgreSQL (tests)
 	@missing=""; \
 	for cmd in tesseract gs qpdf unpaper pngquant pdftoppm openssl; do \
 		command -v $$cmd >/dev/null || missing="$$missing $$cmd"; done; \
@@ -21,6 +21,7 @@ system-deps: ## Debian packages: OCR tools, libmagic, fonts, PostgreSQL (tests)
 	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	ldconfig -p | grep -q libmagic.so.1 || missing="$$missing libmagic"; \
+	[ -e /usr/share/dict/ngerman ] || missing="$$missing wngerman"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing system packages (missing:$$missing)"; \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
