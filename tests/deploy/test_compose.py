@@ -117,15 +117,9 @@ def test_depends_on_names_services_that_can_satisfy_the_condition(
 def test_migration_runs_before_the_api_and_the_workers(
     services: dict[str, dict[str, Any]],
 ) -> None:
-    def waits_for(name: str, target: str, seen: frozenset[str] = frozenset()) -> bool:
-        deps = services[name].get("depends_on", {})
-        return target in deps or any(
-            waits_for(dep, target, seen | {name}) for dep in deps if dep not in seen
-        )
-
-    assert waits_for("api", "migrate")
-    assert waits_for("worker", "migrate")
-    assert waits_for("migrate", "postgres")
+    assert "migrate" in _all_dependencies(services, "api")
+    assert "migrate" in _all_dependencies(services, "worker")
+    assert "postgres" in _all_dependencies(services, "migrate")
 
 
 def test_volumes_are_declared_and_bind_mounts_exist(compose: dict[str, Any]) -> None:
@@ -154,6 +148,30 @@ def test_eakte_containers_set_only_settings(services: dict[str, dict[str, Any]])
         assert service["env_file"] == ["eakte.env"], name
         unknown = [n for n in service.get("environment", {}) if not is_setting(n)]
         assert unknown == [], f"{name}: environment names that are no setting"
+
+
+def test_eakte_containers_can_read_their_ca_bundle(services: dict[str, dict[str, Any]]) -> None:
+    """httpx refuses to build a client on a missing SSL_CERT_FILE, and eakte builds one
+    (for the OIDC provider) in every role, the migration included."""
+    bundle = Path(read_env_file(ENV_EXAMPLE)["SSL_CERT_FILE"])
+    writer = services["trust"]
+    written = {v.split(":")[1]: v.split(":")[0] for v in writer["volumes"]}
+    volume = written[str(bundle.parent)]
+    for name, service in _eakte_services(services).items():
+        mounts = {v.split(":")[1]: v.split(":")[0] for v in service.get("volumes", [])}
+        assert mounts.get(str(bundle.parent)) == volume, f"{name} does not mount {bundle}"
+        assert "trust" in _all_dependencies(services, name), f"{name} may start before it exists"
+
+
+def _all_dependencies(services: dict[str, dict[str, Any]], name: str) -> set[str]:
+    found: set[str] = set()
+    todo = [name]
+    while todo:
+        for dep in services[todo.pop()].get("depends_on", {}):
+            if dep not in found:
+                found.add(dep)
+                todo.append(dep)
+    return found
 
 
 def test_api_port_and_healthcheck_are_what_the_app_serves(
