@@ -15,11 +15,13 @@ not know them.  See docs/backup.md, which quotes what these tests show.
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,12 +33,18 @@ from sqlalchemy import select
 
 from api.app import create_app
 from services.audit.jobs import ANCHOR_AUDIT
+from services.audit.policy import AuditPolicy
+from services.audit.restores import RestoreMarker
+from services.audit.verify import verify_trail
+from services.backends.fs_ledger import LEDGER_FILE
+from services.backup.restore import acknowledge_restore
 from services.bootstrap import Container, build_container, prepare
 from services.db.models import AuditEvent, StoredObject
 from services.db.session import unit_of_work
+from services.errors import IntegrityError
 from services.evidence.records import document_evidence_record, verify_record
 from services.evidence.sealing import seal_days, utc_day
-from services.ports import IndexableDocument
+from services.ports import IndexableDocument, Protection
 from services.settings import Settings
 from services.storage.orphans import find_orphans
 from tests.fixtures.app import Service, make_settings, start_service
@@ -45,8 +53,6 @@ from tests.fixtures.pg_cluster import ClusterUnavailable, PostgresCluster
 from tests.fixtures.records import insert_document
 from tests.fixtures.seaweed import S3ServerInfo
 from tests.fixtures.server import REPO, eakte_env
-
-pytestmark = [pytest.mark.postgres, pytest.mark.s3]
 
 CORRECTED_PAGE = png_bytes(letter_image(["Bauantrag Gartenstraße 12, Seite 2"], dpi=50))
 
@@ -245,6 +251,8 @@ def head_seq(service: Service) -> int:
     return seq
 
 
+@pytest.mark.postgres
+@pytest.mark.s3
 def test_a_dump_restored_into_a_fresh_cluster_passes_audit_and_fixity(
     tmp_path: Path,
     postgres_empty_url: str,
@@ -296,6 +304,8 @@ def test_a_dump_restored_into_a_fresh_cluster_passes_audit_and_fixity(
         assert proof.valid, proof.reason
 
 
+@pytest.mark.postgres
+@pytest.mark.s3
 def test_work_after_the_dump_is_reported_lost_and_the_restore_acknowledged(
     tmp_path: Path,
     postgres_empty_url: str,
@@ -377,3 +387,103 @@ def test_work_after_the_dump_is_reported_lost_and_the_restore_acknowledged(
     assert lost_anchor in verified.stdout
     fixity = installation.eakte(restored_url, "fixity", "check", "--all")
     assert fixity.returncode == 0, fixity.stdout + fixity.stderr
+
+
+def test_embedded_mode_backup_with_the_sqlite_backup_api_restores(tmp_path: Path) -> None:
+    """The procedure of docs/backup.md for embedded mode: database, blobs, then the ledger."""
+    live, copy = tmp_path / "data", tmp_path / "backup"
+    for service in start_service(make_settings(live), run_workers=False):
+        (document,) = file_documents(service, "122.04", "Eingebettet", "Bauantrag Ahornweg")
+        seal_today(service)
+        anchor_now(service)
+        copy.mkdir()
+        sqlite_backup(live / "eakte.db", copy / "eakte.db")
+        shutil.copytree(
+            live / "blobs", copy / "blobs", ignore=shutil.ignore_patterns(f"{LEDGER_FILE}*")
+        )
+        sqlite_backup(live / "blobs" / LEDGER_FILE, copy / "blobs" / LEDGER_FILE)
+        admin_key = service.admin_key
+    for args, says in (
+        (("audit", "verify"), "audit trail OK:"),
+        (("fixity", "check", "--all"), ", 0 failed"),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "api.cli", *args],
+            env=eakte_env(copy),
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert says in result.stdout, result.stdout
+    with restored_service(make_settings(copy), admin_key) as (_, client):
+        assert client.get(f"/api/v1/documents/{document}/content").content == b"Bauantrag Ahornweg"
+
+
+def sqlite_backup(source: Path, target: Path) -> None:
+    """``sqlite3 SOURCE ".backup TARGET"``: SQLite's online backup, consistent while in use.
+
+    Python's ``sqlite3`` module offers the same API where the shell is not installed.
+    """
+    if shutil.which("sqlite3") is None:
+        with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(target)) as copy:
+            live.backup(copy)
+        return
+    result = subprocess.run(
+        ["sqlite3", str(source), f".backup '{target}'"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_restore_marker_the_chain_disagrees_with_is_a_break(
+    service_without_workers: Service,
+) -> None:
+    """A marker cannot excuse a cut: it must name the head the chain really has."""
+    container = service_without_workers.container
+    file_documents(service_without_workers, "122.04", "Marker", "Antrag Birkenweg")
+    head = head_seq(service_without_workers)
+    now = container.clock.now()
+    forged = RestoreMarker(
+        restored_seq=head - 1,
+        restored_hash="f" * 64,
+        resume_seq=head,
+        lost_anchors=(),
+        acknowledged_at=now,
+        actor="test",
+    )
+    container.store.put_named(
+        forged.name, forged.to_bytes(), protection=Protection(retain_until=now + timedelta(hours=1))
+    )
+    with unit_of_work(container.session_factory, write=False) as session:
+        report = verify_trail(session, container.store)
+    assert [b.problem for b in report.breaks] == ["restore_mismatch"]
+    assert report.first_break is not None and report.first_break.seq == head
+    assert report.restores == []
+
+
+def test_acknowledging_refuses_a_trail_with_other_breaks(
+    service_without_workers: Service,
+) -> None:
+    container = service_without_workers.container
+    file_documents(service_without_workers, "122.04", "Verändert", "Antrag Eschenweg")
+    with unit_of_work(container.session_factory) as session:
+        first = session.scalars(select(AuditEvent).order_by(AuditEvent.seq).limit(1)).one()
+        first.actor = "someone else"
+    with (
+        pytest.raises(IntegrityError, match="breaks a restore does not explain"),
+        unit_of_work(container.session_factory) as session,
+    ):
+        acknowledge_restore(
+            session,
+            container.store,
+            container.clock,
+            AuditPolicy.from_settings(container.settings),
+            actor="test",
+        )
+    assert container.store.list_named("anchors/restore/") == []
