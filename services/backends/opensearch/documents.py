@@ -20,6 +20,10 @@ from services.db.models import Akte, Document
 from services.search.compounds import index_parts
 from services.search.german_text import stemmed_text
 
+NO_AKTE = "-"
+"""The Akte level of a document in no Akte: a term, so that filters need no ``exists``
+(a scan of every entry on some engines)."""
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -111,6 +115,8 @@ def _source(row: Any) -> dict[str, Any]:
     }
     if row.org_unit is not None:
         source["org_unit"] = row.org_unit
+    source["filed"] = row.akte_id is not None
+    source["akte_confidentiality"] = NO_AKTE
     if row.akte_id is not None:
         source["akte_id"] = row.akte_id
         source["akte_confidentiality"] = row.akte_confidentiality

@@ -49,6 +49,7 @@ def index_body(*, loading: bool = False) -> dict[str, Any]:
                 "plan_codes": _KEYWORD,
                 "aktenzeichen": _KEYWORD,
                 "filing_status": _KEYWORD,
+                "filed": {"type": "boolean"},
                 "received_at": {"type": "date"},
             },
         },

@@ -11,6 +11,7 @@ from datetime import UTC
 from typing import Any
 
 from services.access.scope import Scope
+from services.backends.opensearch.documents import NO_AKTE
 from services.backends.opensearch.mapping import TEXT_FIELDS
 from services.search.filters import SearchFilters
 from services.search.german_text import STOPWORD_PLACEHOLDER, is_stopword, stem
@@ -40,10 +41,10 @@ def visibility_filter(scope: Scope) -> list[dict[str, Any]]:
     if not scope.reads_content:
         return [{"match_none": {}}]
     levels = sorted(scope.levels)
-    unfiled = {"bool": {"must_not": [{"exists": {"field": "akte_id"}}]}}
+    unfiled = {"term": {"filed": False}}
     conditions: list[dict[str, Any]] = [
         {"terms": {"confidentiality": levels}},
-        _any([unfiled, {"terms": {"akte_confidentiality": levels}}]),
+        {"terms": {"akte_confidentiality": [*levels, NO_AKTE]}},
     ]
     if scope.all_units:
         return conditions
