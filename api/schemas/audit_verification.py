@@ -8,7 +8,9 @@ from pydantic import BaseModel, Field
 class TrailBreakOut(BaseModel):
     seq: int | None
     event_id: int | None
-    problem: str = Field(description="altered | missing | link | unchained | anchor_* ")
+    problem: str = Field(
+        description="altered | missing | link | unchained | anchor_* | restore_mismatch"
+    )
     detail: str
 
 
@@ -21,3 +23,7 @@ class TrailVerificationOut(BaseModel):
     last_anchored_seq: int | None
     first_break: TrailBreakOut | None
     breaks: list[TrailBreakOut] = Field(description="at most 100; the first one matters")
+    restores: list[str] = Field(
+        default_factory=list,
+        description="acknowledged database restores: the events they lost (see docs/backup.md)",
+    )

@@ -56,6 +56,7 @@ def verify_and_record(
             "last_anchored_seq": report.last_anchored_seq,
             "breaks": len(report.breaks),
             "first_break": first.describe() if first else None,
+            "restores": report.restores,
         },
         clock=clock,
     )

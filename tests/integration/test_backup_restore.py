@@ -369,6 +369,11 @@ def test_work_after_the_dump_is_reported_lost_and_the_restore_acknowledged(
         anchor_now(service)
         seal_today(service)
         assert head_seq(service) > lost_head + 1
+        checked = client.post("/api/v1/audit/verification")
+        assert checked.status_code in (200, 201), checked.text
+        assert checked.json()["ok"] is True
+        (restore,) = checked.json()["restores"]
+        assert f"the database was restored at seq {dumped_head}" in restore
     today = utc_day(datetime.now(UTC)).isoformat()
     evidence = [
         o.object_name
