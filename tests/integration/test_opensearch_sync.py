@@ -19,8 +19,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.access.confidentiality import Confidentiality
-from services.access.levels import set_akte_level
-from services.access.scope import Scope, system_scope
+from services.access.levels import set_akte_level, set_document_level
+from services.access.principal import Principal, PrincipalKind
+from services.access.roles import role_catalog
+from services.access.scope import Scope, build_scope, system_scope
+from services.access.shares import NewShare, share_akte
 from services.backends.opensearch import OpenSearchBackend, build_opensearch
 from services.backends.opensearch.client import SearchUnavailableError, make_client
 from services.backends.opensearch.mapping import indices_of
@@ -29,13 +32,13 @@ from services.backends.opensearch.tables import search_outbox
 from services.bootstrap import build_container
 from services.clock import SystemClock
 from services.db.migrate import upgrade
-from services.db.models import Akte, Document, FilingStatus
+from services.db.models import Akte, Document, FilingStatus, ShareGrantee
 from services.db.session import make_engine, make_session_factory, unit_of_work
 from services.records.akten import general_akte
 from services.records.file_plans import active_plan, ensure_plan
 from services.records.filing import file_document
 from services.search.filters import SearchFilters
-from services.settings import OpenSearchSettings, SearchBackend, Settings
+from services.settings import AccessSettings, OpenSearchSettings, SearchBackend, Settings
 from tests.contract.search_backends import (
     Backend,
     OpenSearchCluster,
@@ -158,7 +161,10 @@ def _store(relay: tuple[Relay, str], factory: sessionmaker[Session]) -> OpenSear
 
 
 def _ids(backend: Backend, query: str, scope: Scope | None = None) -> set[str]:
-    return {hit.document_id for hit in backend.search(query, scope=scope, limit=100).hits}
+    """The hits; their total comes from the index, so a stale entry shows in it."""
+    page = backend.search(query, scope=scope, limit=100)
+    assert page.total == len(page.hits)
+    return {hit.document_id for hit in page.hits}
 
 
 def _outbox(factory: sessionmaker[Session]) -> int:
@@ -303,3 +309,59 @@ def test_documents_rows_need_no_search_text(database: sessionmaker[Session]) -> 
     with unit_of_work(database) as session:
         add_document_rows(session, "Ohne Text")
     assert _outbox(database) == 0
+
+
+def test_a_shared_akte_is_searchable_by_the_unit_it_is_shared_with(
+    relay: tuple[Relay, str], database: sessionmaker[Session]
+) -> None:
+    backend = Backend(_store(relay, database).index, database, transactional=False)
+    letter = backend.add("Rechnung", "Rechnung der Stadtwerke")
+    with unit_of_work(database) as session:
+        akte = general_akte(session, active_plan(session), "111.07", clock=CLOCK)
+        file_document(
+            session,
+            session.get_one(Document, letter),
+            akte,
+            status=FilingStatus.FILED,
+            reason="t",
+            actor="t",
+            clock=CLOCK,
+        )
+        share_akte(session, system_scope(), akte, NewShare(ShareGrantee.UNIT, "32"), clock=CLOCK)
+    principal = Principal(
+        id="p",
+        kind=PrincipalKind.KEY,
+        name="Ordnungsamt",
+        roles=frozenset({"caseworker"}),
+        org_units=frozenset({"32"}),
+        clearance=Confidentiality.OFFEN,
+    )
+    catalog = role_catalog(AccessSettings())
+    with database() as session:
+        shared = build_scope(session, principal, catalog, today=CLOCK.now().date())
+    assert shared.shared_read  # the share is part of the caller's scope ...
+
+    assert _ids(backend, "Rechnung", shared) == {letter}  # ... and of the query
+    assert _ids(backend, "Rechnung", unit_scope("32")) == set()
+
+
+def test_raising_a_documents_own_level_hides_it(
+    relay: tuple[Relay, str], database: sessionmaker[Session]
+) -> None:
+    backend = Backend(_store(relay, database).index, database, transactional=False)
+    letter = backend.add("Personalakte", "Beurteilung", org_unit="10")
+    assert _ids(backend, "Beurteilung", unit_scope("10")) == {letter}
+
+    with unit_of_work(database) as session:
+        set_document_level(
+            session,
+            system_scope(),
+            session.get_one(Document, letter),
+            Confidentiality.VS_NFD,
+            reason="Personalsache",
+            clock=CLOCK,
+        )
+
+    assert _ids(backend, "Beurteilung", unit_scope("10")) == set()
+    cleared = unit_scope("10", clearance=Confidentiality.VS_NFD)
+    assert _ids(backend, "Beurteilung", cleared) == {letter}
