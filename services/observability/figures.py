@@ -77,6 +77,8 @@ class FixityFigures:
 
 @dataclass(frozen=True)
 class Figures:
+    now: datetime
+    """The service clock's time the figures were read at (ages are measured from it)."""
     jobs: dict[str, JobFigures]
     documents: dict[str, int]
     """Documents by processing status (received, processing, ocr_done, failed)."""
@@ -92,6 +94,7 @@ class Figures:
 
 def read_figures(session: Session, now: datetime) -> Figures:
     return Figures(
+        now=now,
         jobs=_jobs(session, now),
         documents=_counts(session, Document.status),
         ocr_pages=_ocr(session, func.sum(Document.page_count)),
@@ -102,7 +105,7 @@ def read_figures(session: Session, now: datetime) -> Figures:
                 select(
                     ClassificationResult.decision, ClassificationResult.method, func.count()
                 ).group_by(ClassificationResult.decision, ClassificationResult.method)
-            ).tuples()
+            )
         },
         review_open=session.scalar(
             select(func.count())
@@ -131,7 +134,7 @@ def _jobs(session: Session, now: datetime) -> dict[str, JobFigures]:
     figures: dict[str, dict[str, object]] = {}
     for kind, n_due, oldest, scheduled, retrying, n_running, expired in session.execute(
         waiting.group_by(Job.kind)
-    ).tuples():
+    ):
         figures[kind] = {
             "due": int(n_due or 0),
             "oldest_due": oldest,
@@ -145,13 +148,13 @@ def _jobs(session: Session, now: datetime) -> dict[str, JobFigures]:
         .where(Job.status.in_([JobStatus.DONE, JobStatus.FAILED]))
         .group_by(Job.kind, Job.status)
     )
-    for kind, status, count in session.execute(ended).tuples():
+    for kind, status, count in session.execute(ended):
         figures.setdefault(kind, {})[str(status)] = int(count)
     return {kind: JobFigures(**values) for kind, values in figures.items()}  # type: ignore[arg-type]
 
 
 def _counts(session: Session, column: object) -> dict[str, int]:
-    rows = session.execute(select(column, func.count()).group_by(column)).tuples()  # type: ignore[call-overload]
+    rows = session.execute(select(column, func.count()).group_by(column))  # type: ignore[call-overload]
     return {str(value): int(count) for value, count in rows}
 
 
@@ -160,7 +163,7 @@ def _ocr(session: Session, aggregate: object) -> dict[str, int]:
         select(Document.ocr_engine, aggregate)  # type: ignore[call-overload]
         .where(Document.ocr_performed.is_(True))
         .group_by(Document.ocr_engine)
-    ).tuples()
+    )
     return {str(engine or "unknown"): int(value or 0) for engine, value in rows}
 
 
@@ -183,7 +186,7 @@ def _fixity(session: Session) -> FixityFigures:
                 StoredObject.fixity_status.in_([FixityStatus.CORRUPT, FixityStatus.MISSING]),
             )
             .group_by(StoredObject.fixity_status)
-        ).tuples()
+        )
     }
     return FixityFigures(
         objects=int(objects or 0),

@@ -189,10 +189,9 @@ def _job_families(figures: Figures) -> Iterator[Metric]:
         "Jobs that ended, by outcome (done, failed)",
         labels=["kind", "outcome"],
     )
-    now = time.time()
     for kind, job in sorted(figures.jobs.items()):
         depth.add_metric([kind], job.due)
-        waited = now - job.oldest_due.timestamp() if job.oldest_due is not None else 0.0
+        waited = (figures.now - job.oldest_due).total_seconds() if job.oldest_due else 0.0
         age.add_metric([kind], max(waited, 0.0))
         scheduled.add_metric([kind], job.scheduled)
         retrying.add_metric([kind], job.retrying)
