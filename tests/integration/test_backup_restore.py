@@ -289,6 +289,10 @@ def test_a_dump_restored_into_a_fresh_cluster_passes_audit_and_fixity(
     assert fixity.returncode == 0, fixity.stdout + fixity.stderr
     assert fixity.stdout.startswith("checked ") and ", 0 failed" in fixity.stdout, fixity.stdout
     assert "orphan" not in fixity.stdout
+    checked = installation.eakte(restored_url, "backup", "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "audit trail: OK" in checked.stdout and ", 0 failed" in checked.stdout
+    assert "orphans: 0 blobs" in checked.stdout
 
     with restored_service(installation.settings(restored_url), admin_key) as (container, client):
         current = client.get(f"/api/v1/documents/{documents[0]}/content")
@@ -334,8 +338,10 @@ def test_work_after_the_dump_is_reported_lost_and_the_restore_acknowledged(
     assert f"anchor {lost_anchor} names seq {lost_head}" in verified.stderr
     assert f"restored from a backup taken at seq {dumped_head}" in verified.stderr
     assert "eakte backup acknowledge-restore" in verified.stderr
-    fixity = installation.eakte(restored_url, "fixity", "check", "--all")
-    assert fixity.returncode == 0, fixity.stdout + fixity.stderr
+    checked = installation.eakte(restored_url, "backup", "check")
+    assert checked.returncode == 1, checked.stdout
+    assert "objects: not checked" in checked.stdout
+    assert "run 'eakte backup acknowledge-restore' before anything else" in checked.stderr
 
     with restored_service(installation.settings(restored_url), admin_key) as (container, client):
         gone = client.get(f"/api/v1/documents/{lost_document}")
