@@ -23,7 +23,13 @@ from services.search.compounds import index_parts, vocabulary
 from services.search.did_you_mean import suggest
 from services.search.filters import NO_FILTERS, SearchFilters
 from services.search.german_text import is_stopword, normalized_words, prepare, stem
-from services.search.query import SearchQuery, bounded_total, check_page, parse_query
+from services.search.query import (
+    SearchQuery,
+    bounded_total,
+    candidates_to_rank,
+    check_page,
+    parse_query,
+)
 from services.search.scoping import visibility_condition
 from services.search.snippets import SNIPPET_SOURCE_CHARS, make_snippet
 
@@ -160,10 +166,13 @@ class PostgresSearchIndex:
 
         found = count(parsed)
         tsquery, params = to_tsquery_sql(parsed)
-        template = _RANK_CANDIDATES if found > total else _RANK_ALL
+        candidates = candidates_to_rank(found, offset + limit)
+        template = _RANK_ALL if candidates is None else _RANK_CANDIDATES
         sql = template.format(tsquery=tsquery, visible=visible, norm=RANK_NORMALIZATION)
         window = {**params, **visible_params, "limit": limit, "offset": offset}
-        rows = session.execute(text(sql), window | {"candidates": total}).all() if limit else []
+        rows = (
+            session.execute(text(sql), window | {"candidates": candidates}).all() if limit else []
+        )
         stems = parsed.stems
         hits = [
             SearchHit(

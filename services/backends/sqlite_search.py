@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -25,12 +26,19 @@ from services.search.german_text import (
     stem,
     stemmed_text,
 )
-from services.search.query import SearchQuery, bounded_total, check_page, parse_query
-from services.search.scoping import visibility_condition
+from services.search.query import (
+    SearchQuery,
+    bounded_total,
+    candidates_to_rank,
+    check_page,
+    parse_query,
+)
+from services.search.scoping import ALL_VISIBLE, visibility_condition
 from services.search.snippets import SNIPPET_SOURCE_CHARS, make_snippet
 
 BM25_WEIGHTS = (5.0, 2.0, 1.0, 0.5)
 """Column weights for title, metadata, body and compound parts (Postgres' A, B, C, D)."""
+_WEIGHTS = ", ".join(map(str, BM25_WEIGHTS))
 
 _INSERT_ORIGINAL = text(
     "INSERT INTO search_documents (document_id, title, metadata_text, body) "
@@ -45,39 +53,32 @@ _INSERT_WORDS = text(
 )
 # The trigger search_documents_delete_fts removes the FTS row.
 _DELETE = text("DELETE FROM search_documents WHERE document_id = :document_id")
+_JOINED = "search_fts JOIN search_documents AS d ON d.id = search_fts.rowid"
 _COUNT = """
     SELECT count(*) FROM (
-        SELECT 1 FROM search_fts JOIN search_documents AS d ON d.id = search_fts.rowid
-        WHERE search_fts MATCH :query AND {visible} LIMIT :bound
+        SELECT 1 FROM {source} WHERE search_fts MATCH :query AND {visible} LIMIT :bound
     )
 """
 _RANK_ALL = """
     SELECT search_fts.rowid AS id, bm25(search_fts, {weights}) AS rank
-    FROM search_fts JOIN search_documents AS d ON d.id = search_fts.rowid
-    WHERE search_fts MATCH :query AND {visible}
+    FROM {source} WHERE search_fts MATCH :query AND {visible}
     ORDER BY rank, id LIMIT :limit OFFSET :offset
 """
-# More hits than the bound: rank the newest matches and the newest title/metadata
-# matches (those rank highest); bm25 is then computed for these rows only.
-_RANK_CANDIDATES = """
-    WITH candidates AS (
-        SELECT id FROM (
-            SELECT search_fts.rowid AS id
-            FROM search_fts JOIN search_documents AS d ON d.id = search_fts.rowid
-            WHERE search_fts MATCH :query AND {visible}
-            ORDER BY search_fts.rowid DESC LIMIT :candidates
-        )
-        UNION
-        SELECT id FROM (
-            SELECT search_fts.rowid AS id
-            FROM search_fts JOIN search_documents AS d ON d.id = search_fts.rowid
-            WHERE search_fts MATCH :head_query AND {visible}
-            ORDER BY search_fts.rowid DESC LIMIT :candidates
-        )
-    )
-    SELECT rowid AS id, bm25(search_fts, {weights}) AS rank
-    FROM search_fts WHERE search_fts MATCH :query AND rowid IN (SELECT id FROM candidates)
-    ORDER BY rank, id LIMIT :limit OFFSET :offset
+# Many hits: bm25 only for the newest matches (FTS5 walks its rowids backwards and stops)
+_NEWEST = """
+    SELECT search_fts.rowid AS id, bm25(search_fts, {weights}) AS rank
+    FROM {source} WHERE search_fts MATCH :query AND {visible}
+    ORDER BY search_fts.rowid DESC LIMIT :candidates
+"""
+# ... and for the newest matches in title or metadata, which rank highest.
+_NEWEST_HEAD = """
+    SELECT search_fts.rowid AS id FROM {source}
+    WHERE search_fts MATCH :head_query AND {visible}
+    ORDER BY search_fts.rowid DESC LIMIT :candidates
+"""
+_RANK_ONE = """
+    SELECT bm25(search_fts, {weights}) FROM search_fts
+    WHERE search_fts MATCH :query AND rowid = :id
 """
 _HITS = """
     SELECT id, document_id, title, substr(metadata_text, 1, :chars) AS metadata_text,
@@ -130,24 +131,28 @@ class SqliteFtsSearchIndex:
         )
         total = bounded_total(offset + limit)
 
+        source = "search_fts" if visible == ALL_VISIBLE else _JOINED
+
         def count(candidate: SearchQuery) -> int:
             return int(
                 session.execute(
-                    text(_COUNT.format(visible=visible)),
+                    text(_COUNT.format(source=source, visible=visible)),
                     {**params, "query": to_fts5(candidate), "bound": total + 1},
                 ).scalar_one()
             )
 
         found = count(parsed)
-        weights = ", ".join(map(str, BM25_WEIGHTS))
-        window = {**params, "query": to_fts5(parsed), "limit": limit, "offset": offset}
-        if found > total:
-            sql = _RANK_CANDIDATES.format(weights=weights, visible=visible)
-            window |= {"head_query": to_fts5(parsed, "{title metadata}"), "candidates": total}
+        candidates = candidates_to_rank(found, offset + limit)
+        if not limit:
+            ranked: list[tuple[int, float]] = []
+        elif candidates is not None:
+            ranked = self._rank_candidates(session, parsed, visible, params | {"n": candidates})
+            ranked = ranked[offset : offset + limit]
         else:
-            sql = _RANK_ALL.format(weights=weights, visible=visible)
-        ranked = session.execute(text(sql), window).all() if limit else []
-        hits = self._hits(session, [(row.id, -float(row.rank)) for row in ranked], parsed)
+            sql = _RANK_ALL.format(weights=_WEIGHTS, source=source, visible=visible)
+            window = {**params, "query": to_fts5(parsed), "limit": limit, "offset": offset}
+            ranked = [(row.id, row.rank) for row in session.execute(text(sql), window)]
+        hits = self._hits(session, [(row_id, -rank) for row_id, rank in ranked], parsed)
 
         def known(words: Collection[str]) -> set[str]:
             rows = session.scalars(text(_KNOWN), {"words": json.dumps(sorted(words))})
@@ -159,6 +164,30 @@ class SqliteFtsSearchIndex:
             total_is_lower_bound=found > total,
             did_you_mean=suggest(parsed, found, known, count),
         )
+
+    @staticmethod
+    def _rank_candidates(
+        session: Session, parsed: SearchQuery, visible: str, params: dict[str, Any]
+    ) -> list[tuple[int, float]]:
+        """(rowid, bm25) of the newest matches and newest title/metadata matches, best first.
+
+        bm25 is computed for these ``params["n"]`` + ``params["n"]`` candidates only.
+        """
+        source = "search_fts" if visible == ALL_VISIBLE else _JOINED
+        query = to_fts5(parsed)
+        bound = {**params, "candidates": params["n"]}
+        sql = _NEWEST.format(weights=_WEIGHTS, source=source, visible=visible)
+        ranked = {row.id: row.rank for row in session.execute(text(sql), bound | {"query": query})}
+        head = bound | {"head_query": to_fts5(parsed, "{title metadata}")}
+        rank_one = text(_RANK_ONE.format(weights=_WEIGHTS))
+        for row_id in session.scalars(
+            text(_NEWEST_HEAD.format(source=source, visible=visible)), head
+        ):
+            if row_id not in ranked:
+                ranked[row_id] = session.execute(
+                    rank_one, {"query": query, "id": row_id}
+                ).scalar_one()
+        return sorted(ranked.items(), key=lambda item: (item[1], item[0]))
 
     @staticmethod
     def _hits(

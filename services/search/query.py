@@ -21,6 +21,12 @@ TOTAL_BOUND = 1000
 """Hits are counted up to here (or to the end of the page asked for, if further); past
 it the total is reported as "more than N", as search engines do, and the SQL backends
 rank a bounded set of candidates (see docs/search.md)."""
+RANK_ALL_UP_TO = 200
+"""Queries with at most this many hits are ranked exactly, all hits compared."""
+RANK_CANDIDATES = 200
+"""With more hits, the SQL backends rank this many of the newest matches (and as many
+of the newest title/metadata matches): ranking every hit of a word found in most letters
+is what made common words slow."""
 
 
 @dataclass(frozen=True)
@@ -91,3 +97,11 @@ def _strip_stopwords(group: list[str]) -> tuple[str, ...]:
     while end > start and is_stopword(group[end - 1]):
         end -= 1
     return tuple(group[start:end])
+
+
+def candidates_to_rank(found: int, page_end: int) -> int | None:
+    """How many candidates to rank for a query with ``found`` hits (counted up to the
+    bound), or None to rank all of them; the page ending at ``page_end`` always fits."""
+    if found <= RANK_ALL_UP_TO:
+        return None
+    return max(RANK_CANDIDATES, page_end)

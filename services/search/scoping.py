@@ -22,6 +22,10 @@ from services.db.models import Document
 from services.search.filters import NO_FILTERS, SearchFilters
 
 
+ALL_VISIBLE = "1 = 1"
+"""The condition for a caller who sees everything and filters nothing."""
+
+
 def visibility_condition(
     scope: Scope,
     column: str,
@@ -37,7 +41,7 @@ def visibility_condition(
     """
     conditions = filters.conditions()
     if scope.sees_everything and not conditions:
-        return "1 = 1", {}
+        return ALL_VISIBLE, {}
     statement = select(Document.id).where(document_visible(scope), *conditions)
     # The generic dialect: plain ``:name`` parameters without the driver's type casts
     # (psycopg's ``:x::VARCHAR`` would not survive ``text()``); the rule is plain SQL.

@@ -403,9 +403,12 @@ def test_total_above_the_bound_is_a_lower_bound(
     backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(search_query, "TOTAL_BOUND", 5)
+    # Past RANK_ALL_UP_TO hits only candidates are ranked: the newest and the title ones.
+    monkeypatch.setattr(search_query, "RANK_ALL_UP_TO", 3)
+    monkeypatch.setattr(search_query, "RANK_CANDIDATES", 2)
+    in_title = backend.add("Zahlung Grundsteuer", "Hinweis.")
     for n in range(9):
         backend.add(f"Schreiben {n}", "Die Zahlung ist eingegangen.")
-    in_title = backend.add("Zahlung Grundsteuer", "Hinweis.")
     exact = backend.add("Schreiben", "Die Mahnung ist zugestellt.")
 
     page = backend.search("Zahlung", limit=3)

@@ -123,6 +123,23 @@ def test_other_units_and_search_api_filters(
     assert bad.status_code == 422
 
 
+def test_did_you_mean_offers_the_word_the_index_knows(
+    ui_server_module: UiServer, town: dict[str, str], new_page: Callable[[], Page]
+) -> None:
+    server = ui_server_module
+    page = new_page()
+    sign_in(page, server, server.key("caseworker", "63"), next_path="/ui/suche?q=Stellungnahrne")
+    expect(page.get_by_role("heading", name="0 Treffer")).to_be_visible()
+    page.get_by_role("link", name="stellungnahme").click()
+    expect(page.get_by_role("heading", name="23 Treffer")).to_be_visible()
+    api = server.api.get("/api/v1/search", params={"q": "Stellungnahrne"}).json()
+    assert (api["total"], api["did_you_mean"], api["total_is_lower_bound"]) == (
+        0,
+        "stellungnahme",
+        False,
+    )
+
+
 def test_only_the_backends_markers_become_markup() -> None:
     snippet = "a &lt;mark&gt;b&lt;/mark&gt; <mark>Treffer</mark> &amp; <b>c</b> <mark>offen"
     assert str(highlight(snippet)) == (
