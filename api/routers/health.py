@@ -13,7 +13,7 @@ from api.schemas.storage import StorageHealthOut
 from services.access.roles import Permission
 from services.access.scope import Scope
 from services.errors import StorageError
-from services.observability.setup import READY_MAX_AGE_SECONDS, Observability
+from services.observability.setup import Observability
 from services.storage.fixity import storage_health
 from services.storage.orphans import reported_orphans
 
@@ -124,7 +124,7 @@ def ready(request: Request, response: Response) -> ReadinessOut:
     if observability.draining.active:
         response.status_code = 503
         return ReadinessOut(status="shutting_down", checks={})
-    results = observability.checks.latest(READY_MAX_AGE_SECONDS)
+    results = observability.checks.latest(observability.ready_max_age)
     checks = {r.name: CheckOut(status="ok" if r.ok else "failed") for r in results}
     if all(r.ok for r in results):
         return ReadinessOut(status="ready", checks=checks)

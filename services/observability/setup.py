@@ -13,7 +13,8 @@ from services.observability.metrics import FiguresCollector, build_registry
 from services.observability.shutdown import Draining
 
 READY_MAX_AGE_SECONDS = 1.0
-"""Readiness answers reuse check results this young; see DependencyChecks.latest."""
+"""Readiness answers reuse check results this young (or EAKTE_MONITORING__CACHE_SECONDS
+when that is lower); see DependencyChecks.latest."""
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Observability:
     registry: CollectorRegistry
     requests: RequestMetrics
     checks: DependencyChecks
+    ready_max_age: float
     draining: Draining = field(default_factory=Draining)
 
 
@@ -39,4 +41,9 @@ def observability_for(container: Container) -> Observability:
         cache_seconds=monitoring.cache_seconds,
     )
     registry, requests = build_registry(collector)
-    return Observability(registry=registry, requests=requests, checks=checks)
+    return Observability(
+        registry=registry,
+        requests=requests,
+        checks=checks,
+        ready_max_age=min(READY_MAX_AGE_SECONDS, monitoring.cache_seconds),
+    )
