@@ -23,6 +23,8 @@ from services.ports import BlobStore, SearchIndex
 log = logging.getLogger(__name__)
 
 DATABASE, STORE, OBJECT_LOCK, SEARCH = "database", "store", "object_lock", "search"
+IN_DATABASE = frozenset({"sqlite", "postgres"})
+"""Search backends whose index lives in the database: up when the database is."""
 
 
 @dataclass(frozen=True)
@@ -49,15 +51,17 @@ class DependencyChecks:
         self._timeout = timeout
         self._lock = threading.Lock()
         self._latest: tuple[float, list[CheckResult]] | None = None
-        search_check = getattr(search, "check_health", None)
         self._checks: dict[str, Callable[[], None]] = {
             DATABASE: self._database,
             STORE: store.check_health,
             OBJECT_LOCK: store.check_object_lock,
-            # A search backend with a server of its own says whether it answers; the SQLite
-            # and PostgreSQL indexes live in the database and are up when it is.
-            SEARCH: search_check if callable(search_check) else self._database,
         }
+        search_check = getattr(search, "check_health", None)
+        if callable(search_check):  # a backend with a server of its own says if it answers
+            self._checks[SEARCH] = search_check
+        elif search.name in IN_DATABASE:
+            self._checks[SEARCH] = self._database
+        # Any other backend without a check is left out rather than reported up unasked.
 
     @property
     def names(self) -> list[str]:

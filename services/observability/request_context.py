@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -40,13 +38,3 @@ def set_request_id(request_id: str) -> None:
     (anyio's ``to_thread``, which runs FastAPI's sync routes) see it too.
     """
     _current.set(request_id)
-
-
-@contextmanager
-def request_id_set(request_id: str) -> Iterator[None]:
-    """Make ``request_id`` the current one for the code run inside (a job run, a test)."""
-    token = _current.set(request_id)
-    try:
-        yield
-    finally:
-        _current.reset(token)
