@@ -100,3 +100,14 @@ def test_a_log_line_written_inside_a_request_carries_its_id(
     assert warnings and all(line["request_id"] == "ops-ready-7" for line in warnings)
     assert "readiness check store failed" in warnings[0]["message"]
     assert str(blobs) not in response.text, "the reason stays in the log"
+
+
+def test_text_lines_carry_the_request_id_too(tmp_path: Path) -> None:
+    server = run_server(tmp_path / "data", tmp_path / "serve.log")  # EAKTE_LOG__FORMAT=text
+    try:
+        with server.client() as client:
+            assert client.get("/health/live", headers={"X-Request-ID": "ops-text-9"}).is_success
+    finally:
+        server.stop()
+    [line] = [line for line in server.log.read_text().splitlines() if "ops-text-9" in line]
+    assert line.endswith('"GET /health/live HTTP/1.1" 200 OK [request ops-text-9]')
