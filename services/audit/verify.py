@@ -184,6 +184,8 @@ def _check_chain(
         if marker is not None and _declared_gap(marker, expected_seq, prev_hash, row.prev_hash):
             report.restores.append(marker.describe())
             lost_in_restore.update(s for s in anchors if expected_seq <= s < seq)
+            for lost_marker in [s for s in markers if expected_seq <= s < seq]:
+                del markers[lost_marker]  # acknowledged in a history this restore lost
         elif marker is not None:
             report.add(
                 Break(
@@ -271,6 +273,20 @@ def _check_chain(
                 )
             )
     for marker in markers.values():
+        if marker.resume_seq > last_seq:
+            report.add(
+                Break(
+                    last_seq + 1,
+                    None,
+                    "anchor_beyond_head",
+                    f"the trail ends at seq {last_seq} but restore marker {marker.name} names "
+                    f"seq {marker.resume_seq}: events were removed from the end, or the "
+                    f"database was restored again from a backup taken at seq {last_seq}, "
+                    "before that restore was acknowledged (then say so: "
+                    "'eakte backup acknowledge-restore', see docs/backup.md)",
+                )
+            )
+            continue
         report.add(
             Break(
                 marker.resume_seq,

@@ -25,7 +25,7 @@ from services.audit.anchors import AnchorDocument, stored_anchor_names
 from services.audit.chain import GENESIS_HASH, ChainFields, chain_hash, normal_details, normal_time
 from services.audit.head import ANCHOR_LOCK, CHAIN_LOCK, chain_head, take_lock
 from services.audit.policy import AuditPolicy
-from services.audit.restores import RESTORE_ACKNOWLEDGED, RestoreMarker
+from services.audit.restores import RESTORE_ACKNOWLEDGED, RestoreMarker, read_markers
 from services.audit.verify import VerificationReport, verify_trail
 from services.db.models import AuditEvent
 from services.errors import ConflictError, IntegrityError
@@ -113,9 +113,15 @@ def _require_only_lost_end(report: VerificationReport) -> None:
 
 
 def _anchors_beyond(store: BlobStore, head_seq: int) -> list[tuple[str, int]]:
+    """Anchors and restore markers naming positions past ``head_seq``, by position.
+
+    A marker counts when a restore from an even older backup lost its acknowledgement too.
+    """
     found = []
     for name in stored_anchor_names(store):
         document = AnchorDocument.parse(store.get_named(name))
         if document.seq > head_seq:
             found.append((name, document.seq))
+    markers, _ = read_markers(store)
+    found += [(m.name, m.resume_seq) for m in markers.values() if m.resume_seq > head_seq]
     return sorted(found, key=lambda item: item[1])

@@ -498,3 +498,53 @@ def test_acknowledging_refuses_a_trail_with_other_breaks(
             actor="test",
         )
     assert container.store.list_named("anchors/restore/") == []
+
+
+def test_a_second_restore_from_an_older_backup_can_be_acknowledged_too(tmp_path: Path) -> None:
+    """Restoring the same old backup again loses the first acknowledgement: said as well."""
+    data = tmp_path / "data"
+    dump = tmp_path / "eakte-backup.db"
+    for service in start_service(make_settings(data), run_workers=False):
+        file_documents(service, "122.04", "Vorher", "Antrag Ulmenweg")
+        anchor_now(service)
+        dumped_head = head_seq(service)
+        sqlite_backup(data / "eakte.db", dump)
+        file_documents(service, "122.04", "Verloren", "Antrag Lärchenweg")
+        anchor_now(service)
+    markers = []
+    for restore in range(2):
+        restore_sqlite(dump, data / "eakte.db")
+        container = build_container(make_settings(data))
+        try:
+            prepare(container, migrate=True)
+            with unit_of_work(container.session_factory, write=False) as session:
+                cut = verify_trail(session, container.store)
+            assert {b.problem for b in cut.breaks} == {"anchor_beyond_head"}, cut.to_dict()
+            with unit_of_work(container.session_factory) as session:
+                done = acknowledge_restore(
+                    session,
+                    container.store,
+                    container.clock,
+                    AuditPolicy.from_settings(container.settings),
+                    actor=f"restore {restore}",
+                )
+            markers.append(done.marker)
+            for n in range(3):
+                insert_document(container, f"Nach Wiederherstellung {restore}.{n}")
+            container.handlers()[ANCHOR_AUDIT].run({})
+            with unit_of_work(container.session_factory, write=False) as session:
+                report = verify_trail(session, container.store)
+            assert report.ok, report.to_dict()
+            assert len(report.restores) == 1 and f"by restore {restore}" in report.restores[0]
+        finally:
+            container.close()
+    first, second = markers
+    assert first.restored_seq == second.restored_seq == dumped_head
+    assert first.name in second.lost_anchors and second.resume_seq > first.resume_seq
+
+
+def restore_sqlite(backup: Path, target: Path) -> None:
+    """Put a SQLite backup back in place of the database (its WAL files go with the old one)."""
+    for leftover in target.parent.glob(f"{target.name}-*"):
+        leftover.unlink()
+    shutil.copyfile(backup, target)
