@@ -22,6 +22,7 @@ for every search."""
 LEAD_CHARS = 60
 """Context shown before the first match."""
 ELLIPSIS = "…"
+_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
 
 
 def make_snippet(texts: Sequence[str], stems: frozenset[str]) -> str:
@@ -39,8 +40,15 @@ def make_snippet(texts: Sequence[str], stems: frozenset[str]) -> str:
 
 
 def _matches(word: str, stems: frozenset[str]) -> bool:
+    normalized = normalize_word(word)
     # Stop words are not indexed, so they are never a match, whatever their stem.
-    if is_stopword(normalize_word(word)):
+    if is_stopword(normalized):
+        return False
+    # A Snowball stem is a prefix of its word with umlauts folded and ß as ss, so a word
+    # (or a part of it) can only match a stem it contains; most words are ruled out here,
+    # before the costlier stemming and splitting.
+    folded = normalized.translate(_FOLD)
+    if not any(wanted in folded for wanted in stems):
         return False
     return stem(word) in stems or any(stem(part) in stems for part in compound_parts(word))
 
