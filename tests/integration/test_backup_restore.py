@@ -10,7 +10,10 @@ is checked the way an operator would: ``eakte audit verify`` and ``eakte fixity 
 
 The unhappy case is what an operator meets after a real disaster: work done after the
 dump.  Its blobs and anchors are in the write-once store, the restored database does
-not know them.  See docs/backup.md, which quotes what these tests show.
+not know them: the blobs are orphans, and the audit trail is cut off until the restore
+is acknowledged (``eakte backup acknowledge-restore``).  The embedded-mode procedure
+(SQLite online backup, blobs, ledger) and the restore markers' own checks are cheaper
+and run without PostgreSQL and S3.  See docs/backup.md, which quotes what these show.
 """
 
 from __future__ import annotations
