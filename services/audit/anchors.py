@@ -117,7 +117,9 @@ def _adopt(store: BlobStore, name: str, wanted: AnchorDocument) -> AnchorDocumen
         raise IntegrityError(
             f"the store already holds {name} for seq {existing.seq} with hash "
             f"{existing.event_hash}, but the chain has {wanted.event_hash} there: "
-            "the audit trail was rewritten; run 'eakte audit verify'"
+            "the audit trail was rewritten, or the database was restored from a backup and "
+            "the restore not acknowledged before new events were written; run "
+            "'eakte audit verify' (see docs/backup.md)"
         )
     return existing
 

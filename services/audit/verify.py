@@ -240,7 +240,9 @@ def _check_chain(
                         "anchor_mismatch",
                         f"anchor {name} (written {document.anchored_at.isoformat()}) holds "
                         f"hash {document.event_hash}, the chain recomputes {recomputed}: "
-                        f"history between seq {last_good_anchor + 1} and {seq} was rewritten",
+                        f"history between seq {last_good_anchor + 1} and {seq} was rewritten "
+                        "(or the database was restored from a backup and new events took "
+                        "positions anchored before the restore; see docs/backup.md)",
                     )
                 )
             else:
