@@ -7,12 +7,15 @@ document rows in bulk, indexes every letter through the real backend (one transa
 per 1,000 documents) and then runs a fixed mix of ~200 queries (common and rare single
 terms, two terms, phrases, misses) with ``limit=20``: each search includes the total
 count and the snippets.  SQLite uses a file in a temporary directory; PostgreSQL a
-throwaway cluster on loopback, ANALYZEd after the build as autovacuum would.
+throwaway cluster on loopback, ANALYZEd after the build as autovacuum would.  For repeated
+query runs while tuning, ``--sqlite-dir`` keeps the SQLite files and ``--postgres-url``
+builds into a database that is kept; a database already holding the corpus is reused.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import random
 import statistics
@@ -27,6 +30,7 @@ from pathlib import Path
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from benchmarks.table import print_table
 from services.access.scope import system_scope
 from services.backends.postgres_search import PostgresSearchIndex
 from services.backends.sqlite_search import SqliteFtsSearchIndex
@@ -310,12 +314,6 @@ def run_all(
                 cluster.drop_database(f"search_{size}")
 
 
-def print_table(header: list[str], rows: list[list[str]]) -> None:
-    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
-    for row in [header, ["-" * width for width in widths], *rows]:
-        print("  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)))
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", default="10000,100000", help="corpus sizes, comma-separated")
@@ -354,8 +352,8 @@ def main(argv: list[str] | None = None) -> None:
             [
                 r.backend,
                 f"{r.size:,}",
-                f"{r.build_seconds:.1f}",
-                f"{r.size / r.build_seconds:,.0f}",
+                "kept" if math.isnan(r.build_seconds) else f"{r.build_seconds:.1f}",
+                "kept" if math.isnan(r.build_seconds) else f"{r.size / r.build_seconds:,.0f}",
                 f"{statistics.median(r.all_latencies()):.1f}",
                 f"{percentile(r.all_latencies(), 0.95):.1f}",
                 f"{max(r.all_latencies()):.1f}",
