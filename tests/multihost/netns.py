@@ -29,7 +29,12 @@ class NetworkUnavailable(RuntimeError):
 
 
 def ip(*args: str) -> str:
-    result = subprocess.run(["ip", *args], capture_output=True, text=True, check=False, timeout=30)
+    try:
+        result = subprocess.run(
+            ["ip", *args], capture_output=True, text=True, check=False, timeout=30
+        )
+    except OSError as exc:  # no iproute2
+        raise NetworkUnavailable(f"cannot run ip: {exc}") from exc
     if result.returncode != 0:
         raise NetworkUnavailable(f"ip {' '.join(args)}: {result.stderr.strip()}")
     return result.stdout
