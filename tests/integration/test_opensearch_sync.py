@@ -28,6 +28,7 @@ from services.backends.opensearch import OpenSearchBackend, build_opensearch
 from services.backends.opensearch.client import SearchUnavailableError, make_client
 from services.backends.opensearch.mapping import indices_of
 from services.backends.opensearch.operations import reindex
+from services.backends.opensearch.sync import reindex_target
 from services.backends.opensearch.tables import search_outbox
 from services.bootstrap import build_container
 from services.clock import SystemClock
@@ -365,3 +366,26 @@ def test_raising_a_documents_own_level_hides_it(
     assert _ids(backend, "Beurteilung", unit_scope("10")) == set()
     cleared = unit_scope("10", clearance=Confidentiality.VS_NFD)
     assert _ids(backend, "Beurteilung", cleared) == {letter}
+
+
+def test_a_reindex_cut_off_leaves_the_old_index_in_use(
+    relay: tuple[Relay, str], database: sessionmaker[Session]
+) -> None:
+    settings = _settings(relay[0].url, relay[1]).model_copy(update={"bulk_size": 2})
+    backend = Backend(build_opensearch(settings, database).index, database, transactional=False)
+    letters = {backend.add("Mahnung", f"Zahlungserinnerung {n}") for n in range(5)}
+    client = make_client(settings)
+    (old,) = indices_of(client, settings.alias)
+
+    def progress(done: int, _total: int) -> None:
+        if done == 2:
+            relay[0].cut()
+
+    with pytest.raises(SearchUnavailableError):
+        reindex(settings, database, progress=progress)
+
+    relay[0].start()
+    assert indices_of(client, settings.alias) == [old]
+    with database() as session:
+        assert reindex_target(session) is None  # deliveries go to the alias alone again
+    assert _ids(backend, "Zahlungserinnerung") == letters

@@ -26,7 +26,9 @@ def make_client(settings: OpenSearchSettings) -> OpenSearch:
     options: dict[str, Any] = {
         "hosts": list(settings.urls),
         "timeout": settings.timeout_seconds,
-        "max_retries": 0,  # the outbox retries; a request path must not wait for retries
+        # One retry on a broken connection (a pooled keep-alive connection that a restart
+        # or network cut closed); every request is idempotent.  The outbox does the rest.
+        "max_retries": 1,
         "retry_on_timeout": False,
         "verify_certs": settings.verify_certs,
         "ssl_show_warn": settings.verify_certs,

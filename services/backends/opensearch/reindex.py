@@ -13,6 +13,7 @@ Searches go to the old index until the switch and to the complete new one after 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +28,8 @@ from services.backends.opensearch.mapping import Alias, index_body, indices_of, 
 from services.backends.opensearch.sync import lock_deliveries, write_entries
 from services.backends.opensearch.tables import search_reindex
 from services.db.session import unit_of_work
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 """Called with (documents loaded so far, documents to load)."""
@@ -100,11 +103,18 @@ def _load(
 
 
 def _abandon(alias: Alias, factory: sessionmaker[Session], new: str) -> None:
-    """Forget a failed reindex: deliveries go to the alias alone, the half index goes."""
+    """Forget a failed reindex: deliveries go to the alias alone, the half index goes.
+
+    A cluster that is gone keeps the half index (``eakte search status`` lists the
+    alias's indices; an orphan ``<alias>-<timestamp>`` may be deleted by hand).
+    """
     with unit_of_work(factory) as session:
         session.execute(delete(search_reindex))
-    if new not in indices_of(alias.client, alias.name):
-        alias.client.indices.delete(index=new, params={"ignore_unavailable": "true"})
+    try:
+        if new not in indices_of(alias.client, alias.name):
+            alias.client.indices.delete(index=new, params={"ignore_unavailable": "true"})
+    except Exception as exc:  # the original error is the one to report
+        log.warning("could not delete the unfinished index %s: %s", new, exc)
 
 
 def _call(method: Callable[..., Any], **arguments: Any) -> Any:
