@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client.exposition import choose_encoder
 
 from api.dependencies import requires
 from services.access.roles import Permission
@@ -25,8 +25,17 @@ router = APIRouter(tags=["operations"])
     "/metrics",
     summary="Prometheus metrics (needs a key with read_metrics, e.g. role monitoring)",
     response_class=Response,
-    responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}},
+    responses={
+        200: {
+            "content": {
+                "text/plain; version=0.0.4": {},
+                "application/openmetrics-text; version=1.0.0": {},
+            }
+        }
+    },
 )
 def metrics(request: Request, _: Annotated[Scope, requires(Permission.READ_METRICS)]) -> Response:
     observability: Observability = request.app.state.observability
-    return Response(generate_latest(observability.registry), media_type=CONTENT_TYPE_LATEST)
+    # The format the scraper asks for: OpenMetrics for Prometheus, else the text format.
+    encode, content_type = choose_encoder(request.headers.get("accept", ""))
+    return Response(encode(observability.registry), headers={"Content-Type": content_type})

@@ -12,6 +12,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from prometheus_client.openmetrics.parser import (
+    text_string_to_metric_families as openmetrics_families,
+)
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 
@@ -69,7 +72,7 @@ def monitoring_key(service: Service) -> str:
 def scrape(service: Service, key: str) -> Samples:
     response = service.client.get("/metrics", headers=service.headers(key))
     assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/plain")
+    assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
     return {
         (sample.name, frozenset(sample.labels.items())): sample.value
         for family in text_string_to_metric_families(response.text)
@@ -207,6 +210,14 @@ def test_fixity_and_audit_chain_state(idle: Service, ops_settings: Settings) -> 
         session.execute(text("UPDATE audit_events SET actor = 'key:x (Mallory)' WHERE seq = 2"))
     idle.client.post("/api/v1/audit/verification")
     assert total(scrape(idle, key), "eakte_audit_last_verification_ok") == 0
+
+
+def test_prometheus_gets_openmetrics_when_it_asks(idle: Service) -> None:
+    accept = "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"
+    response = idle.client.get("/metrics", headers={"Accept": accept})
+    assert response.headers["content-type"].startswith("application/openmetrics-text")
+    families = {f.name for f in openmetrics_families(response.text)}
+    assert {"eakte_job_queue_depth", "eakte_jobs_finished", "eakte_dependency_up"} <= families
 
 
 def test_only_a_key_with_read_metrics_scrapes(idle: Service) -> None:
