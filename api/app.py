@@ -88,6 +88,9 @@ def create_app(container: Container, *, run_workers: bool | None = None) -> Fast
     install_middleware(app, container)
     # Outermost, so that its request id is on every log line, refusals included.
     app.add_middleware(RequestIdMiddleware, metrics=observability.requests)
+    # Probes and scrapes come often: their routes are matched first.
+    app.include_router(health.probes)
+    app.include_router(metrics.router)
     routers = (
         intake,
         documents,
@@ -116,11 +119,9 @@ def create_app(container: Container, *, run_workers: bool | None = None) -> Fast
         fixity,
         disposition,
         archive,
-        metrics,
     )
     for module in routers:
         app.include_router(module.router)
-    app.include_router(health.probes)
     install_cmis(app)
     install_ui(app)
     return app
