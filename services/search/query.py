@@ -100,8 +100,10 @@ def _strip_stopwords(group: list[str]) -> tuple[str, ...]:
 
 
 def candidates_to_rank(found: int, page_end: int) -> int | None:
-    """How many candidates to rank for a query with ``found`` hits (counted up to the
-    bound), or None to rank all of them; the page ending at ``page_end`` always fits."""
+    """How many candidates to rank for a query with ``found`` hits, or None for all.
+
+    ``found`` is counted up to the bound; the page ending at ``page_end`` always fits.
+    """
     if found <= RANK_ALL_UP_TO:
         return None
     return max(RANK_CANDIDATES, page_end)

@@ -21,7 +21,6 @@ from services.access.visibility import document_visible
 from services.db.models import Document
 from services.search.filters import NO_FILTERS, SearchFilters
 
-
 ALL_VISIBLE = "1 = 1"
 """The condition for a caller who sees everything and filters nothing."""
 
