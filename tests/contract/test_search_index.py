@@ -221,13 +221,19 @@ def test_deleting_the_document_removes_it_from_the_index(backend: Backend) -> No
 
 
 def test_index_writes_only_within_the_callers_transaction(backend: Backend) -> None:
+    """A rolled-back write never reaches the index; SQL backends see it before the commit.
+
+    OpenSearch learns of a write after the commit (the outbox), so inside the transaction
+    it must only not fail.
+    """
     with backend.sessions() as session:
         document_id = add_document_rows(session, "Entwurf")
         backend.index.index_document(
             session, IndexableDocument(document_id, "Entwurf", "", ["Vorläufiger Text"])
         )
         visible = backend.index.search(session, system_scope(), "vorläufig", limit=5, offset=0)
-        assert [hit.document_id for hit in visible.hits] == [document_id]
+        if backend.transactional:
+            assert [hit.document_id for hit in visible.hits] == [document_id]
         session.rollback()
 
     assert backend.search("vorläufig").total == 0
