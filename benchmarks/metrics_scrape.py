@@ -190,8 +190,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgres"])
+    parser.add_argument("--quick", action="store_true", help="1,000 documents only")
     args = parser.parse_args(argv)
-    rows = list(run_all(args.sizes, args.backends))
+    rows = list(run_all([1_000] if args.quick else args.sizes, args.backends))
     print_table(["database", "documents", "scrape figures ms (median)", "load (1 min)"], rows)
 
 
