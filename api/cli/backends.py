@@ -178,6 +178,8 @@ class LocalBackend:
             return {
                 "query": query,
                 "total": page.total,
+                "total_is_lower_bound": page.total_is_lower_bound,
+                "did_you_mean": page.did_you_mean,
                 "hits": [
                     {
                         "document_id": hit.document_id,

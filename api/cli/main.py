@@ -27,6 +27,7 @@ from api.cli.import_cmd import import_legacy
 from api.cli.ingest import run_ingest
 from api.cli.keys_cmd import keys_app
 from api.cli.privacy_cmd import app as privacy_app
+from api.cli.search import QUERY_COMMAND
 from api.cli.search import app as search_app
 from services.bootstrap import build_container, ensure_schema, prepare
 from services.db.migrate import current_revision, upgrade
@@ -178,7 +179,7 @@ def ingest(
         raise typer.Exit(1)
 
 
-@app.command()
+@search_app.command(QUERY_COMMAND)
 def search(
     query: Annotated[str, typer.Argument(help="search words")],
     limit: Annotated[int, typer.Option(min=1, max=100)] = 20,
@@ -193,7 +194,10 @@ def search(
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False))
         return
-    typer.echo(f"{result['total']} documents match {query!r}")
+    more = "more than " if result.get("total_is_lower_bound") else ""
+    typer.echo(f"{more}{result['total']} documents match {query!r}")
+    if result.get("did_you_mean"):
+        typer.echo(f"did you mean: {result['did_you_mean']}?")
     for hit in result["hits"]:
         typer.echo(f"{hit['document_id']}  {hit['title']}")
         typer.echo(f"    {hit['snippet']}")

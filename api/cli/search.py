@@ -1,8 +1,10 @@
-"""``eakte search``: the OpenSearch index of a deployment (reindex, catch-up, status).
+"""``eakte search``: search words, or manage the OpenSearch index (reindex, catch-up, status).
 
-Works on the configured database and cluster (the same settings as the service), while
-the service keeps running: a reindex builds a new index next to the one in use and
-switches the alias when it is complete (docs/opensearch.md).
+``eakte search WORDS`` searches (the ``query`` command, registered by the CLI's main
+module); ``eakte search reindex|status|catch-up`` work on the configured database and
+cluster (the same settings as the service), while the service keeps running: a reindex
+builds a new index next to the one in use and switches the alias when it is complete
+(docs/opensearch.md).
 """
 
 from __future__ import annotations
@@ -11,15 +13,38 @@ import json
 import sys
 from typing import Annotated
 
+import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from typer.core import TyperGroup
 
 from api.cli.context import cli_errors, fail, local_container, settings_or_fail
 from services.backends.opensearch import operations
 from services.settings import SearchBackend, Settings
 
-app = typer.Typer(help="The OpenSearch search index.", no_args_is_help=True)
+QUERY_COMMAND = "query"
+
+
+class _WordsOrCommand(TyperGroup):
+    """Read ``eakte search WORDS`` as ``eakte search query WORDS``.
+
+    Searching came first and is what people type; a first argument that names no command
+    (and is not ``--help``) starts the query.  To search for a command's name itself, say
+    ``eakte search query reindex``.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = [QUERY_COMMAND, *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=_WordsOrCommand,
+    help="Search documents (eakte search WORDS), or manage the OpenSearch index.",
+    no_args_is_help=True,
+)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable report")]
 
