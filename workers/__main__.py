@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import logging
-
 from services.bootstrap import build_container, ensure_schema
-from services.log_redaction import install_redaction
+from services.observability.logs import configure_process_logging
 from services.settings import load_settings
 from services.startup_sweep import sweep_at_startup
 from workers.pool import supervise
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    install_redaction()
     settings = load_settings()
+    configure_process_logging(settings.log)
     container = build_container(settings)
     try:
         ensure_schema(container)

@@ -32,7 +32,7 @@ from types import FrameType
 
 from services.bootstrap import Container, build_container
 from services.jobs.runner import ShutdownInterrupt, Worker
-from services.log_redaction import install_redaction
+from services.observability.logs import configure_process_logging
 from services.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -118,8 +118,7 @@ def run_worker_process(settings: Settings, index: int) -> None:
     the loop and starts the grace period; when it ends during a job, the handler is
     interrupted and the job released.
     """
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    install_redaction()
+    configure_process_logging(settings.log)
     stop = threading.Event()
     if settings.jobs.worker_nice:
         os.nice(settings.jobs.worker_nice)
@@ -132,6 +131,7 @@ def run_worker_process(settings: Settings, index: int) -> None:
             poll_interval=settings.jobs.poll_interval_seconds,
         )
         _install_shutdown(worker, stop, settings.jobs.shutdown_grace_seconds)
+        log.info("worker %s: taking jobs", worker.worker_id)
         try:
             worker.run_forever(stop)
         except ShutdownInterrupt:

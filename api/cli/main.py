@@ -33,6 +33,7 @@ from services.bootstrap import build_container, ensure_schema, prepare
 from services.db.migrate import current_revision, upgrade
 from services.errors import EAkteError
 from services.intake.receive import IntakeMetadata
+from services.observability.logs import configure_process_logging
 from services.startup_sweep import sweep_at_startup
 
 app = typer.Typer(
@@ -137,6 +138,7 @@ def worker(
     from workers.pool import supervise
 
     settings = settings_or_fail()
+    configure_process_logging(settings.log)
     container = build_container(settings)
     try:
         ensure_schema(container)

@@ -9,7 +9,11 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import re
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -111,3 +115,35 @@ def test_text_lines_carry_the_request_id_too(tmp_path: Path) -> None:
         server.stop()
     [line] = [line for line in server.log.read_text().splitlines() if "ops-text-9" in line]
     assert line.endswith('"GET /health/live HTTP/1.1" 200 OK [request ops-text-9]')
+
+
+def test_worker_processes_write_json_lines_too(tmp_path: Path) -> None:
+    """``eakte worker`` and its processes use the same format as the server."""
+    environment = {
+        **os.environ,
+        "EAKTE_DATA_DIR": str(tmp_path / "data"),
+        "EAKTE_LOG__FORMAT": "json",
+        "EAKTE_JOBS__SHUTDOWN_GRACE_SECONDS": "0",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "worker", "--processes", "1"],
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    assert worker.stdout is not None
+    for line in worker.stdout:  # until the worker process reports that it runs
+        lines.append(line)
+        if "taking jobs" in line:
+            break
+    worker.send_signal(signal.SIGTERM)
+    rest, _ = worker.communicate(timeout=60)
+    lines.extend(rest.splitlines())
+
+    logged = [line for line in lines if line.strip()]
+    assert logged and all(line.startswith("{") for line in logged), logged[:5]
+    entries = json_lines("\n".join(logged))
+    assert any(entry["message"].endswith("taking jobs") for entry in entries)
