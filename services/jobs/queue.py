@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.db.models import Job, JobStatus
 from services.db.session import unit_of_work
+from services.observability.request_context import JOB_PAYLOAD_KEY, current_request_id
 from services.ports import Clock
 from services.settings import JobSettings
 
@@ -51,11 +52,17 @@ def enqueue(
     dedupe_key: str | None = None,
     delay: timedelta = timedelta(0),
 ) -> None:
-    """Add a job to the caller's transaction; a job with the same dedupe key is not added twice."""
+    """Add a job to the caller's transaction; a job with the same dedupe key is not added twice.
+
+    A job enqueued while serving a request carries the request's id, under which it runs.
+    """
     if dedupe_key is not None:
         existing = session.scalar(select(Job.id).where(Job.dedupe_key == dedupe_key))
         if existing is not None:
             return
+    request_id = current_request_id()
+    if request_id is not None:
+        payload = {**payload, JOB_PAYLOAD_KEY: request_id}
     now = clock.now()
     session.add(
         Job(

@@ -27,6 +27,7 @@ from services.errors import (
     UnsupportedMediaTypeError,
 )
 from services.jobs.queue import ClaimedJob, JobQueue
+from services.observability.request_context import JOB_PAYLOAD_KEY, bound_request_id
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +126,11 @@ class Worker:
             reason = f"gave up after {job.max_attempts} attempts: the worker was lost each time"
             self._give_up(handler, job, reason)
             return True
+        with bound_request_id(job.payload.get(JOB_PAYLOAD_KEY)):
+            self._run(handler, job)
+        return True
+
+    def _run(self, handler: JobHandler, job: ClaimedJob) -> None:
         heartbeat = _LeaseHeartbeat(self._queue, job.id, self._worker_id)
         heartbeat.start()
         try:
@@ -144,7 +150,6 @@ class Worker:
         else:
             heartbeat.stop()
             self._queue.complete(job.id, self._worker_id)
-        return True
 
     def _record_failure(self, handler: JobHandler, job: ClaimedJob, exc: Exception) -> None:
         reason = str(exc) or type(exc).__name__

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 REQUEST_ID_HEADER = "X-Request-ID"
+JOB_PAYLOAD_KEY = "request_id"
+"""Where a job enqueued while serving a request keeps that request's id."""
 _WELL_FORMED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 """UUIDs, ULIDs, hex trace ids and the like; no spaces, quotes or control characters."""
 
@@ -38,3 +42,21 @@ def set_request_id(request_id: str) -> None:
     (anyio's ``to_thread``, which runs FastAPI's sync routes) see it too.
     """
     _current.set(request_id)
+
+
+@contextmanager
+def bound_request_id(request_id: object) -> Iterator[None]:
+    """Make ``request_id`` current inside the block.
+
+    A job runs under the id of the request that enqueued it, so its log lines join that
+    request's.  Anything that is not a well-formed id (a job enqueued outside a request)
+    leaves the context unchanged.
+    """
+    if not isinstance(request_id, str) or not _WELL_FORMED.fullmatch(request_id):
+        yield
+        return
+    token = _current.set(request_id)
+    try:
+        yield
+    finally:
+        _current.reset(token)
