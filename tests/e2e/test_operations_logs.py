@@ -11,9 +11,11 @@ import json
 import logging
 import os
 import re
+import selectors
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -82,6 +84,16 @@ def captured() -> Iterator[io.StringIO]:
         root.removeHandler(handler)
 
 
+def _put_back(moved: Path, blobs: Path) -> None:
+    """Move the store back; the service may have made empty folders meanwhile (anchoring
+    after the request's commit); anything with a file in it makes ``rmdir`` fail loudly."""
+    if blobs.exists():
+        for folder in sorted(blobs.rglob("*"), key=lambda path: len(path.parts), reverse=True):
+            folder.rmdir()
+        blobs.rmdir()
+    moved.rename(blobs)
+
+
 def test_a_log_line_written_inside_a_request_carries_its_id(
     service: Service, captured: io.StringIO
 ) -> None:
@@ -93,7 +105,7 @@ def test_a_log_line_written_inside_a_request_carries_its_id(
             "/health/ready", headers={"Authorization": "", "X-Request-ID": "ops-ready-7"}
         )
     finally:
-        moved.rename(blobs)
+        _put_back(moved, blobs)
     assert response.status_code == 503
     assert response.headers["X-Request-ID"] == "ops-ready-7"
     warnings = [
@@ -135,10 +147,17 @@ def test_worker_processes_write_json_lines_too(tmp_path: Path) -> None:
     )
     lines: list[str] = []
     assert worker.stdout is not None
-    for line in worker.stdout:  # until the worker process reports that it runs
-        lines.append(line)
-        if "taking jobs" in line:
-            break
+    deadline = time.monotonic() + 120
+    with selectors.DefaultSelector() as waiting:
+        waiting.register(worker.stdout, selectors.EVENT_READ)
+        # until the worker process reports that it runs (or the deadline passes)
+        while not any("taking jobs" in line for line in lines):
+            if time.monotonic() > deadline or not waiting.select(deadline - time.monotonic()):
+                break
+            line = worker.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
     worker.send_signal(signal.SIGTERM)
     rest, _ = worker.communicate(timeout=60)
     lines.extend(rest.splitlines())
