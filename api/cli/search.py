@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -34,7 +33,7 @@ class _WordsOrCommand(TyperGroup):
     ``eakte search query reindex``.
     """
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer's vendored Context
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = [QUERY_COMMAND, *args]
         return super().parse_args(ctx, args)
