@@ -1,4 +1,7 @@
-"""The ``backend`` fixture: one :class:`Backend` per search backend for the contract suites."""
+"""Fixtures of the contract suites.
+
+``backend``: one per search backend; ``factory``: a migrated database per job-queue backend.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session, sessionmaker
 
 from services.backends.postgres_search import PostgresSearchIndex
 from services.backends.sqlite_search import SqliteFtsSearchIndex
@@ -81,4 +85,16 @@ def _opensearch_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Itera
     with cluster.fresh() as (cluster_url, alias):
         built = build_opensearch(OpenSearchSettings(urls=[cluster_url], alias=alias), factory)
         yield Backend(built.index, factory, transactional=False)
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    engine = make_engine(url)
+    upgrade(engine)
+    yield make_session_factory(engine)
     engine.dispose()

@@ -3,46 +3,21 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.db.migrate import upgrade
 from services.db.models import Job, JobStatus
-from services.db.session import make_engine, make_session_factory, unit_of_work
+from services.db.session import unit_of_work
 from services.jobs.queue import JobQueue, enqueue
 from services.jobs.runner import ShutdownInterrupt, Worker
 from services.settings import JobSettings
+from tests.contract.job_clock import FakeClock
 
 SETTINGS = JobSettings(lease_seconds=600, max_attempts=3)
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.current = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, seconds: float) -> None:
-        self.current += timedelta(seconds=seconds)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'jobs.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    engine = make_engine(url)
-    upgrade(engine)
-    yield make_session_factory(engine)
-    engine.dispose()
 
 
 def add_job(factory: sessionmaker[Session], clock: FakeClock) -> None:
