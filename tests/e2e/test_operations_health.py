@@ -18,7 +18,8 @@ from services.observability.dependencies import DependencyChecks
 from services.settings import SearchBackend, Settings, StorageBackend
 from tests.fixtures.app import Service, make_settings, start_service
 from tests.fixtures.availability import unavailable
-from tests.fixtures.pg_cluster import ClusterUnavailable, PostgresCluster
+from tests.fixtures.pg_cluster import PostgresCluster
+from tests.fixtures.postgres import own_cluster
 from tests.fixtures.s3 import new_bucket_name, store_for
 from tests.fixtures.seaweed import S3ServerInfo, find_weed, run_seaweedfs
 
@@ -117,15 +118,8 @@ def test_a_bucket_without_object_lock_fails_the_object_lock_check(
 
 @pytest.fixture
 def own_postgres() -> Iterator[PostgresCluster]:
-    try:
-        cluster = PostgresCluster()
-        cluster.start()
-    except ClusterUnavailable as exc:
-        unavailable("PostgreSQL", str(exc))
-    try:
+    with own_cluster() as cluster:
         yield cluster
-    finally:
-        cluster.stop()
 
 
 @pytest.mark.postgres

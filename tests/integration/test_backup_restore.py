@@ -52,7 +52,8 @@ from services.settings import Settings
 from services.storage.orphans import find_orphans
 from tests.fixtures.app import Service, make_settings, start_service
 from tests.fixtures.documents import BAUANTRAG, letter_image, letter_pdf, png_bytes
-from tests.fixtures.pg_cluster import ClusterUnavailable, PostgresCluster
+from tests.fixtures.pg_cluster import PostgresCluster
+from tests.fixtures.postgres import own_cluster
 from tests.fixtures.records import insert_document
 from tests.fixtures.seaweed import S3ServerInfo
 from tests.fixtures.server import REPO, eakte_env
@@ -63,15 +64,8 @@ CORRECTED_PAGE = png_bytes(letter_image(["Bauantrag Gartenstraße 12, Seite 2"],
 @pytest.fixture(scope="module")
 def restore_cluster() -> Iterator[PostgresCluster]:
     """A second cluster, created by initdb for the restores: nothing in it but the dumps."""
-    try:
-        cluster = PostgresCluster()
-        cluster.start()
-    except ClusterUnavailable as exc:
-        pytest.fail(f"no second PostgreSQL cluster: {exc}", pytrace=False)
-    try:
+    with own_cluster() as cluster:
         yield cluster
-    finally:
-        cluster.stop()
 
 
 @dataclass
